@@ -1,0 +1,41 @@
+# The two commands of the README: `make run` and `make test`. Both set up from zero.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.voxdesk-installed
+XVFB := xvfb-run -a -s "-screen 0 1600x1000x24 +extension GLX"
+
+.PHONY: run test venv sysdeps test-fast bench screenshots clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "VoxDesk needs Python >= 3.10 ($(PYTHON) is older)"; exit 2; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# Debian packages the GUI and its tests need (Xvfb, xcb and GL runtime); installs when missing.
+sysdeps:
+	@bash packaging/install-sysdeps.sh
+
+run: venv
+	@$(VENV)/bin/voxdesk --sample
+
+test: venv sysdeps
+	@bash .ci/test.sh $(PY)
+
+# Engine and CLI only; no GUI, no Xvfb.
+test-fast: venv
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/engine tests/cli
+
+bench: venv
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(XVFB) $(PY) $$f || exit 1; done
+
+screenshots: venv sysdeps
+	$(XVFB) env QT_QPA_PLATFORM=xcb bash packaging/make-screenshots.sh $(VENV)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,80 @@
+"""voxdesk-cli: the headless twin of the GUI, on the same Qt-free engine.
+
+Each sub-command lives in its own module ``voxdesk.cli.<name>`` exposing
+``add_arguments(parser)`` and ``run(args) -> int``. Modules are imported only when their
+command runs, so ``voxdesk-cli info`` never pays for TensorFlow or Qt.
+
+Errors a user can fix (``VoxdeskError``) print one line on stderr and exit with code 2.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+COMMANDS = {
+    "info": "show what a volume or labelled dataset file holds",
+    "demo": "write the built-in demo datasets to a folder",
+    "train": "train a model on a labelled dataset and save a model bundle",
+    "evaluate": "evaluate a model bundle on a labelled dataset's test split",
+    "classify": "classify volumes (files or folders) with a model bundle",
+    "explain": "write a 3D Grad-CAM heat map as NIfTI on the input's grid",
+    "screenshot": "open a volume in the main window and save a PNG of it",
+}
+
+
+def _command_module(name: str):
+    return importlib.import_module(f"voxdesk.cli.{name}_cmd")
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    from voxdesk import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="voxdesk-cli", description="VoxDesk headless tools for 3D scans."
+    )
+    parser.add_argument("--version", action="version", version=f"voxdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    argv = sys.argv[1:] if argv is None else argv
+    argv_command = next((a for a in argv if not a.startswith("-")), None)
+    for name, help_text in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        # Only the command being run needs its full argument list (and its imports).
+        if name == argv_command or argv_command not in COMMANDS:
+            try:
+                _command_module(name).add_arguments(p)
+            except ModuleNotFoundError:
+                p.set_defaults(_missing=True)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from voxdesk.engine.errors import VoxdeskError
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(argv).parse_args(argv)
+    if getattr(args, "_missing", False):
+        print(f"voxdesk-cli: error: '{args.command}' is not available in this build", file=sys.stderr)
+        return 2
+    try:
+        return int(_command_module(args.command).run(args) or 0)
+    except VoxdeskError as exc:
+        print(f"voxdesk-cli: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("voxdesk-cli: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still one line, unless debugging
+        if os.environ.get("VOXDESK_DEBUG"):
+            raise
+        print(
+            f"voxdesk-cli: internal error: {type(exc).__name__}: {exc} "
+            "(set VOXDESK_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

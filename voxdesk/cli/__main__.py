@@ -1,0 +1,3 @@
+from voxdesk.cli import main
+
+raise SystemExit(main())
