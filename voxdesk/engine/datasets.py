@@ -91,5 +91,79 @@ class LabelledDataset:
         }
 
 
+class ArraySamples:
+    """Samples backed by an array-like of shape (N, ...): a numpy array (maybe memory-mapped)
+    or an ``h5py.Dataset`` (read lazily, one item or one sorted batch at a time).
+
+    ``cube=True`` reshapes flat vectors whose length is a perfect cube (3D MNIST: 4096 = 16^3)
+    into cubes.
+    """
+
+    def __init__(self, array, *, cube: bool = False, name: str = "X") -> None:
+        self._array = array
+        self._name = name
+        shape = tuple(int(n) for n in array.shape[1:])
+        if cube:
+            side = round(shape[0] ** (1 / 3)) if len(shape) == 1 else 0
+            if len(shape) != 1 or side**3 != shape[0]:
+                raise ValueError(f"cannot reshape samples of shape {shape} into cubes")
+            shape = (side, side, side)
+        self._shape = shape
+
+    def __len__(self) -> int:
+        return int(self._array.shape[0])
+
+    def _fix(self, item: np.ndarray) -> np.ndarray:
+        return np.asarray(item).reshape(self._shape)
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        index = int(index)
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"sample {index} out of range (0..{len(self) - 1})")
+        return self._fix(self._array[index])
+
+    def batch(self, indices: Sequence[int]) -> list[np.ndarray]:
+        idx = np.asarray(indices, dtype=np.int64)
+        order = np.argsort(idx, kind="stable")
+        sorted_idx = idx[order]
+        unique, inverse = np.unique(sorted_idx, return_inverse=True)
+        block = np.asarray(self._array[unique.tolist()] if len(unique) else self._array[:0])
+        out: list[np.ndarray] = [None] * len(idx)  # type: ignore[list-item]
+        for pos, u in zip(order, inverse):
+            out[pos] = self._fix(block[u])
+        return out
+
+    @property
+    def sample_shape(self) -> tuple[int, ...]:
+        return self._shape
+
+    def describe(self, index: int) -> str:
+        return f"{self._name}[{index}]"
+
+
+def from_arrays(
+    x,
+    y,
+    *,
+    class_names: Sequence[str] | None = None,
+    split: str = "all",
+    source: str = "<memory>",
+    layout: str = "xy-arrays",
+) -> LabelledDataset:
+    """A one-split dataset from in-memory (or h5py) arrays; labels may be ints or strings."""
+    y = np.asarray(y).reshape(-1)
+    if class_names is None:
+        names, labels = np.unique(y, return_inverse=True)
+        class_names = [str(n) for n in names]
+    else:
+        labels = y
+    return LabelledDataset(
+        class_names=list(class_names),
+        splits={split: Split(ArraySamples(x), np.asarray(labels, dtype=np.int64))},
+        source=source,
+        layout=layout,
+    )
+
+
 def load_dataset(path) -> LabelledDataset:  # pragma: no cover - filled in by the data work
     raise NotImplementedError
