@@ -1,0 +1,121 @@
+"""voxdesk-cli info PATH: what a volume file or a labelled dataset holds."""
+from __future__ import annotations
+
+import json
+import math
+
+from voxdesk.engine import io
+from voxdesk.engine.errors import NeedsChoice
+
+
+def add_arguments(p) -> None:
+    p.add_argument("path", help="a volume file (.nii, .nii.gz, .npy, .npz, .h5; file.h5:/dataset) or a dataset")
+    p.add_argument("--dataset", help="HDF5 dataset or NPZ array to describe")
+    p.add_argument("--index", type=int, help="sample of a stack to describe")
+    p.add_argument("--volume", type=int, help="volume of a 4D NIfTI to describe")
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def _fmt(x: float) -> str:
+    if math.isnan(x):
+        return "n/a"
+    return f"{x:.6g}"
+
+
+def volume_summary(vol) -> dict:
+    lo, hi = vol.value_range
+    return {
+        "source": vol.source,
+        "shape": list(vol.shape),
+        "dtype": str(vol.dtype),
+        "spacing_mm": [round(s, 6) for s in vol.spacing],
+        "orientation": "".join(vol.axcodes) + ("" if vol.orientation_known else " (assumed)"),
+        "value_range": [lo, hi],
+        "nan_count": vol.nan_count,
+        "meta": {k: v for k, v in vol.meta.items() if isinstance(v, (str, int, float, bool, type(None)))},
+        "warnings": list(vol.warnings),
+    }
+
+
+def _print_volume(s: dict) -> None:
+    meta = s["meta"]
+    rows = [
+        ("shape", " x ".join(map(str, s["shape"]))),
+        ("dtype", s["dtype"] + (f" (on disk {meta['dtype_on_disk']})" if meta.get("dtype_on_disk", s["dtype"]) != s["dtype"] else "")),
+        ("spacing", " x ".join(f"{v:.4g}" for v in s["spacing_mm"]) + " mm"),
+        ("orientation", s["orientation"] + (f" (on disk {meta['axcodes_on_disk']})" if meta.get("axcodes_on_disk") else "")),
+        ("value range", f"{_fmt(s['value_range'][0])} .. {_fmt(s['value_range'][1])}"),
+        ("NaN/Inf", str(s["nan_count"])),
+    ]
+    if meta.get("n_volumes", 1) > 1:
+        rows.append(("volumes", f"{meta['n_volumes']} (showing {meta['volume_index']})"))
+    if meta.get("n_samples"):
+        rows.append(("samples", f"{meta['n_samples']} (showing {meta['sample_index']})"))
+    for key, value in rows:
+        print(f"  {key:<12} {value}")
+    for w in s["warnings"]:
+        print(f"  warning: {w}")
+
+
+def _print_entries(info) -> None:
+    print(f"  {len(info.entries)} dataset(s):")
+    for e in info.entries:
+        shape = " x ".join(map(str, e.shape)) or "scalar"
+        note = f"  ({e.note})" if e.note else ""
+        print(f"    {e.name:<28} {shape:<20} {e.dtype:<9} {e.kind}{note}")
+
+
+def _dataset_layout(path: str):
+    from voxdesk.engine import datasets
+
+    detect = getattr(datasets, "detect_layout", None)
+    return detect(path) if detect else None
+
+
+def run(args) -> int:
+    file, inner = io.split_address(args.path)
+    layout = None if (inner or args.dataset or args.index is not None or args.volume is not None) else _dataset_layout(args.path)
+    if layout:
+        from voxdesk.engine.datasets import load_dataset
+
+        summary = load_dataset(args.path).summary()
+        if args.json:
+            print(json.dumps({"dataset": summary}, default=str))
+            return 0
+        print(f"{args.path}: labelled dataset ({summary['layout']})")
+        print(f"  classes      {', '.join(summary['classes'])}")
+        shape = summary["sample_shape"]
+        print(f"  sample shape {' x '.join(map(str, shape)) if shape else 'mixed (resampled for training)'}")
+        for name, split in summary["splits"].items():
+            counts = ", ".join(f"{c}={n}" for c, n in zip(summary["classes"], split["per_class"]))
+            print(f"  {name:<12} {split['n']} samples ({counts})")
+        for w in summary["warnings"]:
+            print(f"  warning: {w}")
+        return 0
+
+    fmt = io.format_of(file)
+    info = io.probe(file) if fmt in ("hdf5", "npz") else None
+    try:
+        vol = io.open_volume(args.path, dataset=args.dataset, index=args.index, volume=args.volume)
+    except NeedsChoice as exc:
+        if info is None:
+            raise
+        if args.json:
+            print(json.dumps({"entries": [e.__dict__ for e in info.entries], "choose": exc.choices}, default=str))
+            return 0
+        print(f"{args.path}: {fmt.upper()} file")
+        _print_entries(info)
+        print("  pick one with --dataset NAME (or PATH:/NAME) to see its values")
+        return 0
+    summary = volume_summary(vol)
+    if args.json:
+        out = {"volume": summary}
+        if info is not None:
+            out["entries"] = [e.__dict__ for e in info.entries]
+        print(json.dumps(out, default=str))
+        return 0
+    print(f"{vol.source}: {fmt.upper() if fmt != 'nifti' else 'NIfTI'} volume")
+    if info is not None and len(info.entries) > 1:
+        _print_entries(info)
+    _print_volume(summary)
+    return 0

@@ -1,0 +1,150 @@
+"""NumPy ``.npy`` (memory-mapped, never pickles) and ``.npz`` (one named array)."""
+from __future__ import annotations
+
+import zipfile
+
+import numpy as np
+
+from voxdesk.engine.errors import CorruptFile, InvalidVolume, NeedsChoice
+from voxdesk.engine.io.common import (
+    Entry,
+    FileInfo,
+    check_numeric,
+    classify_shape,
+    guard_memory,
+    pick_sample_index,
+    report_nonfinite,
+    squeeze_trailing,
+    to_3d,
+)
+from voxdesk.engine.volume import Volume
+
+
+def _open_npy(path):
+    try:
+        return np.load(path, mmap_mode="r", allow_pickle=False)
+    except ValueError as exc:
+        if any(t in str(exc) for t in ("allow_pickle", "pickled", "Object arrays", "Python objects")):
+            raise InvalidVolume(
+                f"{path.name} holds Python objects, not voxel values; VoxDesk never unpickles files "
+                "(save the array with a numeric dtype)"
+            ) from exc
+        raise CorruptFile(f"{path.name}: not a valid .npy file or truncated ({exc})") from exc
+    except (OSError, EOFError) as exc:
+        raise CorruptFile(f"{path.name}: not a valid .npy file or truncated ({exc})") from exc
+
+
+def _npz_headers(path) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
+    """Shapes and dtypes of the arrays in an .npz, read from their headers only."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise CorruptFile(f"{path.name}: not a valid .npz (zip) file ({exc})") from exc
+    headers = {}
+    with zf:
+        for member in zf.namelist():
+            if not member.endswith(".npy"):
+                continue
+            try:
+                with zf.open(member) as f:
+                    version = np.lib.format.read_magic(f)
+                    read_header = (
+                        np.lib.format.read_array_header_1_0
+                        if version == (1, 0)
+                        else np.lib.format.read_array_header_2_0
+                    )
+                    shape, _fortran, dtype = read_header(f)
+            except (ValueError, zipfile.BadZipFile, OSError, EOFError) as exc:
+                raise CorruptFile(f"{path.name}: array {member[:-4]!r} is damaged ({exc})") from exc
+            headers[member[:-4]] = (tuple(shape), np.dtype(dtype))
+    if not headers:
+        raise InvalidVolume(f"{path.name} holds no arrays")
+    return headers
+
+
+def _entry(name: str, shape, dtype: np.dtype) -> Entry:
+    if dtype.kind not in "biuf" or dtype.fields is not None:
+        return Entry(name, tuple(shape), str(dtype), "not-a-volume", 0, f"{dtype} values")
+    kind, n, note = classify_shape(tuple(shape))
+    return Entry(name, tuple(shape), str(dtype), kind, n, note)
+
+
+def probe(path) -> FileInfo:
+    info = FileInfo(str(path), "npz" if path.suffix.lower() == ".npz" else "npy")
+    if info.format == "npy":
+        arr = _open_npy(path)
+        info.entries.append(_entry("array", arr.shape, arr.dtype))
+        info.header = {"fortran_order": bool(arr.flags.f_contiguous and not arr.flags.c_contiguous),
+                       "byteorder": arr.dtype.byteorder}
+    else:
+        for name, (shape, dtype) in _npz_headers(path).items():
+            info.entries.append(_entry(name, shape, dtype))
+    return info
+
+
+def _sample_from(arr, what: str, index: int | None, warnings: list[str], meta: dict) -> np.ndarray:
+    check_numeric(arr.dtype, what)
+    kind, n, note = classify_shape(tuple(arr.shape))
+    if kind == "not-a-volume":
+        raise InvalidVolume(f"{what} {note}")
+    if kind == "stack" or (kind == "cube-vectors" and len(squeeze_trailing(arr.shape)) == 2):
+        meta["n_samples"] = n
+        i = pick_sample_index(index, n, what, warnings)
+        meta["sample_index"] = i
+        sample = arr[i]
+    else:
+        if index not in (None, 0):
+            raise InvalidVolume(f"{what} is a single volume; sample {index} does not exist")
+        sample = arr
+    if kind == "cube-vectors":
+        warnings.append(f"{what}: {note}, reshaped to a cube")
+    guard_memory(sample.shape, max(arr.dtype.itemsize, 1), what)
+    return to_3d(np.asarray(sample), what, warnings)
+
+
+def read(path, *, dataset: str | None = None, index: int | None = None) -> Volume:
+    warnings: list[str] = []
+    meta: dict = {"format": path.suffix.lower().lstrip(".")}
+    if path.suffix.lower() == ".npy":
+        if dataset:
+            raise InvalidVolume(f"{path.name} is a single array; it has no named array {dataset!r}")
+        arr = _open_npy(path)
+        try:
+            data = _sample_from(arr, path.name, index, warnings, meta)
+        except ValueError as exc:  # memory-mapped data shorter than the header says
+            raise CorruptFile(f"{path.name}: truncated ({exc})") from exc
+        source = str(path)
+    else:
+        headers = _npz_headers(path)
+        if dataset is None:
+            candidates = [n for n, (s, d) in headers.items() if _entry(n, s, d).kind != "not-a-volume"]
+            if len(candidates) != 1:
+                choices = [f"{n} {headers[n][0]} {headers[n][1]}" for n in headers]
+                raise NeedsChoice(
+                    f"{path.name} holds several arrays; choose one of: " + ", ".join(headers)
+                    if candidates else f"{path.name} holds no array that is a volume: " + ", ".join(choices),
+                    choices=list(headers) if candidates else [],
+                )
+            dataset = candidates[0]
+        if dataset not in headers:
+            raise InvalidVolume(f"{path.name} has no array {dataset!r}; it has: " + ", ".join(headers))
+        guard_memory(headers[dataset][0], headers[dataset][1].itemsize, f"{path.name}:{dataset}")
+        try:
+            with np.load(path, allow_pickle=False) as npz:
+                arr = npz[dataset]
+        except ValueError as exc:
+            raise InvalidVolume(f"{path.name}:{dataset} holds Python objects, not voxel values") from exc
+        except (OSError, EOFError, zipfile.BadZipFile) as exc:
+            raise CorruptFile(f"{path.name}: array {dataset!r} is damaged ({exc})") from exc
+        meta["dataset"] = dataset
+        data = _sample_from(arr, f"{path.name}:{dataset}", index, warnings, meta)
+        source = f"{path}:{dataset}"
+    report_nonfinite(data, path.name, warnings, meta)
+    return Volume(
+        data=np.ascontiguousarray(data),  # C-ordered .npy stays memory-mapped
+        orientation_known=False,
+        source=source,
+        name=path.name + (f":{dataset}" if dataset else ""),
+        meta=meta,
+        warnings=warnings,
+    )
