@@ -1,0 +1,41 @@
+"""Model registry: every model builds in 3D and as its 2D twin, binary and multi-class."""
+import numpy as np
+import pytest
+
+from voxdesk.engine.errors import ModelError
+from voxdesk.engine.models import MODELS, build_model
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("shape,n", [((16, 16, 16, 1), 2), ((32, 32, 3), 10)])
+def test_builds_3d_and_2d_twin(name, shape, n):
+    model = build_model(name, shape, n)
+    assert model.input_shape[1:] == shape
+    assert model.output_shape == (None, n)
+    rank = len(shape) - 1
+    assert any(type(l).__name__ == f"Conv{rank}D" for l in model.layers)
+    assert not any(type(l).__name__ == "Lambda" for l in model.layers)
+    probs = np.asarray(model(np.zeros((2,) + shape, np.float32)))
+    np.testing.assert_allclose(probs.sum(axis=1), 1, rtol=1e-5)
+
+
+def test_tutorial_is_the_tutorial_network():
+    m = build_model("tutorial-conv3d", (16, 16, 16, 3), 10)
+    kinds = [type(l).__name__ for l in m.layers[1:]]
+    assert kinds == ["Conv3D", "MaxPooling3D", "Conv3D", "MaxPooling3D", "Flatten", "Dense", "Dense"]
+    assert [m.layers[1].filters, m.layers[3].filters, m.layers[6].units] == [32, 64, 256]
+    assert m.layers[1].kernel_size == (3, 3, 3)
+
+
+def test_resnet_handles_64_cubed():
+    m = build_model("resnet3d-small", (64, 64, 64, 1), 3)
+    assert any(type(l).__name__ == "Add" for l in m.layers)
+
+
+def test_bad_requests_are_model_errors():
+    with pytest.raises(ModelError, match="unknown model"):
+        build_model("nope", (16, 16, 16, 1), 2)
+    with pytest.raises(ModelError, match="at least 2 classes"):
+        build_model("voxnet-bn", (16, 16, 16, 1), 1)
+    with pytest.raises(ModelError, match="at least 10"):
+        build_model("tutorial-conv3d", (8, 8, 8, 1), 2)

@@ -1,0 +1,131 @@
+"""Model registry: ``build_model(name, input_shape, n_classes)``.
+
+Each architecture is written once against a small set of layer factories and builds its 2D
+twin (Conv2D, MaxPooling2D, ...) when ``input_shape`` has two spatial axes plus channels
+(e.g. CIFAR-style ``(32, 32, 3)``), its 3D form for ``(D, H, W, C)``.
+
+Every model ends in a softmax over ``n_classes`` (>= 2) and is trained with sparse categorical
+cross-entropy: a binary task is simply two classes, so probabilities, metrics and Grad-CAM work
+the same for binary and multi-class. Models are returned uncompiled; no Lambda layers are used,
+so bundles load under Keras ``safe_mode``. TensorFlow/Keras are imported only when building.
+"""
+from __future__ import annotations
+
+from voxdesk.engine.errors import ModelError
+
+MODELS: dict[str, str] = {
+    "voxnet-bn": "default: conv blocks with batch norm, global average pooling and dropout; "
+                 "generalises well on small inputs (16^3 to 48^3)",
+    "tutorial-conv3d": "the 3D MNIST tutorial network exactly (2 conv + max-pool, dense 256), "
+                       "for comparison; overfits",
+    "resnet3d-small": "a small residual network (4 stages, strided) for larger inputs, 64^3 and up",
+}
+DEFAULT_MODEL = "voxnet-bn"
+
+
+class _Ops:
+    """Layer factories for 2D or 3D inputs, so each architecture is written once."""
+
+    def __init__(self, rank: int):
+        from keras import layers
+
+        self.layers = layers
+        self.conv_cls = layers.Conv3D if rank == 3 else layers.Conv2D
+        self.pool_cls = layers.MaxPooling3D if rank == 3 else layers.MaxPooling2D
+        self.gap_cls = layers.GlobalAveragePooling3D if rank == 3 else layers.GlobalAveragePooling2D
+
+    def conv(self, filters, kernel=3, strides=1, padding="valid", activation=None, name=None):
+        return self.conv_cls(filters, kernel, strides=strides, padding=padding, activation=activation,
+                             kernel_initializer="he_uniform", use_bias=activation is not None, name=name)
+
+    def pool(self, size=2, name=None):
+        return self.pool_cls(pool_size=size, name=name)
+
+    def gap(self, name=None):
+        return self.gap_cls(name=name)
+
+
+def _tutorial(ops: _Ops, inputs, n_classes):
+    L = ops.layers
+    x = ops.conv(32, 3, activation="relu", name="conv1")(inputs)
+    x = ops.pool(2, name="pool1")(x)
+    x = ops.conv(64, 3, activation="relu", name="conv2")(x)
+    x = ops.pool(2, name="pool2")(x)
+    x = L.Flatten(name="flatten")(x)
+    x = L.Dense(256, activation="relu", kernel_initializer="he_uniform", name="dense")(x)
+    return L.Dense(n_classes, activation="softmax", name="probabilities")(x)
+
+
+def _conv_bn(ops: _Ops, x, filters, name, strides=1, relu=True):
+    L = ops.layers
+    x = ops.conv(filters, 3, strides=strides, padding="same", name=f"{name}_conv")(x)
+    x = L.BatchNormalization(name=f"{name}_bn")(x)
+    return L.Activation("relu", name=f"{name}_relu")(x) if relu else x
+
+
+def _voxnet_bn(ops: _Ops, inputs, n_classes):
+    L = ops.layers
+    x = _conv_bn(ops, inputs, 32, "block1a")
+    x = ops.pool(2, name="pool1")(x)
+    x = _conv_bn(ops, x, 48, "block2a")
+    x = _conv_bn(ops, x, 48, "block2b")
+    x = ops.pool(2, name="pool2")(x)
+    x = _conv_bn(ops, x, 96, "block3a")
+    x = _conv_bn(ops, x, 96, "block3b", relu=True)
+    x = ops.gap(name="gap")(x)
+    x = L.Dropout(0.3, name="dropout")(x)
+    return L.Dense(n_classes, activation="softmax", name="probabilities")(x)
+
+
+def _residual(ops: _Ops, x, filters, name, strides):
+    L = ops.layers
+    shortcut = x
+    y = _conv_bn(ops, x, filters, f"{name}_a", strides=strides)
+    y = _conv_bn(ops, y, filters, f"{name}_b", relu=False)
+    if strides != 1 or x.shape[-1] != filters:
+        shortcut = ops.conv(filters, 1, strides=strides, padding="same", name=f"{name}_proj")(x)
+        shortcut = L.BatchNormalization(name=f"{name}_proj_bn")(shortcut)
+    return L.Activation("relu", name=f"{name}_out")(L.Add(name=f"{name}_add")([y, shortcut]))
+
+
+def _resnet_small(ops: _Ops, inputs, n_classes):
+    L = ops.layers
+    side = min(inputs.shape[1:-1])
+    x = _conv_bn(ops, inputs, 16, "stem", strides=2 if side >= 48 else 1)
+    for i, filters in enumerate((16, 32, 64, 128)):
+        strides = 1 if i == 0 else 2
+        x = _residual(ops, x, filters, f"stage{i + 1}", strides)
+    x = ops.gap(name="gap")(x)
+    x = L.Dropout(0.3, name="dropout")(x)
+    return L.Dense(n_classes, activation="softmax", name="probabilities")(x)
+
+
+_BUILDERS = {"tutorial-conv3d": _tutorial, "voxnet-bn": _voxnet_bn, "resnet3d-small": _resnet_small}
+_MIN_SIDE = {"tutorial-conv3d": 10, "voxnet-bn": 4, "resnet3d-small": 8}
+
+
+def build_model(name: str, input_shape, n_classes: int):
+    """An uncompiled Keras model for ``input_shape`` (spatial axes + channels), ``n_classes``."""
+    if name not in _BUILDERS:
+        raise ModelError(f"unknown model {name!r}; choose one of: {', '.join(MODELS)}")
+    input_shape = tuple(int(v) for v in input_shape)
+    if len(input_shape) not in (3, 4):
+        raise ModelError(f"input shape {input_shape} must be (D, H, W, C) or (H, W, C)")
+    if n_classes < 2:
+        raise ModelError(f"a classifier needs at least 2 classes, got {n_classes}")
+    if min(input_shape[:-1]) < _MIN_SIDE[name]:
+        raise ModelError(
+            f"model {name!r} needs an input of at least {_MIN_SIDE[name]} voxels per axis, "
+            f"got {input_shape[:-1]}; pass a larger input size"
+        )
+    import keras
+
+    ops = _Ops(len(input_shape) - 1)
+    inputs = keras.Input(shape=input_shape, name="volume")
+    outputs = _BUILDERS[name](ops, inputs, int(n_classes))
+    return keras.Model(inputs, outputs, name=name.replace("-", "_"))
+
+
+def describe_models() -> str:
+    """One line per model for ``--help`` and the GUI."""
+    return "\n".join(f"{name}: {text}" for name, text in MODELS.items())

@@ -1,0 +1,256 @@
+"""Turn raw samples into model input: resample, clean, normalise. Pure numpy/scipy (no TF).
+
+Training and inference call the same :func:`preprocess_volume` / :func:`preprocess_batch`
+with the same :class:`PreprocessSpec` (stored in the model bundle), so a volume is prepared
+identically in both.
+
+Layout: the model input is ``spatial_shape + (channels,)``, float32, channel-last. A sample is
+either ``spatial`` (grey) or ``spatial + (channels,)``. ``spatial_shape`` has 3 axes for
+volumes, 2 for image stacks (CIFAR-style ``(32, 32, 3)`` samples are 2D with 3 channels).
+
+Resampling: each sample is resized to ``spatial_shape`` with ``scipy.ndimage.zoom`` (linear,
+``order=1``); the channel axis is never resampled.
+
+NaN policy (documented, tested): NaN and +-Inf voxels are replaced by the sample's smallest
+finite value (0 when the sample has none); the number of replaced voxels is counted in
+:class:`PreprocessStats` so that callers can warn. Nothing is rejected.
+
+Normalisation (per sample, after NaN cleaning), ``spec.normalization``:
+  * ``"minmax"``     (x - min) / (max - min) -> [0, 1]; a constant sample becomes 0;
+  * ``"zscore"``     (x - mean) / std; a constant sample becomes 0;
+  * ``"percentile"`` clip to the sample's [p_low, p_high] percentiles, then min-max -> [0, 1];
+  * ``"ct-window"``  clip to [level - width/2, level + width/2] (e.g. HU), then scale to [0, 1];
+  * ``"none"``       cast to float32 only.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from voxdesk.engine.errors import DatasetError, ModelError
+
+NORMALIZATIONS = ("minmax", "zscore", "percentile", "ct-window", "none")
+SPEC_VERSION = 1
+
+
+@dataclass(frozen=True)
+class PreprocessSpec:
+    """Everything needed to turn a raw sample into model input; JSON-serialisable."""
+
+    spatial_shape: tuple[int, ...]
+    channels: int = 1
+    normalization: str = "minmax"
+    percentiles: tuple[float, float] = (1.0, 99.0)
+    window_level: float = 40.0
+    window_width: float = 400.0
+    source_has_channels: bool = False
+    """True when raw samples carry a trailing channel axis (e.g. (32, 32, 3))."""
+    resample_order: int = 1
+
+    def __post_init__(self) -> None:
+        if self.normalization not in NORMALIZATIONS:
+            raise ModelError(
+                f"unknown normalisation {self.normalization!r}; choose one of {', '.join(NORMALIZATIONS)}"
+            )
+        if len(self.spatial_shape) not in (2, 3) or min(self.spatial_shape) < 1:
+            raise ModelError(f"input size must have 2 or 3 positive axes, got {self.spatial_shape}")
+        if self.normalization == "ct-window" and self.window_width <= 0:
+            raise ModelError("CT window width must be positive")
+        lo, hi = self.percentiles
+        if not 0 <= lo < hi <= 100:
+            raise ModelError(f"percentiles must satisfy 0 <= low < high <= 100, got {self.percentiles}")
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        """The model's input shape (without the batch axis)."""
+        return tuple(self.spatial_shape) + (self.channels,)
+
+    @property
+    def spatial_rank(self) -> int:
+        return len(self.spatial_shape)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["version"] = SPEC_VERSION
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "PreprocessSpec":
+        d = dict(d)
+        version = d.pop("version", SPEC_VERSION)
+        if version != SPEC_VERSION:
+            raise ModelError(f"preprocessing spec version {version} is not supported (expected {SPEC_VERSION})")
+        d["spatial_shape"] = tuple(int(v) for v in d["spatial_shape"])
+        d["percentiles"] = tuple(float(v) for v in d.get("percentiles", (1.0, 99.0)))
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+@dataclass
+class PreprocessStats:
+    """What preprocessing had to fix; callers turn it into user warnings."""
+
+    nonfinite_voxels: int = 0
+    nonfinite_samples: int = 0
+    resampled_samples: int = 0
+    shapes_seen: set = field(default_factory=set)
+
+    def warnings(self) -> list[str]:
+        out = []
+        if self.nonfinite_voxels:
+            out.append(
+                f"{self.nonfinite_voxels} NaN/Inf voxels in {self.nonfinite_samples} samples were "
+                "replaced by each sample's smallest finite value"
+            )
+        if len(self.shapes_seen) > 1:
+            shapes = ", ".join(str(s) for s in sorted(self.shapes_seen)[:5])
+            out.append(f"samples have different shapes ({shapes}...); each was resampled to the input size")
+        return out
+
+
+def split_sample_shape(shape: Sequence[int]) -> tuple[tuple[int, ...], int, bool]:
+    """Guess (spatial_shape, channels, has_channel_axis) from one raw sample's shape.
+
+    4 axes -> 3D + channels; 3 axes with a last axis of 1, 3 or 4 that is much smaller than the
+    others -> 2D + channels (RGB images); otherwise 3 axes -> grey 3D, 2 axes -> grey 2D.
+    """
+    shape = tuple(int(s) for s in shape)
+    if len(shape) == 4:
+        return shape[:3], shape[3], True
+    if len(shape) == 3 and shape[2] in (1, 3, 4) and min(shape[:2]) >= 4 * shape[2]:
+        return shape[:2], shape[2], True
+    if len(shape) in (2, 3):
+        return shape, 1, False
+    raise DatasetError(f"samples of shape {shape} are neither 2D nor 3D images")
+
+
+def make_spec(
+    sample_shape: Sequence[int],
+    input_size: Sequence[int] | None = None,
+    normalization: str = "minmax",
+    **options,
+) -> PreprocessSpec:
+    """A spec for samples of ``sample_shape`` (one raw sample), resized to ``input_size``."""
+    spatial, channels, has_channels = split_sample_shape(sample_shape)
+    if input_size is not None:
+        input_size = tuple(int(s) for s in input_size)
+        if len(input_size) != len(spatial):
+            raise ModelError(
+                f"input size {input_size} has {len(input_size)} axes but the samples have "
+                f"{len(spatial)} spatial axes {spatial}"
+            )
+        spatial = input_size
+    return PreprocessSpec(
+        spatial_shape=spatial,
+        channels=channels,
+        normalization=normalization,
+        source_has_channels=has_channels,
+        **options,
+    )
+
+
+def _as_channel_last(x: np.ndarray, spec: PreprocessSpec) -> np.ndarray:
+    rank = spec.spatial_rank
+    if x.ndim == rank:
+        x = x[..., None]
+    elif not (x.ndim == rank + 1):
+        raise DatasetError(
+            f"a sample of shape {x.shape} does not fit a model for {rank}D input "
+            f"{spec.input_shape}"
+        )
+    if x.shape[-1] != spec.channels:
+        if x.shape[-1] == 1:
+            x = np.repeat(x, spec.channels, axis=-1)
+        else:
+            raise DatasetError(f"sample has {x.shape[-1]} channels, the model expects {spec.channels}")
+    return x
+
+
+def _clean_nonfinite(x: np.ndarray, stats: PreprocessStats | None) -> np.ndarray:
+    finite = np.isfinite(x)
+    if finite.all():
+        return x
+    bad = int(x.size - np.count_nonzero(finite))
+    fill = x[finite].min() if finite.any() else 0.0
+    x = np.where(finite, x, fill).astype(np.float32, copy=False)
+    if stats is not None:
+        stats.nonfinite_voxels += bad
+        stats.nonfinite_samples += 1
+    return x
+
+
+def _resample(x: np.ndarray, spec: PreprocessSpec) -> np.ndarray:
+    from scipy import ndimage
+
+    target = tuple(spec.spatial_shape)
+    src = x.shape[:-1]
+    if src == target:
+        return x
+    factors = [t / s for t, s in zip(target, src)] + [1.0]
+    out = ndimage.zoom(x, factors, order=spec.resample_order, mode="nearest", grid_mode=False)
+    if out.shape[:-1] != target:  # rounding safety net: crop / edge-pad to the exact size
+        out = out[tuple(slice(0, t) for t in target)]
+        pad = [(0, t - s) for t, s in zip(target, out.shape[:-1])] + [(0, 0)]
+        out = np.pad(out, pad, mode="edge")
+    return out
+
+
+def _normalise(x: np.ndarray, spec: PreprocessSpec) -> np.ndarray:
+    """Normalise a batch ``(N, ...)`` per sample, vectorised over the batch."""
+    axes = tuple(range(1, x.ndim))
+    kind = spec.normalization
+    if kind == "none":
+        return x
+    if kind == "ct-window":
+        lo = spec.window_level - spec.window_width / 2
+        return ((np.clip(x, lo, lo + spec.window_width) - lo) / spec.window_width).astype(np.float32)
+    if kind == "zscore":
+        mean = x.mean(axis=axes, keepdims=True)
+        std = x.std(axis=axes, keepdims=True)
+        return np.where(std > 0, (x - mean) / np.where(std > 0, std, 1), 0).astype(np.float32)
+    if kind == "percentile":
+        flat = x.reshape(len(x), -1)
+        lo = np.percentile(flat, spec.percentiles[0], axis=1).reshape((-1,) + (1,) * (x.ndim - 1))
+        hi = np.percentile(flat, spec.percentiles[1], axis=1).reshape((-1,) + (1,) * (x.ndim - 1))
+        x = np.clip(x, lo, hi)
+    lo = x.min(axis=axes, keepdims=True)
+    span = x.max(axis=axes, keepdims=True) - lo
+    return np.where(span > 0, (x - lo) / np.where(span > 0, span, 1), 0).astype(np.float32)
+
+
+def preprocess_batch(
+    samples: Iterable[np.ndarray], spec: PreprocessSpec, stats: PreprocessStats | None = None
+) -> np.ndarray:
+    """Raw samples (any shapes, any dtypes) -> one float32 array ``(N,) + spec.input_shape``."""
+    out = np.empty((0,) + spec.input_shape, dtype=np.float32)
+    prepared = []
+    for raw in samples:
+        x = np.asarray(raw, dtype=np.float32)
+        x = _as_channel_last(x, spec)
+        if stats is not None:
+            stats.shapes_seen.add(tuple(x.shape[:-1]))
+        x = _clean_nonfinite(x, stats)
+        if x.shape[:-1] != tuple(spec.spatial_shape):
+            x = _resample(x, spec)
+            if stats is not None:
+                stats.resampled_samples += 1
+        prepared.append(x)
+    if not prepared:
+        return out
+    return _normalise(np.stack(prepared), spec)
+
+
+def preprocess_volume(array: np.ndarray, spec: PreprocessSpec, stats: PreprocessStats | None = None) -> np.ndarray:
+    """One raw sample -> model input ``spec.input_shape`` (no batch axis). Used by inference."""
+    return preprocess_batch([array], spec, stats)[0]
+
+
+def preprocess_array(x: np.ndarray, spec: PreprocessSpec, stats: PreprocessStats | None = None,
+                     chunk: int = 1024) -> np.ndarray:
+    """Fast path for a stacked ``(N, ...)`` array: preprocess in chunks, bounded temporaries."""
+    parts = [preprocess_batch(x[i:i + chunk], spec, stats) for i in range(0, len(x), chunk)]
+    if not parts:
+        return np.empty((0,) + spec.input_shape, dtype=np.float32)
+    return np.concatenate(parts)
