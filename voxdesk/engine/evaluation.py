@@ -121,14 +121,14 @@ def evaluate_predictions(
     }
 
 
-def predict_split(model, samples, spec, batch_size: int = 64, progress=None):
+def predict_split(model, samples, spec, batch_size: int = 64, progress=None, stats=None):
     """Class probabilities for every sample in ``samples`` (batched, preprocessed like training)."""
     from voxdesk.engine.preprocessing import preprocess_batch
 
     n = len(samples)
     out = []
     for start in range(0, n, batch_size):
-        x = preprocess_batch(samples.batch(range(start, min(n, start + batch_size))), spec)
+        x = preprocess_batch(samples.batch(range(start, min(n, start + batch_size))), spec, stats)
         out.append(np.asarray(model.predict_on_batch(x)))
         if progress is not None:
             progress(min(n, start + batch_size) / max(n, 1), "evaluating")
@@ -136,9 +136,10 @@ def predict_split(model, samples, spec, batch_size: int = 64, progress=None):
     return np.concatenate(out) if out else np.empty((0, k), np.float32)
 
 
-def evaluate_model(model, split, spec, class_names, *, batch_size: int = 64, seed: int = 0, progress=None) -> dict:
+def evaluate_model(model, split, spec, class_names, *, batch_size: int = 64, seed: int = 0, progress=None,
+                   stats=None) -> dict:
     """Predict a ``Split`` with ``spec`` preprocessing and return :func:`evaluate_predictions`."""
-    probs = predict_split(model, split.samples, spec, batch_size, progress)
+    probs = predict_split(model, split.samples, spec, batch_size, progress, stats)
     return evaluate_predictions(split.labels, probs, class_names, seed=seed)
 
 
