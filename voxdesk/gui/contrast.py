@@ -1,0 +1,85 @@
+"""Window/level presets: pure numpy, no Qt, so they are easy to test and reuse.
+
+Levels are ``(low, high)`` in data units. CT presets use the usual radiology windows
+(width, level) in Hounsfield units; they are meaningful for CT data only.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+# name -> (width, level) in HU
+CT_WINDOWS: dict[str, tuple[float, float]] = {
+    "CT brain": (80.0, 40.0),
+    "CT soft tissue": (400.0, 40.0),
+    "CT lung": (1500.0, -600.0),
+    "CT bone": (1800.0, 400.0),
+}
+
+PRESETS: tuple[str, ...] = ("auto (1-99%)", "full range", *CT_WINDOWS)
+DEFAULT_PRESET = PRESETS[0]
+
+_MAX_SAMPLE = 1_000_000
+
+
+def sample_values(data: np.ndarray, max_values: int = _MAX_SAMPLE) -> np.ndarray:
+    """A strided subsample of the finite voxel values (fast on large volumes)."""
+    step = max(1, int(round((data.size / max_values) ** (1.0 / 3.0))))
+    sub = np.asarray(data[::step, ::step, ::step]).ravel()
+    if np.issubdtype(sub.dtype, np.floating):
+        sub = sub[np.isfinite(sub)]
+    return sub
+
+
+def _nonflat(lo: float, hi: float) -> tuple[float, float]:
+    if not np.isfinite(lo) or not np.isfinite(hi):
+        return (0.0, 1.0)
+    if hi <= lo:
+        return (lo - 0.5, lo + 0.5)
+    return (float(lo), float(hi))
+
+
+def percentile_levels(data: np.ndarray, low: float = 1.0, high: float = 99.0) -> tuple[float, float]:
+    values = sample_values(data)
+    if values.size == 0:
+        return (0.0, 1.0)
+    lo, hi = np.percentile(values, [low, high])
+    if hi <= lo:  # e.g. mostly-zero background: fall back to the full range
+        lo, hi = float(values.min()), float(values.max())
+    return _nonflat(float(lo), float(hi))
+
+
+def full_range(data: np.ndarray) -> tuple[float, float]:
+    if np.issubdtype(data.dtype, np.floating):
+        finite = data[np.isfinite(data)]
+        if finite.size == 0:
+            return (0.0, 1.0)
+        return _nonflat(float(finite.min()), float(finite.max()))
+    return _nonflat(float(data.min()), float(data.max()))
+
+
+def preset_levels(name: str, volume) -> tuple[float, float]:
+    """Levels for preset ``name`` on ``volume`` (a Volume or an array)."""
+    data = getattr(volume, "data", volume)
+    if name == "full range":
+        return full_range(data)
+    if name in CT_WINDOWS:
+        width, level = CT_WINDOWS[name]
+        return (level - width / 2.0, level + width / 2.0)
+    return percentile_levels(data)
+
+
+def histogram(data: np.ndarray, bins: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """(counts, edges) of a subsample; counts are log-scaled for display."""
+    values = sample_values(data, 400_000)
+    if values.size == 0:
+        return np.zeros(1), np.array([0.0, 1.0])
+    lo, hi = _nonflat(float(values.min()), float(values.max()))
+    integral = values.dtype.kind in "biu" or bool(np.all(values == np.round(values)))
+    if integral and hi - lo + 1 <= 4 * bins:
+        # whole-number data: bins a whole number of values wide, or empty bins look like gaps
+        width = max(1, int(np.ceil((hi - lo + 1) / bins)))
+        edges = np.arange(lo - 0.5, hi + 0.5 + width, width)
+        counts, edges = np.histogram(values, bins=edges)
+    else:
+        counts, edges = np.histogram(values, bins=bins, range=(lo, hi))
+    return np.log1p(counts.astype(np.float64)), edges

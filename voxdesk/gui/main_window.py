@@ -1,0 +1,316 @@
+"""MainWindow: menus, toolbar, docks and status bar around the linked views; wiring only.
+
+Extension points for later panels (training, classification):
+
+* ``add_panel(widget, title, area=RightDockWidgetArea) -> QDockWidget``: a dock, tabbed with
+  the other docks in that area and listed under View > Panels.
+* ``add_menu(title) -> QMenu``: a top-level menu placed before Help.
+* ``show_volume(volume)``: show an engine ``Volume`` (e.g. a dataset sample).
+* ``open_path(path, **open_volume_kwargs)``: open a file in a worker, as File > Open does.
+* ``state`` (ViewerState): ``set_overlay(Overlay(...))``, ``set_cursor``, signals.
+* ``runner`` (WorkerRunner): run engine calls on QThreads with the house ownership rule.
+"""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QByteArray, Qt, Slot
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox, QProgressBar, QStackedWidget,
+)
+
+from voxdesk.gui import settings
+from voxdesk.gui.controls import DisplayToolBar
+from voxdesk.gui.info_panel import InfoPanel
+from voxdesk.gui.levels_histogram import LevelsHistogram
+from voxdesk.gui.opener import VolumeOpener, user_message
+from voxdesk.gui.readout import StatusReadout
+from voxdesk.gui.resources import app_icon
+from voxdesk.gui.state import ViewerState
+from voxdesk.gui.views.ortho_view import LAYOUTS, OrthoView
+from voxdesk.gui.welcome import WelcomePage
+from voxdesk.gui.workers import WorkerRunner
+
+APP_NAME = "VoxDesk"
+
+
+def _file_filter() -> str:
+    try:
+        from voxdesk.engine.io import FILE_FILTER
+    except ImportError:
+        FILE_FILTER = "Volumes (*.nii *.nii.gz *.npy *.npz *.h5 *.hdf5)"
+    return f"{FILE_FILTER};;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+
+        self.state = ViewerState(self)
+        self.runner = WorkerRunner(self)
+        self.opener = VolumeOpener(self.runner, self)
+        self.opener.dialog_parent = self
+        self.panels: dict[str, QDockWidget] = {}
+        self.persist_settings = True
+        """False for throwaway windows (screenshots): nothing is written to the settings."""
+
+        self.ortho = OrthoView(self.state)
+        self._create_actions()
+        self.welcome = WelcomePage(self.act_open, self.act_sample)
+        self.central = QStackedWidget()
+        self.central.addWidget(self.welcome)
+        self.central.addWidget(self.ortho)
+        self.setCentralWidget(self.central)
+
+        self.display_bar = DisplayToolBar(self.state, self)
+        self.addToolBar(self.display_bar)
+        self.display_bar.layout_requested.connect(self.set_layout)
+        self._create_menus()
+        self._create_status_bar()
+
+        self.info_dock = self.add_panel(InfoPanel(self.state), "Volume", object_name="volumeDock")
+        self.levels_dock = self.add_panel(LevelsHistogram(self.state), "Levels", object_name="levelsDock",
+                                          tabify=False)
+        self.splitDockWidget(self.info_dock, self.levels_dock, Qt.Orientation.Vertical)
+        self.resizeDocks([self.info_dock], [300], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.info_dock, self.levels_dock], [500, 220], Qt.Orientation.Vertical)
+
+        self.opener.started.connect(self._on_open_started)
+        self.opener.opened.connect(self._on_opened)
+        self.opener.failed.connect(self._on_open_failed)
+        self.opener.finished.connect(self._on_open_finished)
+        self._restore_window()
+
+    # -- extension points -------------------------------------------------------------
+    def add_panel(self, widget, title: str, area=Qt.DockWidgetArea.RightDockWidgetArea, *,
+                  object_name: str | None = None, tabify: bool = True) -> QDockWidget:
+        """Dock ``widget``; with ``tabify`` it becomes a tab next to the area's other docks."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(object_name or f"{widget.objectName() or title.replace(' ', '')}Dock")
+        dock.setWidget(widget)
+        siblings = [d for d in self.panels.values() if self.dockWidgetArea(d) == area and not d.isFloating()]
+        self.addDockWidget(area, dock)
+        if tabify and siblings:
+            self.tabifyDockWidget(siblings[-1], dock)
+            dock.raise_()
+        self.panels[dock.objectName()] = dock
+        self.panels_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def add_menu(self, title: str) -> QMenu:
+        menu = QMenu(title, self)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
+        return menu
+
+    @Slot(object)
+    def show_volume(self, volume) -> None:
+        """Show an engine Volume in every view."""
+        self.state.set_volume(volume)
+        self.central.setCurrentWidget(self.ortho if volume is not None else self.welcome)
+        name = getattr(volume, "name", "") if volume is not None else ""
+        self.setWindowTitle(f"{name} - {APP_NAME}" if name else APP_NAME)
+        if volume is not None and volume.warnings:
+            self.statusBar().showMessage("; ".join(volume.warnings), 15000)
+        self.ortho.views["axial"].setFocus()
+
+    def open_path(self, path: str, **kwargs) -> None:
+        """Open a volume file in a worker (asks about datasets/samples when needed)."""
+        self.opener.open(os.fspath(path), **kwargs)
+
+    def show_error(self, title: str, message: str) -> None:
+        """Tell the user something failed (tests replace this to stay non-blocking)."""
+        QMessageBox.critical(self, title, message)
+
+    def set_layout(self, key: str) -> None:
+        self.ortho.set_layout(key)
+        self.display_bar.show_layout(key)
+        for action in self.layout_group.actions():
+            action.setChecked(action.data() == key)
+
+    # -- actions and menus ------------------------------------------------------------
+    def _create_actions(self) -> None:
+        self.act_open = QAction("&Open...", self, shortcut=QKeySequence.StandardKey.Open)
+        self.act_open.triggered.connect(self.open_dialog)
+        self.act_sample = QAction("Open &Sample", self)
+        self.act_sample.setToolTip("Open the built-in demo CT-like volume")
+        self.act_sample.triggered.connect(self.open_sample)
+        self.act_quit = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.act_quit.triggered.connect(self.close)
+        self.act_reset = QAction("&Reset Views", self, shortcut=QKeySequence("Ctrl+R"))
+        self.act_reset.triggered.connect(self.ortho.reset_views)
+        self.act_radiological = QAction("&Radiological Convention (patient right on screen left)", self)
+        self.act_radiological.setCheckable(True)
+        self.act_radiological.setChecked(True)
+        self.act_radiological.toggled.connect(self.state.set_radiological)
+
+    def _create_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.act_open)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction(self.act_sample)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+
+        view_menu = bar.addMenu("&View")
+        layout_menu = view_menu.addMenu("&Layout")
+        self.layout_group = QActionGroup(self)
+        for key, text in LAYOUTS.items():
+            act = layout_menu.addAction(text)
+            act.setCheckable(True)
+            act.setData(key)
+            act.setChecked(key == "2x2")
+            self.layout_group.addAction(act)
+            act.triggered.connect(lambda _c=False, k=key: self.set_layout(k))
+        view_menu.addAction(self.act_reset)
+        view_menu.addAction(self.act_radiological)
+        view_menu.addSeparator()
+        self.panels_menu = view_menu.addMenu("&Panels")
+
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.addAction("&Mouse and Keys", self._show_controls_help)
+        self.help_menu.addAction("&About VoxDesk", self._show_about)
+
+    def _create_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.readout = StatusReadout(self.state)
+        sb.addPermanentWidget(self.readout, 1)
+        self.busy = QProgressBar()
+        self.busy.setObjectName("openProgress")
+        self.busy.setMaximumWidth(160)
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        sb.addPermanentWidget(self.busy)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = settings.recent_files()
+        for path in files:
+            act = self.recent_menu.addAction(os.path.basename(path))
+            act.setToolTip(path)
+            act.setStatusTip(path)
+            act.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+        if files:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear List", settings.clear_recent_files)
+        else:
+            self.recent_menu.addAction("(no recent files)").setEnabled(False)
+
+    # -- opening ----------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a volume", settings.last_folder(), _file_filter())
+        if path:
+            self.open_path(path)
+
+    def open_sample(self) -> None:
+        try:
+            from voxdesk.engine.demo import ensure_demo_data
+        except ImportError:
+            self.show_error("Sample not available", "The built-in demo data is not part of this build.")
+            return
+        self.statusBar().showMessage("Preparing the sample volume...")
+        self.busy.show()
+        self.runner.run(lambda w: str(ensure_demo_data().sample_volume), name="demo",
+                        returned=self._on_sample_ready, errored=self._on_sample_failed)
+
+    @Slot(object)
+    def _on_sample_ready(self, path) -> None:
+        self.busy.hide()
+        self.open_path(path)
+
+    @Slot(object)
+    def _on_sample_failed(self, exc) -> None:
+        self.busy.hide()
+        self.statusBar().clearMessage()
+        self.show_error("Could not prepare the sample", user_message(exc))
+
+    @Slot(str)
+    def _on_open_started(self, path: str) -> None:
+        self.busy.show()
+        self.statusBar().showMessage(f"Opening {os.path.basename(path)}...")
+
+    @Slot(str, str)
+    def _on_open_failed(self, path: str, message: str) -> None:
+        self.statusBar().showMessage(f"Could not open {os.path.basename(path)}", 10000)
+        self.show_error("Could not open the file", message)
+
+    @Slot(object)
+    def _on_opened(self, volume) -> None:
+        self.show_volume(volume)
+        file = self.opener.path
+        if os.path.isfile(file) and self.persist_settings:
+            settings.add_recent_file(file)
+            settings.set_last_folder(os.path.dirname(os.path.abspath(file)))
+        if not volume.warnings:
+            self.statusBar().showMessage(f"Opened {volume.name}", 5000)
+
+    @Slot()
+    def _on_open_finished(self) -> None:
+        self.busy.hide()
+
+    # -- drag and drop ----------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.open_path(files[0])
+
+    # -- window state -----------------------------------------------------------------
+    def _restore_window(self) -> None:
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        state = settings.value("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        layout = settings.value("view/layout", "2x2")
+        if layout in LAYOUTS:
+            self.set_layout(str(layout))
+        cmap = settings.value("view/colormap", "grey")
+        self.state.set_colormap(str(cmap))
+        radiological = str(settings.value("view/radiological", "true")).lower() != "false"
+        self.act_radiological.setChecked(radiological)
+
+    def save_settings(self) -> None:
+        s = settings.settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("view/layout", self.ortho.current_layout)
+        s.setValue("view/colormap", self.state.colormap)
+        s.setValue("view/radiological", "true" if self.state.radiological else "false")
+        s.sync()
+
+    def closeEvent(self, event) -> None:
+        if self.persist_settings:
+            self.save_settings()
+        self.runner.shutdown()
+        super().closeEvent(event)
+
+    # -- help -------------------------------------------------------------------------
+    def _show_controls_help(self) -> None:
+        QMessageBox.information(self, "Mouse and keys", (
+            "Left click/drag: move the cursor (all views follow)\n"
+            "Wheel, Up/Down, Left/Right: step slices; Page Up/Down: 10 slices\n"
+            "Ctrl+wheel: zoom; middle drag or Shift+left drag: pan; Home: reset the view\n"
+            "Right drag: window (horizontal) and level (vertical)\n"
+            "3D view: left drag orbits, wheel zooms, middle drag pans"))
+
+    def _show_about(self) -> None:
+        from voxdesk import __version__
+
+        QMessageBox.about(self, "About VoxDesk", f"VoxDesk {__version__}\nView, train on and classify 3D scans, offline.")

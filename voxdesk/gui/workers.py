@@ -1,0 +1,114 @@
+"""Run engine calls on a QThread without freezing the window.
+
+Ownership rule (see ARCHITECTURE.md, the deleteLater trap): Python owns both the worker
+and its thread. ``WorkerRunner`` keeps them in ``active`` until the thread has *finished*
+and been waited on; nothing is connected to ``deleteLater``. The worker moves itself back
+to the GUI thread before it reports ``finished``, so that its last reference is dropped
+(and the C++ object deleted) in the thread that owns it.
+
+A worker owns no logic: ``job(worker)`` is any callable; it may call
+``worker.report(fraction, message)`` and check ``worker.cancel_token``. It re-emits plain
+data only (never widgets).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+
+from voxdesk.engine.progress import CancelToken
+
+
+class Worker(QObject):
+    progress = Signal(float, str)
+    epoch_ended = Signal(object)
+    returned = Signal(object)
+    errored = Signal(object)
+    finished = Signal()
+
+    def __init__(self, job: Callable[["Worker"], Any], name: str = "job") -> None:
+        super().__init__()
+        self._job = job
+        self.name = name
+        self.cancel_token = CancelToken()
+
+    def report(self, fraction: float, message: str = "") -> None:
+        """A ProgressFn to hand to engine calls."""
+        self.progress.emit(float(fraction), str(message))
+
+    def cancel(self) -> None:
+        self.cancel_token.cancel()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self.returned.emit(self._job(self))
+        except BaseException as exc:  # noqa: BLE001 - everything goes back to the GUI thread
+            self.errored.emit(exc)
+        finally:
+            app = QCoreApplication.instance()
+            if app is not None:
+                self.moveToThread(app.thread())
+            self.finished.emit()
+
+
+class WorkerRunner(QObject):
+    """Starts workers on their own QThread and keeps both alive until the thread ended."""
+
+    all_done = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.active: list[tuple[QThread, Worker]] = []
+
+    def start(self, worker: Worker) -> Worker:
+        thread = QThread()
+        thread.setObjectName(f"voxdesk-{worker.name}")
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.finished.connect(thread.quit)  # QThread.quit is thread-safe
+        thread.finished.connect(self._reap)  # queued: runs in the GUI thread
+        self.active.append((thread, worker))
+        thread.start()
+        return worker
+
+    def run(self, job: Callable[[Worker], Any], *, name: str = "job", returned=None,
+            errored=None, progress=None) -> Worker:
+        """Wrap ``job`` in a Worker, connect the callbacks, then start it.
+
+        Callbacks should be methods of QObjects living in the GUI thread: Qt then queues
+        each call into the GUI thread.
+        """
+        worker = Worker(job, name)
+        if returned is not None:
+            worker.returned.connect(returned)
+        if errored is not None:
+            worker.errored.connect(errored)
+        if progress is not None:
+            worker.progress.connect(progress)
+        return self.start(worker)
+
+    @Slot()
+    def _reap(self) -> None:
+        still = []
+        for thread, worker in self.active:
+            if thread.isFinished():
+                thread.wait()
+            else:
+                still.append((thread, worker))
+        self.active = still
+        if not still:
+            self.all_done.emit()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.active)
+
+    def shutdown(self, timeout_ms: int = 30_000) -> None:
+        """Ask every worker to cancel and wait for the threads (window closing)."""
+        for _thread, worker in self.active:
+            worker.cancel()
+        for thread, _worker in self.active:
+            thread.quit()
+            thread.wait(timeout_ms)
+        self.active = []
