@@ -1,0 +1,300 @@
+"""Grad-CAM heat maps (3D, and 2D for 2D models) on the volume's own grid.
+
+``grad_cam(model, x, class_index=None, layer=None)`` works on the model-input grid: it picks the
+last convolutional feature map (the last Conv layer, followed through the BatchNorm/Activation/
+Add layers that keep its shape, so a ResNet stage's ReLU output or voxnet's last ReLU is used;
+a nested sub-model with a spatial output counts as one feature layer), takes the gradient of
+the class's pre-softmax score (the logit: the input of the final softmax Dense layer times its
+kernel, so a confident model's gradients do not vanish) with ``tf.GradientTape``, weights each
+channel by its spatially averaged gradient, sums, applies ReLU and normalises to [0, 1]. The
+feature-map result is resampled to the input grid (``scipy.ndimage.zoom``, linear, cell-centre
+aligned).
+
+``explain(bundle, volume, class_name=None)`` preprocesses the volume exactly as training did
+(via :mod:`voxdesk.engine.inference`), runs Grad-CAM and resamples the map back to the
+volume's grid, undoing the preprocessing's resize (corner-aligned, as ``preprocessing`` zooms),
+so ``Explanation.heat[i, j, k]`` overlays ``volume.data[i, j, k]`` voxel for voxel.
+
+``save_heat_map(heat, volume, path)`` writes it as NIfTI; for a NIfTI input the map is put
+back in the file's on-disk orientation with the file's affine, so it overlays the original
+file in any viewer. TensorFlow is imported only inside the functions.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from voxdesk.engine.errors import ModelError, VoxdeskError
+from voxdesk.engine.volume import Volume
+
+__all__ = ["Explanation", "explain", "grad_cam", "find_feature_layer", "to_volume_grid", "save_heat_map"]
+
+_KEEP_SHAPE = ("BatchNormalization", "Activation", "ReLU", "LeakyReLU", "Add", "Dropout",
+               "SpatialDropout", "LayerNormalization", "GroupNormalization", "PReLU", "ELU")
+
+
+@dataclass
+class Explanation:
+    heat: np.ndarray
+    """float32 in [0, 1], same shape as ``volume.data`` (overlay voxel for voxel)."""
+    class_name: str
+    class_index: int
+    probability: float
+    """The model's probability for ``class_name`` on this volume."""
+    hottest_voxel: tuple[int, ...]
+    """(i, j, k) of the maximum of ``heat``."""
+    layer: str = ""
+    """The feature layer the map was computed on."""
+    probabilities: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    """Input-consistency warnings, and a note when the map is empty (no evidence anywhere)."""
+
+
+def _is_conv(layer) -> bool:
+    name = type(layer).__name__
+    return name.startswith(("Conv", "SeparableConv", "DepthwiseConv")) and "Transpose" not in name
+
+
+def _out_shape(layer):
+    try:
+        shape = layer.output.shape
+    except (AttributeError, ValueError):
+        return None
+    return tuple(shape) if shape is not None else None
+
+
+def find_feature_layer(model, layer: str | None = None):
+    """The top-level layer whose output Grad-CAM explains (see the module docstring)."""
+    spatial_rank = len(model.input_shape)  # batch + spatial + channels
+    layers = [lyr for lyr in model.layers if type(lyr).__name__ != "InputLayer"]
+    if layer is not None:
+        for lyr in layers:
+            if lyr.name == layer:
+                if len(_out_shape(lyr) or ()) != spatial_rank:
+                    raise ModelError(f"layer {layer!r} has no spatial output {_out_shape(lyr)}; "
+                                     "Grad-CAM needs a convolutional feature map")
+                return lyr
+        for lyr in layers:
+            inner = getattr(lyr, "layers", None)
+            if inner and any(sub.name == layer for sub in inner):
+                raise ModelError(f"layer {layer!r} is inside the nested model {lyr.name!r}; "
+                                 f"name {lyr.name!r} or a top-level layer instead")
+        raise ModelError(f"the model has no layer {layer!r}")
+    spatial = [i for i, lyr in enumerate(layers) if len(_out_shape(lyr) or ()) == spatial_rank]
+    convs = [i for i in spatial if _is_conv(layers[i]) or getattr(layers[i], "layers", None)]
+    if not convs:
+        raise ModelError("the model has no convolutional layer to explain (Grad-CAM needs one)")
+    best = convs[-1]
+    shape = _out_shape(layers[best])
+    for i in range(best + 1, len(layers)):
+        lyr = layers[i]
+        if _out_shape(lyr) != shape or not type(lyr).__name__.startswith(_KEEP_SHAPE):
+            break
+        best = i
+    return layers[best]
+
+
+def _logit_source(model):
+    """(tensor whose Dense transform gives the logits, dense layer) or (None, None)."""
+    last = model.layers[-1]
+    act = getattr(last, "activation", None)
+    if type(last).__name__ == "Dense" and getattr(act, "__name__", "") == "softmax":
+        return last.input, last
+    return None, None
+
+
+_CACHE: dict = {}
+_LOCK = threading.Lock()
+
+
+def _cam_function(model, feature_layer):
+    """A cached tf.function (x, class_index) -> (cam on the feature grid, probabilities)."""
+    import keras
+    import tensorflow as tf
+
+    key = (id(model), feature_layer.name)
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0]() is model:
+            return hit[1]
+    pre, dense = _logit_source(model)
+    try:
+        outputs = [feature_layer.output, model.outputs[0]] + ([pre] if pre is not None else [])
+        sub = keras.Model(model.inputs, outputs)
+    except Exception as exc:  # keras raises Value/AttributeError variants (disconnected, unbuilt)
+        raise ModelError(f"cannot explain this model through layer {feature_layer.name!r}: {exc}") from None
+    spatial_axes = list(range(1, len(model.input_shape) - 1))
+
+    @tf.function(input_signature=[tf.TensorSpec((None,) + tuple(model.input_shape[1:]), tf.float32),
+                                  tf.TensorSpec((), tf.int32)], reduce_retracing=True)
+    def cam_fn(x, class_index):
+        with tf.GradientTape() as tape:
+            outs = sub(x, training=False)
+            feats, probs = outs[0], outs[1]
+            tape.watch(feats)
+            if dense is not None:
+                scores = tf.matmul(outs[2], dense.kernel) + (dense.bias if dense.use_bias else 0.0)
+            else:
+                scores = probs
+            score = tf.reduce_sum(scores[:, class_index])
+        grads = tape.gradient(score, feats)
+        weights = tf.reduce_mean(grads, axis=spatial_axes, keepdims=True)
+        cam = tf.nn.relu(tf.reduce_sum(feats * weights, axis=-1))
+        return cam, probs
+
+    import weakref
+
+    with _LOCK:
+        _CACHE[key] = (weakref.ref(model), cam_fn)
+    return cam_fn
+
+
+def _resize(a: np.ndarray, shape, *, grid_mode: bool) -> np.ndarray:
+    from scipy import ndimage
+
+    shape = tuple(int(s) for s in shape)
+    if a.shape == shape:
+        return a.astype(np.float32, copy=False)
+    factors = [t / s for t, s in zip(shape, a.shape)]
+    out = ndimage.zoom(a.astype(np.float32), factors, order=1, mode="nearest", grid_mode=grid_mode)
+    if out.shape != shape:  # rounding safety net
+        out = out[tuple(slice(0, t) for t in shape)]
+        out = np.pad(out, [(0, t - s) for t, s in zip(shape, out.shape)], mode="edge")
+    return out
+
+
+def _normalised(a: np.ndarray) -> np.ndarray:
+    a = np.clip(np.nan_to_num(a.astype(np.float32), nan=0.0), 0.0, None)
+    top = float(a.max()) if a.size else 0.0
+    return a / top if top > 0 else np.zeros_like(a)
+
+
+def grad_cam(model, x, class_index: int | None = None, layer: str | None = None):
+    """Grad-CAM of one input ``x`` (model input shape, with or without a batch axis of 1).
+
+    Returns ``(heat, class_index, probabilities)``: ``heat`` float32 in [0, 1] on the
+    model-input spatial grid, the explained class (``argmax`` when ``class_index`` is None) and
+    the model's class probabilities for ``x``.
+    """
+    import tensorflow as tf
+
+    x = np.asarray(x, np.float32)
+    want = tuple(model.input_shape[1:])
+    if x.shape == want:
+        x = x[None]
+    if x.shape[1:] != want or len(x) != 1:
+        raise ModelError(f"Grad-CAM takes one input of shape {want}, got {x.shape}")
+    n_classes = int(model.output_shape[-1])
+    if class_index is not None and not 0 <= int(class_index) < n_classes:
+        raise ModelError(f"class index {class_index} is out of range (the model has {n_classes} classes)")
+    feature_layer = find_feature_layer(model, layer)
+    fn = _cam_function(model, feature_layer)
+    if class_index is None:
+        probs = np.asarray(fn(tf.constant(x), tf.constant(0, tf.int32))[1])[0]
+        class_index = int(np.argmax(probs))
+    cam, probs = fn(tf.constant(x), tf.constant(int(class_index), tf.int32))
+    cam = np.asarray(cam)[0]
+    heat = _normalised(_resize(cam, want[:-1], grid_mode=True))
+    return heat, int(class_index), np.asarray(probs)[0].astype(float)
+
+
+def to_volume_grid(heat: np.ndarray, volume_shape) -> np.ndarray:
+    """Undo the preprocessing resize: model-input grid -> the raw volume's grid, in [0, 1].
+
+    The preprocessing zooms corner-aligned (``grid_mode=False``), so the inverse does too. For a
+    2D model whose samples carry a channel axis (H, W, C), the map is repeated over channels.
+    """
+    volume_shape = tuple(int(s) for s in volume_shape)
+    spatial = volume_shape[:heat.ndim]
+    out = _normalised(_resize(heat, spatial, grid_mode=False))
+    if len(volume_shape) > heat.ndim:
+        out = np.repeat(out[..., None], volume_shape[-1], axis=-1)
+    return out.astype(np.float32)
+
+
+def explain(bundle, volume: Volume, class_name: str | None = None, *, layer: str | None = None) -> Explanation:
+    """Grad-CAM for ``class_name`` (default: the predicted class) on ``volume``'s grid."""
+    from voxdesk.engine.inference import prepare
+
+    prepared = prepare(bundle, volume)
+    names = prepared.class_names
+    class_index = None
+    if class_name is not None:
+        if class_name not in names:
+            raise ModelError(f"the model has no class {class_name!r}; its classes are {', '.join(names)}")
+        class_index = names.index(class_name)
+    heat_in, class_index, probs = grad_cam(bundle.model, prepared.x, class_index, layer)
+    heat = to_volume_grid(heat_in, volume.shape)
+    warnings = list(prepared.warnings)
+    if not heat.any():
+        warnings.append(f"the heat map is empty: no region of this scan raises the score of "
+                        f"{names[class_index]!r}, so it cannot say where the model looked")
+    hottest = tuple(int(v) for v in np.unravel_index(int(np.argmax(heat)), heat.shape))
+    return Explanation(
+        heat=heat, class_name=names[class_index], class_index=int(class_index),
+        probability=float(probs[class_index]), hottest_voxel=hottest,
+        layer=find_feature_layer(bundle.model, layer).name,
+        probabilities={n: float(p) for n, p in zip(names, probs)}, warnings=warnings,
+    )
+
+
+def _on_disk_image(heat: np.ndarray, volume: Volume):
+    """(data, affine, original image or None): ``heat`` in the source file's own voxel order."""
+    import nibabel as nib
+    from nibabel import orientations as ornt_mod
+
+    src = volume.source.split(":/")[0] if volume.source else ""
+    if volume.meta.get("format") != "nifti" or not os.path.isfile(src):
+        return heat, volume.affine, None
+    try:
+        orig = nib.load(src)
+    except Exception:  # the file changed since; the RAS grid is still correct in world space
+        return heat, volume.affine, None
+    to_disk = ornt_mod.ornt_transform(ornt_mod.io_orientation(volume.affine),
+                                      ornt_mod.io_orientation(orig.affine))
+    data = ornt_mod.apply_orientation(heat, to_disk)
+    affine = volume.affine @ ornt_mod.inv_ornt_aff(to_disk, heat.shape)
+    if data.shape == tuple(orig.shape[:3]) and np.allclose(affine, orig.affine, atol=1e-4):
+        return data, orig.affine, orig
+    return heat, volume.affine, None
+
+
+def save_heat_map(heat: np.ndarray, volume: Volume, path, *, description: str = "") -> Path:
+    """Write ``heat`` (on ``volume``'s grid) as NIfTI, atomically (write, then rename).
+
+    A NIfTI source gets its on-disk voxel order, affine and qform/sform codes back, so the map
+    overlays the original file voxel for voxel; other sources get ``volume.affine``.
+    """
+    import nibabel as nib
+
+    heat = np.asarray(heat, np.float32)
+    if heat.shape != volume.shape:
+        raise VoxdeskError(f"heat map shape {heat.shape} does not match the volume's {volume.shape}")
+    path = Path(path)
+    name = path.name.lower()
+    if not (name.endswith(".nii") or name.endswith(".nii.gz")):
+        raise VoxdeskError(f"{path.name}: the heat map is written as NIfTI; name it .nii or .nii.gz")
+    data, affine, orig = _on_disk_image(heat, volume)
+    img = nib.Nifti1Image(np.ascontiguousarray(data, np.float32), affine)
+    qcode = int(orig.header["qform_code"]) if orig is not None else 1
+    scode = int(orig.header["sform_code"]) if orig is not None else 1
+    img.set_qform(affine, code=qcode or 1)
+    img.set_sform(affine, code=scode or 1)
+    img.header.set_xyzt_units("mm")
+    img.header["descrip"] = (description or "VoxDesk Grad-CAM heat map")[:79].encode("ascii", "replace")
+    img.header["cal_min"], img.header["cal_max"] = 0.0, 1.0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}"
+    try:
+        nib.save(img, str(tmp))
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise VoxdeskError(f"could not write {path}: {exc}") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
