@@ -19,6 +19,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from voxdesk.gui.panels.style import tones
+
 TRAIN_COLOR = "#1f77b4"
 VAL_COLOR = "#e8710a"
 BATCH_COLOR = (31, 119, 180, 110)
@@ -114,8 +116,9 @@ class TrainingCurves(QWidget):
         self.overfit_label = QLabel(self)
         self.overfit_label.setObjectName("overfitWarning")
         self.overfit_label.setWordWrap(True)
+        t = tones(self)
         self.overfit_label.setStyleSheet(
-            "QLabel { background: #fff4e5; color: #7a4100; border: 1px solid #f0b060;"
+            f"QLabel {{ background: {t['warn_bg']}; color: {t['warn']}; border: 1px solid {t['warn_border']};"
             " border-radius: 4px; padding: 4px 8px; }")
         self.overfit_label.setVisible(False)
         plots = QHBoxLayout()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from voxdesk.engine.volume import Volume
+from voxdesk.gui.panels.style import tones
 
 DATASET_FILTER = "Labelled datasets (*.h5 *.hdf5 *.hdf *.npz *.npy *.csv);;All files (*)"
 
@@ -91,6 +92,7 @@ class DatasetPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("datasetPanel")
         self.setAcceptDrops(True)
+        self._error_color = tones(self)["error"]
         self.state = state
         self.dataset = None
         self.open_button = QPushButton("Open Dataset…")
@@ -107,7 +109,7 @@ class DatasetPanel(QWidget):
         self.warnings = QLabel()
         self.warnings.setObjectName("datasetWarnings")
         self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet("QLabel { color: #8a4b00; }")
+        self.warnings.setStyleSheet(f"QLabel {{ color: {tones(self)['warn']}; }}")
         self.warnings.setVisible(False)
         self.split_combo = QComboBox()
         self.split_combo.setObjectName("splitCombo")
@@ -234,7 +236,7 @@ class DatasetPanel(QWidget):
                                    {"source": self.dataset.source, "split": split, "sample_index": index,
                                     "label": class_name, "original_shape": tuple(np.shape(array))})
         except Exception as exc:  # noqa: BLE001 - a bad sample is reported, never fatal
-            self.selected.setText(f"<span style='color:#b00020'>Cannot show {html.escape(where)}: "
+            self.selected.setText(f"<span style='color:{self._error_color}'>Cannot show {html.escape(where)}: "
                                   f"{html.escape(str(exc))}</span>")
             return
         self.selected.setText(f"Showing <b>{html.escape(where)}</b> ({split}) · label "

@@ -12,15 +12,14 @@ import re
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit,
-                               QSpinBox, QVBoxLayout, QWidget)
+                               QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
 
 from voxdesk.engine.augment import AugmentConfig
 from voxdesk.engine.models import DEFAULT_MODEL, MODELS
 from voxdesk.engine.preprocessing import NORMALIZATIONS, split_sample_shape
 from voxdesk.engine.training import TrainConfig
+from voxdesk.gui.panels.style import tones
 
-ERROR_STYLE = "QLabel { color: #b00020; font-size: 11px; }"
-NOTE_STYLE = "QLabel { color: #8a4b00; font-size: 11px; }"
 
 
 def parse_input_size(text: str, rank: int | None) -> tuple[int, ...] | None:
@@ -63,7 +62,9 @@ class TrainForm(QWidget):
         self.model_combo.setCurrentIndex(list(MODELS).index(DEFAULT_MODEL))
         self.model_help = QLabel()
         self.model_help.setWordWrap(True)
-        self.model_help.setStyleSheet("QLabel { color: #5f6368; font-size: 11px; }")
+        self.model_help.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.model_help.setMinimumHeight(44)
+        self.model_help.setStyleSheet(f"QLabel {{ color: {tones(self)['muted']}; font-size: 11px; }}")
         self.model_combo.currentIndexChanged.connect(self._model_changed)
         self._model_changed()
 
@@ -82,8 +83,9 @@ class TrainForm(QWidget):
         self.normalization = QComboBox(objectName="normalizationCombo")
         self.normalization.addItems(list(NORMALIZATIONS))
         self.normalization.setCurrentText(d.normalization)
-        self.class_weights = QCheckBox("balance classes (for imbalanced data)", objectName="classWeightsCheck")
+        self.class_weights = QCheckBox("balance classes", objectName="classWeightsCheck")
         self.class_weights.setChecked(d.class_weights)
+        self.class_weights.setToolTip("Weight the loss by inverse class frequency (for imbalanced data)")
         self.seed = QSpinBox(objectName="seedSpin", minimum=0, maximum=2**31 - 1, value=d.seed)
 
         self.augment = QGroupBox("Augmentation", objectName="augmentGroup", checkable=True)
@@ -155,7 +157,7 @@ class TrainForm(QWidget):
     def _show(self, key: str, text: str, error: bool) -> None:
         msg = self._messages[key]
         msg.setText(text)
-        msg.setStyleSheet(ERROR_STYLE if error else NOTE_STYLE)
+        msg.setStyleSheet(f"QLabel {{ color: {tones(self)['error' if error else 'warn']}; font-size: 11px; }}")
         msg.setVisible(bool(text))
         if error and text:
             self._errors[key] = text

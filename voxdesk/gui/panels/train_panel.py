@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar
 
 from voxdesk.gui.panels.curves import TrainingCurves
 from voxdesk.gui.panels.results_view import ResultsView
+from voxdesk.gui.panels.style import tones
 from voxdesk.gui.panels.train_form import TrainForm
 
 PROGRESS_STEPS = 1000
@@ -44,6 +45,7 @@ class TrainPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trainPanel")
+        self._error_color = tones(self)["error"]
         self.has_dataset = False
         self.running = False
         self.form = TrainForm()
@@ -123,7 +125,7 @@ class TrainPanel(QWidget):
         try:
             config = self.form.config()
         except ValueError as exc:  # fields show their own messages; say it here too
-            self.status.setText(f"<span style='color:#b00020'>Fix the settings first: {html.escape(str(exc))}</span>")
+            self.status.setText(f"<span style='color:{self._error_color}'>Fix the settings first: {html.escape(str(exc))}</span>")
             return
         self.train_requested.emit(config)
 
@@ -222,5 +224,5 @@ class TrainPanel(QWidget):
         self.progress.setRange(0, PROGRESS_STEPS)
         self.progress.setValue(0)
         self.progress.setFormat("Failed")
-        self.status.setText(f"<span style='color:#b00020'>Training failed: {html.escape(message)}</span>")
+        self.status.setText(f"<span style='color:{self._error_color}'>Training failed: {html.escape(message)}</span>")
         self._update_buttons()

@@ -16,7 +16,8 @@ Wiring done by :func:`install_training` (main_window.py is not edited):
 Signals for the rest of the app: ``dataset_changed(object)`` (LabelledDataset or None),
 ``training_started()``, ``training_finished(object)`` (TrainResult, or None after an error),
 ``model_ready(object)`` (the engine ``Bundle`` of the model just trained: what the classify
-panel uses; ``bundle.path`` is set once saved), ``model_saved(str)``.
+panel uses; ``bundle.path`` is set once saved), ``model_saved(str)``, and ``epoch_ended`` /
+``batch_ended`` (dict reports, re-emitted in the GUI thread after the panel showed them).
 """
 from __future__ import annotations
 
@@ -64,6 +65,10 @@ class TrainingController(QObject):
     training_finished = Signal(object)
     model_ready = Signal(object)
     model_saved = Signal(str)
+    epoch_ended = Signal(object)
+    """An epoch report (dict), emitted in the GUI thread after the panel has shown it."""
+    batch_ended = Signal(object)
+    """A throttled batch report (dict), emitted in the GUI thread after the panel has shown it."""
 
     def __init__(self, state=None, window: QWidget | None = None, *, train_fn=None) -> None:
         super().__init__(window)
@@ -137,8 +142,8 @@ class TrainingController(QObject):
         worker = TrainWorker(config, self.dataset, train_fn=self.train_fn)
         # Queued explicitly: these are emitted in the worker thread, handled in the GUI thread.
         q = Qt.QueuedConnection
-        worker.batch_ended.connect(self.train_panel.show_batch, q)
-        worker.epoch_ended.connect(self.train_panel.show_epoch, q)
+        worker.batch_ended.connect(self._batch, q)
+        worker.epoch_ended.connect(self._epoch, q)
         worker.progress.connect(self.train_panel.show_progress, q)
         worker.returned.connect(self._returned, q)
         worker.errored.connect(self._errored, q)
@@ -156,6 +161,16 @@ class TrainingController(QObject):
         if self._worker is not None:
             self._worker.cancel()
             self.train_panel.set_stopping()
+
+    @Slot(object)
+    def _batch(self, info) -> None:
+        self.train_panel.show_batch(info)
+        self.batch_ended.emit(info)
+
+    @Slot(object)
+    def _epoch(self, info) -> None:
+        self.train_panel.show_epoch(info)
+        self.epoch_ended.emit(info)
 
     @Slot(object)
     def _returned(self, value) -> None:
@@ -286,14 +301,26 @@ def _file_menu(window: QMainWindow):
 
 
 def install_training(main_window: QMainWindow, state=None, *, train_fn=None) -> TrainingController:
-    """Add the Dataset and Training docks and their menu actions to ``main_window``."""
-    ctl = TrainingController(state, main_window, train_fn=train_fn)
-    data_dock = QDockWidget("Dataset", main_window, objectName="datasetDock")
-    data_dock.setWidget(ctl.dataset_panel)
-    train_dock = QDockWidget("Training", main_window, objectName="trainingDock")
-    train_dock.setWidget(ctl.train_panel)
-    main_window.addDockWidget(Qt.LeftDockWidgetArea, data_dock)
-    main_window.addDockWidget(Qt.BottomDockWidgetArea, train_dock)
+    """Add the Dataset and Training docks and their menu actions to ``main_window``.
+
+    Uses VoxDesk's ``MainWindow`` extension points when present (``add_panel``, ``add_menu``,
+    ``show_volume``, which also swaps the welcome page for the views); any QMainWindow works.
+    """
+    shows = getattr(main_window, "show_volume", None)
+    ctl = TrainingController(None if shows else state, main_window, train_fn=train_fn)
+    if shows is not None:
+        ctl.dataset_panel.sample_selected.connect(lambda s: shows(s["volume"]))
+    add_panel = getattr(main_window, "add_panel", None)
+    if add_panel is not None:
+        data_dock = add_panel(ctl.dataset_panel, "Dataset", Qt.LeftDockWidgetArea, object_name="datasetDock")
+        train_dock = add_panel(ctl.train_panel, "Training", Qt.BottomDockWidgetArea, object_name="trainingDock")
+    else:
+        data_dock = QDockWidget("Dataset", main_window, objectName="datasetDock")
+        data_dock.setWidget(ctl.dataset_panel)
+        train_dock = QDockWidget("Training", main_window, objectName="trainingDock")
+        train_dock.setWidget(ctl.train_panel)
+        main_window.addDockWidget(Qt.LeftDockWidgetArea, data_dock)
+        main_window.addDockWidget(Qt.BottomDockWidgetArea, train_dock)
     ctl.docks = (data_dock, train_dock)
 
     def act(text, slot, shortcut=None, name=None):
@@ -307,7 +334,8 @@ def install_training(main_window: QMainWindow, state=None, *, train_fn=None) -> 
 
     open_action = act("Open &Dataset…", ctl.dataset_panel.choose_and_open, "Ctrl+Shift+O", "openDatasetAction")
     _file_menu(main_window).addAction(open_action)
-    menu = main_window.menuBar().addMenu("&Train")
+    add_menu = getattr(main_window, "add_menu", None)
+    menu = add_menu("&Train") if add_menu is not None else main_window.menuBar().addMenu("&Train")
     start = act("&Start Training", ctl.start, "Ctrl+T", "startTrainingAction")
     stop = act("S&top Training", ctl.stop, None, "stopTrainingAction")
     save = act("&Save Model…", ctl.save_model, None, "saveModelAction")
