@@ -74,4 +74,5 @@ def is_chief(strategy) -> bool:
 
 
 def describe(strategy) -> str:
-    return f"{type(strategy).__name__} ({strategy.num_replicas_in_sync} replica(s))"
+    name = type(strategy).__name__.lstrip("_").replace("DefaultDistributionStrategy", "default")
+    return f"{name} ({strategy.num_replicas_in_sync} replica(s))"

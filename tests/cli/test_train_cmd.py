@@ -1,0 +1,87 @@
+"""voxdesk-cli train / evaluate on tiny 3D-MNIST-layout files written here."""
+import csv
+
+import h5py
+import numpy as np
+import pytest
+
+from voxdesk.cli import main
+
+pytest.importorskip("tensorflow")
+
+
+def write_h5(path, n_train=40, n_test=16, side=16, classes=2, seed=0):
+    rng = np.random.default_rng(seed)
+
+    def make(n):
+        y = np.arange(n) % classes
+        x = rng.random((n, side, side, side)).astype(np.float32) * 0.3
+        for i, c in enumerate(y):
+            x[i, : side // 2, c * side // classes:(c + 1) * side // classes] += 1
+        return x.reshape(n, -1), y
+
+    xtr, ytr = make(n_train)
+    xte, yte = make(n_test)
+    with h5py.File(path, "w") as f:
+        f["X_train"], f["y_train"], f["X_test"], f["y_test"] = xtr, ytr, xte, yte
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cli")
+    data = write_h5(d / "tiny.h5")
+    out = d / "model.voxmodel"
+    code = main(["train", str(data), "--epochs", "2", "--batch-size", "8", "--input-size", "8,8,8",
+                 "--out", str(out), "--seed", "1"])
+    return code, data, out
+
+
+def test_train_writes_bundle_history_and_summary(trained, capsys):
+    code, data, out = trained
+    assert code == 0 and out.is_file()
+    rows = list(csv.DictReader(open(out.with_name(out.name + ".history.csv"))))
+    assert [r["epoch"] for r in rows] == ["1", "2"] and "val_loss" in rows[0]
+
+
+def test_train_prints_epoch_lines_and_summary(tmp_path, capsys):
+    data = write_h5(tmp_path / "d.h5", n_train=24, n_test=8)
+    code = main(["train", str(data), "--epochs", "1", "--batch-size", "8", "--input-size", "8",
+                 "--no-augment", "--class-weights", "--out", str(tmp_path / "m.voxmodel")])
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "epoch   1/1 [" in text and "val_acc" in text and "ETA" in text
+    assert "summary" in text and "test accuracy" in text and "history CSV" in text
+
+
+def test_evaluate_prints_metrics_and_confusion_matrix(trained, capsys):
+    _, data, out = trained
+    capsys.readouterr()
+    assert main(["evaluate", str(out), str(data)]) == 0
+    text = capsys.readouterr().out
+    assert "accuracy:" in text and "confusion matrix" in text and "split 'test'" in text
+
+
+def _err(capsys):
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("voxdesk-cli: error:") and "\n" not in err
+    return err
+
+
+def test_bad_input_exit_2_with_one_line(trained, tmp_path, capsys):
+    _, data, out = trained
+    assert main(["train", str(tmp_path / "missing.h5"), "--out", str(tmp_path / "x.voxmodel")]) == 2
+    _err(capsys)
+    assert main(["train", str(data), "--epochs", "0", "--out", str(tmp_path / "x.voxmodel")]) == 2
+    assert "--epochs" in _err(capsys)
+    one = tmp_path / "one.h5"
+    with h5py.File(one, "w") as f:
+        f["X_train"], f["y_train"] = np.zeros((8, 4096), np.float32), np.zeros(8, np.int64)
+        f["X_test"], f["y_test"] = np.zeros((2, 4096), np.float32), np.zeros(2, np.int64)
+    assert main(["train", str(one), "--epochs", "1", "--out", str(tmp_path / "x.voxmodel")]) == 2
+    assert "class" in _err(capsys)
+    assert main(["evaluate", str(tmp_path / "nope.voxmodel"), str(data)]) == 2
+    assert "does not exist" in _err(capsys)
+    other = write_h5(tmp_path / "three.h5", n_train=12, n_test=6, classes=3)
+    assert main(["evaluate", str(out), str(other)]) == 2
+    assert "classes" in _err(capsys)

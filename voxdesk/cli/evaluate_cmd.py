@@ -1,0 +1,44 @@
+"""voxdesk-cli evaluate: a model bundle's metrics and confusion matrix on a dataset split."""
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("bundle", metavar="BUNDLE", help="model bundle written by 'voxdesk-cli train'")
+    parser.add_argument("data", metavar="DATA", help="labelled dataset")
+    parser.add_argument("--split", default=None, help="split to evaluate (default: test, else all)")
+    parser.add_argument("--json", dest="json_out", default=None, metavar="FILE", help="also write the metrics as JSON")
+    parser.add_argument("--batch-size", type=int, default=64)
+
+
+def run(args: argparse.Namespace) -> int:
+    from voxdesk.engine.bundle import load_bundle
+    from voxdesk.engine.datasets import load_dataset
+    from voxdesk.engine.errors import DatasetError
+    from voxdesk.engine.evaluation import evaluate_model, format_metrics
+    from voxdesk.engine.preprocessing import PreprocessStats
+
+    bundle = load_bundle(args.bundle)
+    dataset = load_dataset(args.data)
+    name = args.split or next((s for s in ("test", "all") if s in dataset.splits), None)
+    if name not in dataset.splits:
+        raise DatasetError(f"split {name!r} not in {args.data} (splits: {', '.join(dataset.splits)})")
+    if list(dataset.class_names) != bundle.class_names:
+        raise DatasetError(f"the dataset's classes {dataset.class_names} differ from the model's {bundle.class_names}")
+    split = dataset.splits[name]
+    if len(split) == 0:
+        raise DatasetError(f"split {name!r} of {args.data} is empty")
+    stats = PreprocessStats()
+    metrics = evaluate_model(bundle.model, split, bundle.spec, bundle.class_names,
+                             batch_size=args.batch_size, stats=stats)
+    print(f"model {args.bundle} ({bundle.metadata.get('model_name', '?')}, input "
+          f"{'x'.join(map(str, bundle.input_shape))}) on {args.data} split '{name}'")
+    for w in stats.warnings():
+        print(f"warning: {w}")
+    print(format_metrics(metrics))
+    if args.json_out:
+        with open(args.json_out, "w") as fh:
+            json.dump(metrics, fh, indent=2)
+    return 0

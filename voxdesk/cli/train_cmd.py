@@ -1,0 +1,152 @@
+"""voxdesk-cli train: train a model on a labelled dataset and save a model bundle.
+
+Prints one progress line per epoch (a bar that redraws in place on a terminal), a summary
+table at the end, and writes the training history as CSV next to the bundle
+(``<bundle>.history.csv``). Multi-worker: run the same command on every machine with
+``--workers host:port,host:port --worker-index I`` (worker 0 is the chief and writes ``--out``;
+other workers write ``<out>.worker<I>`` so that nothing collides on a shared disk).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+
+def _size(text: str) -> tuple[int, ...]:
+    try:
+        size = tuple(int(v) for v in text.replace("x", ",").split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"input size {text!r} is not like 16,16,16") from None
+    if len(size) == 1:
+        size = size * 3
+    if len(size) not in (2, 3) or min(size) < 1:
+        raise argparse.ArgumentTypeError(f"input size {text!r} needs 2 or 3 positive numbers")
+    return size
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from voxdesk.engine.models import DEFAULT_MODEL, MODELS
+
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = "models:\n" + "\n".join(f"  {k}: {v}" for k, v in MODELS.items())
+    parser.add_argument("data", metavar="DATA", help="labelled dataset (3D MNIST h5, MedMNIST npz, folder, CSV, ...)")
+    parser.add_argument("--model", default=DEFAULT_MODEL, choices=list(MODELS), help=f"default {DEFAULT_MODEL}")
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--out", required=True, metavar="BUNDLE", help="model bundle file to write (.voxmodel)")
+    parser.add_argument("--input-size", type=_size, default=None, metavar="D,H,W",
+                        help="resample samples to this size (default: the samples' own size)")
+    parser.add_argument("--lr", type=float, default=1e-3, help="initial learning rate (Adam)")
+    parser.add_argument("--normalization", default="minmax",
+                        choices=["minmax", "zscore", "percentile", "ct-window", "none"])
+    parser.add_argument("--no-augment", action="store_true", help="switch augmentation off")
+    parser.add_argument("--flips", action="store_true", help="also augment with random flips and 90-degree turns")
+    parser.add_argument("--val-fraction", type=float, default=0.2,
+                        help="validation fraction of the training split when the data has no 'val' split")
+    parser.add_argument("--class-weights", action="store_true", help="balance classes by weighting the loss")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--patience", type=int, default=8, help="early-stopping patience in epochs")
+    parser.add_argument("--backup-dir", default=None, help="folder for crash-resume checkpoints")
+    parser.add_argument("--workers", default=None, metavar="HOST:PORT,...",
+                        help="multi-worker training: every worker's address, same list on each")
+    parser.add_argument("--worker-index", type=int, default=0, help="this worker's index in --workers")
+
+
+def _bar(frac: float, width: int = 24) -> str:
+    done = int(round(frac * width))
+    return "[" + "#" * done + "." * (width - done) + "]"
+
+
+def _epoch_line(info: dict) -> str:
+    parts = [f"epoch {info['epoch']:>3}/{info['epochs']} {_bar(info['epoch'] / info['epochs'])}",
+             f"loss {info.get('loss', float('nan')):.4f}", f"acc {info.get('accuracy', float('nan')):.4f}"]
+    if "val_loss" in info:
+        parts += [f"val_loss {info['val_loss']:.4f}", f"val_acc {info.get('val_accuracy', float('nan')):.4f}"]
+    parts += [f"lr {info['learning_rate']:.2g}", f"{info['samples_per_s']:.0f} samples/s",
+              f"{info['seconds']:.1f} s", f"ETA {info['eta_s']:.0f} s"]
+    return "  ".join(parts)
+
+
+def write_history_csv(history: dict, path: Path) -> Path:
+    keys = list(history)
+    n = max((len(v) for v in history.values()), default=0)
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["epoch"] + keys)
+        for i in range(n):
+            w.writerow([i + 1] + [history[k][i] if i < len(history[k]) else "" for k in keys])
+    return path
+
+
+def _summary(result, out: Path, history_csv: Path) -> str:
+    m = result.test_metrics or {}
+    t = result.timings
+    rows = [
+        ("model", result.config.model), ("input", "x".join(map(str, result.spec.input_shape))),
+        ("classes", ", ".join(result.class_names)),
+        ("samples train/val/test", f"{result.split_sizes['train']}/{result.split_sizes['val']}/{result.split_sizes['test']}"),
+        ("validation from", result.split_sizes["val_source"]), ("test from", result.split_sizes["test_source"]),
+        ("epochs run / best", f"{result.epochs_run} / {result.best_epoch}"),
+        ("best val_loss", f"{min(result.history.get('val_loss', [float('nan')])):.4f}"),
+    ]
+    if m.get("n"):
+        ci = m.get("accuracy_ci")
+        rows.append(("test accuracy", f"{m['accuracy']:.4f}" + (f" (95% CI {ci[0]:.3f}-{ci[1]:.3f})" if ci else "")))
+        rows.append(("test ROC AUC", f"{m['roc_auc']:.4f}" if m.get("roc_auc") is not None else "n/a"))
+        rows.append(("test ECE", f"{m['ece']:.4f}"))
+    rows += [("training time", f"{t['fit_s']:.1f} s ({t['train_samples_per_s']:.0f} samples/s)"),
+             ("strategy", result.strategy), ("bundle", str(out)), ("history CSV", str(history_csv))]
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"  {k:<{width}}  {v}" for k, v in rows)
+
+
+def run(args: argparse.Namespace) -> int:
+    from voxdesk.engine.augment import NO_AUGMENT, AugmentConfig
+    from voxdesk.engine.datasets import load_dataset
+    from voxdesk.engine.distribute import parse_workers
+    from voxdesk.engine.errors import ModelError
+    from voxdesk.engine.progress import Cancelled
+
+    if args.epochs < 1 or args.batch_size < 1 or args.lr <= 0 or not 0 <= args.val_fraction < 1:
+        raise ModelError("--epochs and --batch-size must be at least 1, --lr positive, --val-fraction in [0, 1)")
+    workers = parse_workers(args.workers)
+    out = Path(args.out)
+    if workers and args.worker_index != 0:
+        out = out.with_name(f"{out.name}.worker{args.worker_index}")
+    dataset = load_dataset(args.data)
+    for w in dataset.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    from voxdesk.engine.training import TrainConfig, train
+
+    augment = NO_AUGMENT if args.no_augment else AugmentConfig(flips=args.flips, rot90=args.flips)
+    config = TrainConfig(model=args.model, input_size=args.input_size, epochs=args.epochs,
+                         batch_size=args.batch_size, learning_rate=args.lr, val_fraction=args.val_fraction,
+                         augment=augment, normalization=args.normalization, class_weights=args.class_weights,
+                         seed=args.seed, early_stopping_patience=args.patience, backup_dir=args.backup_dir,
+                         workers=workers, worker_index=args.worker_index)
+    tty = sys.stdout.isatty()
+
+    def on_batch(info):
+        if tty:
+            frac = info["batch"] / info["steps"]
+            sys.stdout.write(f"\repoch {info['epoch']:>3}/{info['epochs']} {_bar(frac)} "
+                             f"loss {info.get('loss', 0):.4f} ETA {info['eta_s']:.0f} s   ")
+            sys.stdout.flush()
+
+    def on_epoch(info):
+        print(("\r" if tty else "") + _epoch_line(info), flush=True)
+
+    print(f"training {args.model} on {args.data} ({len(dataset.class_names)} classes)", flush=True)
+    try:
+        result = train(config, dataset, on_epoch=on_epoch, on_batch=on_batch)
+    except Cancelled:  # pragma: no cover - the CLI passes no cancel token
+        return 130
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    result.save(out)
+    history_csv = write_history_csv(result.history, out.with_name(out.name + ".history.csv"))
+    print("\nsummary")
+    print(_summary(result, out, history_csv))
+    return 0
