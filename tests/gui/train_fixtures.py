@@ -40,7 +40,7 @@ def tiny_h5(tmp_path):
     """A 3D-MNIST-layout file (flat 8^3 = 512 vectors): train 30 (20/10), test 12 (6/6)."""
     import h5py
 
-    x, y = make_tiny_arrays(n_per_class=21, seed=1)
+    x, y = make_tiny_arrays(n_per_class=26, seed=1)
     counts = {"train": (20, 10), "test": (6, 6)}
     path = tmp_path / "tiny_3dmnist.h5"
     with h5py.File(path, "w") as f:

@@ -1,0 +1,115 @@
+"""Curves, results view and batch throttling, fed with engine-shaped reports (no TensorFlow)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.gui.train_fixtures import *  # noqa: F401,F403
+
+
+def _epoch(e, loss, val_loss, acc=0.5, val_acc=0.5, best=None, epochs=10):
+    return {"epoch": e, "epochs": epochs, "loss": loss, "val_loss": val_loss, "accuracy": acc,
+            "val_accuracy": val_acc, "best_epoch": best, "seconds": 0.1, "learning_rate": 1e-3}
+
+
+@pytest.mark.parametrize("train,val,expected", [
+    ([1.0, 0.9, 0.8, 0.7], [1.0, 1.1, 1.2, 1.3], True),
+    ([1.0, 0.9, 0.8, 0.7], [1.0, 1.1, 1.05, 1.3], False),  # val dipped once
+    ([1.0, 0.9, 0.95, 0.7], [1.0, 1.1, 1.2, 1.3], False),  # train rose once
+    ([1.0, 0.9, 0.8], [1.0, 1.1, 1.2], False),             # not enough epochs yet
+])
+def test_overfitting_rule(train, val, expected):
+    from voxdesk.gui.panels.curves import overfitting
+
+    assert overfitting(train, val, 3) is expected
+
+
+def test_curves_points_best_epoch_and_overfitting_warning(qtbot):
+    from voxdesk.gui.panels.curves import TrainingCurves
+
+    c = TrainingCurves()
+    qtbot.addWidget(c)
+    c.show()
+    losses = [(1.0, 0.9), (0.8, 0.7), (0.6, 0.6), (0.5, 0.65), (0.4, 0.7)]
+    for e, (tl, vl) in enumerate(losses, 1):
+        c.add_epoch(_epoch(e, tl, vl, best=min(e, 3)))
+        assert c.epoch_points("loss") == c.epoch_points("accuracy") == e
+        assert not c.overfit_label.isVisible()  # only 2 rising epochs so far
+    assert c.best_epoch == 3 and c._loss.best.value() == 3 and c._loss.best_point.isVisible()
+    c.add_epoch(_epoch(6, 0.3, 0.8, best=3))
+    assert c.overfit_label.isVisible() and "Stop" in c.overfit_label.text() and "epoch 3" in c.overfit_label.text()
+    c.add_epoch(_epoch(7, 0.35, 0.85, best=3))  # training loss rose: no longer the pattern
+    assert not c.overfit_label.isVisible()
+    c.reset()
+    assert c.epoch_points() == 0 and c.batch_points() == 0 and not c._loss.best.isVisible()
+
+
+def test_batches_are_smoothed_and_placed_within_their_epoch(qtbot):
+    from voxdesk.gui.panels.curves import TrainingCurves
+
+    c = TrainingCurves(smoothing=0.5)
+    qtbot.addWidget(c)
+    for b, loss in enumerate([1.0, 0.0, 0.0, 0.0], 1):
+        c.add_batch({"epoch": 2, "epochs": 3, "batch": b, "steps": 4, "loss": loss, "accuracy": 1.0})
+    x, y = c._loss.batch.getData()
+    assert list(x) == [1.25, 1.5, 1.75, 2.0]  # epoch 2's batches end on its dot at x = 2
+    assert list(y) == [1.0, 0.5, 0.25, 0.125]
+
+
+def test_batch_reports_are_throttled_but_epoch_ends_always_arrive(qtbot):
+    from voxdesk.gui.train_worker import Throttle, TrainWorker
+
+    now = [0.0]
+    t = Throttle(0.05, clock=lambda: now[0])
+    assert t.ready() and not t.ready()
+    now[0] = 0.049
+    assert not t.ready() and t.ready(force=True)
+    now[0] = 0.2
+    assert t.ready()
+
+    def fake_train(config, dataset, *, progress, on_epoch, on_batch, cancel):
+        for e in range(1, 4):
+            for b in range(1, 2001):
+                progress(0.5, f"epoch {e}/3 batch {b}/2000")
+                on_batch({"epoch": e, "epochs": 3, "batch": b, "steps": 2000, "loss": 1.0, "accuracy": 0.5})
+            on_epoch(_epoch(e, 1.0, 1.0, epochs=3))
+        return "result"
+
+    w = TrainWorker(None, None, train_fn=fake_train, min_interval=10.0)  # at most one per 10 s + epoch ends
+    batches, epochs, progress, returned = [], [], [], []
+    w.batch_ended.connect(batches.append)
+    w.epoch_ended.connect(epochs.append)
+    w.progress.connect(lambda f, m: progress.append(m))
+    w.returned.connect(returned.append)
+    w.run()  # synchronously, in this thread
+    assert returned == [("result", None)]
+    assert [e["epoch"] for e in epochs] == [1, 2, 3]
+    assert len(batches) <= 6 and [b["batch"] for b in batches if b["batch"] == 2000] == [2000] * 3
+    assert not any(m.startswith("epoch ") for m in progress)  # per-batch text is not forwarded
+
+
+def test_results_view_shows_the_engines_metrics(qtbot):
+    from voxdesk.engine.evaluation import evaluate_predictions
+    from voxdesk.gui.panels.results_view import ResultsView
+
+    rng = np.random.default_rng(0)
+    y = np.array([0] * 7 + [1] * 5 + [2] * 3)
+    probs = rng.dirichlet(np.ones(3), size=len(y))
+    m = evaluate_predictions(y, probs, ["a", "b", "c"], n_bootstrap=50, n_bootstrap_auc=20)
+    view = ResultsView()
+    qtbot.addWidget(view)
+    view.show()
+    view.show_metrics(m, header="tiny")
+    cm = view.confusion.matrix()
+    assert cm.sum() == len(y) == m["n"] and cm.tolist() == m["confusion_matrix"]
+    assert sorted(map(int, view.confusion.cell_texts())) == sorted(np.ravel(m["confusion_matrix"]).tolist())
+    assert view.table.rowCount() == 3 and view.table.item(2, 4).text() == "3"
+    assert not view.roc.isVisible()  # ROC curve for binary tasks only
+    yb = np.array([0, 0, 0, 1, 1, 1])
+    mb = evaluate_predictions(yb, np.array([[.9, .1], [.6, .4], [.3, .7], [.4, .6], [.2, .8], [.7, .3]]),
+                              ["neg", "pos"], n_bootstrap=20, n_bootstrap_auc=10)
+    view.show_metrics(mb)
+    assert view.roc.isVisible() and view.confusion.matrix().sum() == 6
+    assert f"{mb['roc_auc']:.3f}" in view.summary.text()
+    view.show_metrics(None)
+    assert view.confusion.matrix().size == 0 and "No test-split metrics" in view.summary.text()
