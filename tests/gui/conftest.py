@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import voxdesk.gui  # noqa: F401  (before the QApplication: shared GL contexts, refcount guard)
 from voxdesk.engine.volume import Volume
 
 

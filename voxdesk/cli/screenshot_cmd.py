@@ -105,6 +105,9 @@ def run(args) -> int:
     _settle(app, 0.8)  # layout, first paint, the 3D view's deferred updates
     vv = window.ortho.volume_view
     if vv is not None and vv.available:
+        end = time.monotonic() + 5.0
+        while not vv.gl.isExposed() and time.monotonic() < end and vv.gl_widget.isVisible():
+            _settle(app, 0.05)
         vv.gl.update()
         _settle(app, 0.3)
     from voxdesk.gui.snapshot import grab_window

@@ -101,16 +101,17 @@ class VolumeView(QWidget):
 
     # -- construction ---------------------------------------------------------------
     def _build_gl(self) -> None:
-        import pyqtgraph.opengl as gl
-
         page = QWidget()
         col = QVBoxLayout(page)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(2)
-        self.gl = gl.GLViewWidget()
+        from voxdesk.gui.views.gl_window import make_gl_view
+
+        self.gl, self.gl_widget = make_gl_view()
         self.gl.setObjectName("volumeGL")
+        self.gl_widget.setObjectName("volumeGLContainer")
         self.gl.setBackgroundColor((12, 12, 16))
-        col.addWidget(self.gl, 1)
+        col.addWidget(self.gl_widget, 1)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 0, 4, 2)
