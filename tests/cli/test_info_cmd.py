@@ -87,3 +87,18 @@ def test_info_in_a_fresh_process_never_imports_tensorflow_or_qt(tmp_path):
     r = subprocess.run([sys.executable, "-c", code, str(tmp_path / "v.npy")], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "HEAVY []" in r.stdout
+
+
+def test_info_on_a_3dmnist_file_prints_splits_and_counts_per_class(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    with h5py.File(tmp_path / "full_dataset_vectors.h5", "w") as f:
+        f["X_train"] = rng.random((6, 4096))
+        f["y_train"] = np.array([0, 1, 1, 2, 2, 2])
+        f["X_test"] = rng.random((3, 4096))
+        f["y_test"] = np.array([0, 1, 2])
+    code, out, err = run_cli(capsys, "info", str(tmp_path / "full_dataset_vectors.h5"))
+    assert code == 0, err
+    assert "labelled dataset (3dmnist-h5)" in out
+    assert "16 x 16 x 16" in out
+    assert "train        6 samples (0=1, 1=2, 2=3)" in out
+    assert "test         3 samples (0=1, 1=1, 2=1)" in out
