@@ -116,7 +116,5 @@ def run(args) -> int:
     if image.isNull() or not image.save(out):
         raise BadArgument(f"{args.out}: could not write the image (is the suffix .png?)")
     print(f"{out}  {image.width()}x{image.height()}  platform={app.platformName()}")
-    window.close()
-    window.deleteLater()
-    app.processEvents()
+    window.close()  # no deleteLater: deleting the GL child window under Python's wrappers crashed
     return 0

@@ -16,6 +16,13 @@ and initialise, a measured 876 ms stall of a 1 ms timer in the main thread.
 :func:`preload_tensorflow_libraries` dlopens TensorFlow's shared libraries first through a
 ctypes *foreign call*, which releases the GIL; the import then finds them loaded. Linux only,
 best effort: on any problem the normal import simply does the loading.
+
+A second, harder reason to preload: under X11 with Mesa (llvmpipe), loading TensorFlow's
+libraries AFTER an OpenGL context exists segfaults the process (reproduced here with a bare
+pyqtgraph GLViewWidget and ``import tensorflow`` in the main thread). Loaded before the first
+GL context, both work. ``install_training`` therefore preloads at start-up on GL-capable
+platforms, and :func:`check_tensorflow_loadable` refuses to train, with a message, instead of
+crashing when GL came first anyway.
 """
 from __future__ import annotations
 
@@ -33,7 +40,10 @@ def preload_tensorflow_libraries() -> list[str]:
     """dlopen TensorFlow's big shared libraries without holding the GIL; returns those loaded."""
     import sys
 
-    if "tensorflow" in sys.modules or not sys.platform.startswith("linux"):
+    import os
+
+    if ("tensorflow" in sys.modules or not sys.platform.startswith("linux")
+            or os.environ.get("VOXDESK_NO_TF_PRELOAD")):
         return []
     try:
         import ctypes
@@ -56,6 +66,29 @@ def preload_tensorflow_libraries() -> list[str]:
         return loaded
     except Exception:  # noqa: BLE001 - an optimisation only; the import still works
         return []
+
+
+def _mapped(fragment: str) -> bool:
+    try:
+        with open("/proc/self/maps") as fh:
+            return any(fragment in line for line in fh)
+    except OSError:
+        return False
+
+
+def check_tensorflow_loadable() -> None:
+    """Raise a ModelError instead of letting ``import tensorflow`` crash after Mesa's GL."""
+    import sys
+
+    if "tensorflow" in sys.modules or not sys.platform.startswith("linux"):
+        return
+    if _mapped("libLLVM") and not _mapped("libtensorflow_cc"):
+        from voxdesk.engine.errors import ModelError
+
+        raise ModelError(
+            "TensorFlow cannot be loaded after the 3D view has started OpenGL (Mesa) in this "
+            "session: it would crash the app. Restart VoxDesk and start training before opening "
+            "a volume, or use 'voxdesk-cli train'.")
 
 
 class Throttle:
@@ -113,6 +146,7 @@ class TrainWorker(Worker):
         self.report(0.0, "starting TensorFlow (the first run takes a few seconds)")
         train_fn = self._train_fn
         if train_fn is None:
+            check_tensorflow_loadable()
             preload_tensorflow_libraries()
             from voxdesk.engine.training import train as train_fn
         result = train_fn(self.config, self.dataset, progress=self._on_progress, on_epoch=self._on_epoch,

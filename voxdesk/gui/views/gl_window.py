@@ -13,6 +13,9 @@ from PySide6.QtOpenGL import QOpenGLWindow
 from PySide6.QtWidgets import QWidget
 
 
+_CRADLE = None
+
+
 class GLViewWindow(GLViewMixin, QOpenGLWindow):
     def devicePixelRatioF(self) -> float:
         return float(self.devicePixelRatio())
@@ -32,7 +35,14 @@ def make_gl_view():
     from PySide6.QtGui import QOpenGLContext
 
     share = QOpenGLContext.globalShareContext()  # pyqtgraph caches shader programs globally
-    view = GLViewWindow(share) if share is not None else GLViewWindow()
+    # Created with a (temporary) parent so that shiboken marks it C++-owned: the container
+    # takes it over and deletes it; a Python-owned window was deleted twice (segfault at exit).
+    global _CRADLE
+    if _CRADLE is None:
+        from PySide6.QtGui import QWindow
+
+        _CRADLE = QWindow()
+    view = GLViewWindow(share, QOpenGLWindow.UpdateBehavior.NoPartialUpdate, _CRADLE)
     container = QWidget.createWindowContainer(view)
     container.setMinimumSize(120, 90)
     return view, container

@@ -167,11 +167,12 @@ class VolumeView(QWidget):
         lo, hi = self.state.levels
         self._set_iso_value((lo + hi) / 2.0)
         self._add_orientation_letters()
-        self._update_volume()
         self._update_planes()
-        if self.show_surface.isChecked():
-            self._update_surface()
         self.reset_camera()
+        # The volume texture (and surface) is built right after: the slices show first.
+        QTimer.singleShot(0, self, self._update_volume)
+        if self.show_surface.isChecked():
+            self._schedule("surface")
 
     def _grid_transform(self, item, factor: int) -> None:
         vol = self.state.volume
