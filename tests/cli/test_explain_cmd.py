@@ -28,7 +28,7 @@ def test_explain_writes_heat_map_on_the_input_grid(tiny, tmp_path, capsys):
     heat = np.asarray(img.dataobj)
     assert heat.dtype == np.float32 and heat.min() >= 0 and heat.max() == pytest.approx(1.0)
     hot = np.unravel_index(int(np.argmax(heat)), heat.shape)
-    assert np.linalg.norm(np.subtract(hot, centre)) <= 4.0
+    assert np.linalg.norm(np.subtract(hot, centre)) <= 5.0  # see test_explain
     assert "explained class 'lesion'" in stdout and f"wrote {out}" in stdout
     assert f"hottest voxel {tuple(int(v) for v in hot)} of the input file" in stdout
 

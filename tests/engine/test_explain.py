@@ -30,9 +30,11 @@ def test_heat_map_peaks_at_the_lesion(tiny):
         assert e.heat.min() >= 0 and e.heat.max() == pytest.approx(1.0)
         assert e.heat[e.hottest_voxel] == e.heat.max()
         inside = _blob_mask(vol.shape, centre)
-        assert e.heat[inside].mean() > 2 * e.heat[~inside].mean(), path
-        # within one cell of the model's 4^3 feature map (16 / 4 = 4 voxels)
-        assert np.linalg.norm(np.subtract(e.hottest_voxel, centre)) <= 4.0, (path, centre, e.hottest_voxel)
+        assert e.heat[inside].mean() > 1.5 * e.heat[~inside].mean(), path
+        # about one cell of the model's 4^3 feature map (16 / 4 = 4 voxels) from the lesion; a
+        # random voxel of a 16^3 volume is ~8 voxels away. (Seed 0 gives ratios >= 3.4, <= 3.7 voxels;
+        # the margins hold for other training seeds too.)
+        assert np.linalg.norm(np.subtract(e.hottest_voxel, centre)) <= 5.0, (path, centre, e.hottest_voxel)
         assert e.probability == pytest.approx(e.probabilities["lesion"]) and e.probability > 0.5
         assert e.layer == "block3b_relu" and e.warnings == []
 
@@ -49,9 +51,9 @@ def test_heat_is_resampled_back_to_a_larger_volume_grid(tiny):
     e = explain(tiny.bundle, Volume(big))
     assert e.heat.shape == (32, 32, 32) and e.class_name == "lesion"
     inside = _blob_mask(big.shape, big_centre, half=3)
-    assert e.heat[inside].mean() > 2 * e.heat[~inside].mean()
-    assert np.linalg.norm(np.subtract(e.hottest_voxel, big_centre)) <= 8.0
-    assert any("very different" in w for w in e.warnings) is False  # 2x is within range
+    assert e.heat[inside].mean() > 1.5 * e.heat[~inside].mean()
+    assert np.linalg.norm(np.subtract(e.hottest_voxel, big_centre)) <= 10.0
+    assert not any("very different" in w for w in e.warnings)  # 2x is within range
 
 
 def test_explaining_another_class_and_bad_class_names(tiny):
@@ -164,7 +166,7 @@ def test_saved_heat_map_overlays_the_original_nifti(tiny, tmp_path):
     hot_ras = np.argwhere(e.heat == e.heat.max())  # ties: argmax order differs between orientations
     assert any(np.allclose(world_disk, vol.world(*v), atol=1e-4) for v in hot_ras)
     assert e.heat[e.hottest_voxel] == e.heat.max()
-    assert np.linalg.norm(world_disk - (affine @ np.r_[centre, 1.0])[:3]) <= 6.0  # at the lesion (mm)
+    assert np.linalg.norm(world_disk - (affine @ np.r_[centre, 1.0])[:3]) <= 7.5  # at the lesion (mm; 5 voxels of 1.5 mm)
     # and the map equals the RAS heat map voxel for voxel after the same reorientation
     np.testing.assert_allclose(open_volume(out).data, e.heat, atol=1e-6)
 

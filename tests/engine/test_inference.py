@@ -109,6 +109,8 @@ def test_dataset_items_and_stack_refs_carry_labels(tiny, tmp_path):
     rows = classify_many(tiny.bundle, [VolumeRef(str(tmp_path / "stack.npy"), index=i) for i in range(4)])
     assert [r.prediction.class_name for r in rows] == ["clear", "lesion"] * 2
     assert rows[2].source.endswith("stack.npy[2]")
+    digest = hashlib.sha256((tmp_path / "stack.npy").read_bytes()).hexdigest()
+    assert {r.sha256 for r in rows} == {digest}  # the stack file's hash, computed once per run
 
 
 # ------------------------------------------------------------------ consistency warnings

@@ -35,7 +35,9 @@ SHAPE_FACTOR = 2.0
 """An axis more than 2x smaller or larger than any training sample's is 'very different'."""
 SPACING_FACTOR = 1.5
 INTENSITY_SPAN_FACTOR = 4.0
-_MAX_VOXELS = 1 << 18
+_MAX_VOXELS = 1 << 15
+"""Percentiles are taken over at most this many voxels (a strided subsample): ~1 ms, and the
+0.5th/99.5th percentiles still rest on ~160 voxels each."""
 
 
 def robust_range(data: np.ndarray) -> tuple[float, float]:

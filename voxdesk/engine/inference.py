@@ -311,6 +311,7 @@ def iter_classify(
     runner = _runner(bundle)
     items = list(items)
     total = max(len(items), 1)
+    hashes: dict[str, str] = {}  # samples of one stack share their file's hash
     for start in range(0, len(items), max(1, batch_size)):
         if cancel is not None:
             cancel.raise_if_cancelled()
@@ -324,7 +325,9 @@ def iter_classify(
             try:
                 file = _file_of(item)
                 if hash_files and file is not None and os.path.isfile(file):
-                    row.sha256 = file_sha256(file)
+                    if file not in hashes:
+                        hashes[file] = file_sha256(file)
+                    row.sha256 = hashes[file]
                 volume = _open_item(item)
                 ready.append((row, _prepare(runner, volume)))
             except VoxdeskError as exc:
