@@ -46,8 +46,13 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
         for side in ("left", "bottom"):
             self.plot.getAxis(side).setPen(self._fg)
             self.plot.getAxis(side).setTextPen(self._fg)
+        self.plot.getAxis("left").setWidth(78)
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(pg.colormap.get("CET-L12").getLookupTable(nPts=256))  # white -> blue
+        pal = self.palette()
+        base, high = pal.color(QPalette.Base), pal.color(QPalette.Highlight)
+        low = base.lighter(135) if base.lightness() < 128 else base.darker(104)
+        cmap = pg.ColorMap([0.0, 1.0], [low, high])  # empty cells blend in, full cells stand out
+        self.image.setLookupTable(cmap.getLookupTable(nPts=256))
         self.plot.addItem(self.image)
         self._texts: list[pg.TextItem] = []
         self._matrix = np.zeros((0, 0), dtype=np.int64)
@@ -71,7 +76,7 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
         font_px = max(9, min(16, int(120 / max(k, 1))))
         for i in range(k):
             for j in range(k):
-                color = "w" if frac[i, j] > 0.55 else "#222222"
+                color = "w" if frac[i, j] > 0.55 else self._fg
                 t = pg.TextItem(str(int(m[i, j])), color=color, anchor=(0.5, 0.5))
                 f = t.textItem.font()
                 f.setPixelSize(font_px)
