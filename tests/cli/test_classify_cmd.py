@@ -85,3 +85,17 @@ def test_not_a_bundle_is_refused(tmp_path, capsys):
     np.save(vol, np.zeros((8, 8, 8), np.float32))
     code, _, err = run_cli(capsys, "classify", fake, vol)
     assert code == 2 and "not a VoxDesk model bundle" in err
+
+
+def test_a_stack_file_gives_one_row_per_volume(tiny, tmp_path, capsys):
+    rng = np.random.default_rng(12)
+    stack = tmp_path / "stack.npy"
+    np.save(stack, np.stack([make_scan(rng, bool(i % 2))[0] for i in range(4)]))
+    out_csv = tmp_path / "pred.csv"
+    code, out, err = run_cli(capsys, "classify", tiny.path, stack, "--csv", out_csv)
+    assert code == 0, err
+    with open(out_csv, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["path"] for r in rows] == [f"{stack}[{i}]" for i in range(4)]
+    assert [r["predicted_class"] for r in rows] == ["clear", "lesion"] * 2
+    assert {r["sha256"] for r in rows} == {hashlib.sha256(stack.read_bytes()).hexdigest()}

@@ -1,7 +1,8 @@
 """voxdesk-cli classify BUNDLE PATH... [--csv OUT]: one row per volume.
 
-Folders are walked recursively for supported volume files. A file that cannot be read or does
-not fit the model gets a row with the error, and the others go on.
+Folders are walked recursively for supported volume files; an HDF5/NPY/NPZ stack of N volumes
+gives N rows (``file.h5:/X[3]``). A file that cannot be read or does not fit the model gets a
+row with the error, and the others go on.
 
 Exit codes: 0 every volume was classified; 1 some could not be (their rows say why);
 2 bad arguments or an unusable bundle (one line on stderr, nothing classified).

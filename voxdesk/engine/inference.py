@@ -247,27 +247,56 @@ def classify(bundle, volume: Volume) -> Prediction:
 
 
 # ----------------------------------------------------------------------------- many volumes
-def expand_paths(paths: Iterable, *, recursive: bool = True) -> list[str]:
+def expand_paths(paths: Iterable, *, recursive: bool = True, stacks: bool = True) -> list:
     """Files as given, folders walked (sorted) for supported volume files.
 
+    With ``stacks``, an HDF5/NPY/NPZ file (or ``file.h5:/dataset``) holding one stack of N
+    volumes becomes N ``VolumeRef`` items (one row per volume); a file with several candidate
+    arrays stays one item (its row then says which to choose). NIfTI files stay one item.
     Paths that do not exist are kept, so that their row reports the error.
     """
     from voxdesk.engine.io import SUPPORTED_SUFFIXES
 
-    out: list[str] = []
+    files: list[str] = []
     for p in paths:
         p = os.fspath(p)
         if os.path.isdir(p):
-            for root, dirs, files in os.walk(p):
+            for root, dirs, names in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 if not recursive:
                     dirs[:] = []
-                for name in sorted(files):
+                for name in sorted(names):
                     if not name.startswith(".") and name.lower().endswith(SUPPORTED_SUFFIXES):
-                        out.append(os.path.join(root, name))
+                        files.append(os.path.join(root, name))
         else:
-            out.append(p)
+            files.append(p)
+    if not stacks:
+        return files
+    out: list = []
+    for f in files:
+        out.extend(_stack_refs(f) or [f])
     return out
+
+
+def _stack_refs(path: str) -> list[VolumeRef] | None:
+    """One ``VolumeRef`` per sample when ``path`` is unambiguously a stack, else None."""
+    from voxdesk.engine.io import format_of, probe, split_address
+
+    file, inner = split_address(path)
+    try:
+        if format_of(file) == "nifti":
+            return None
+        info = probe(file)
+    except (VoxdeskError, OSError, ValueError):
+        return None  # opening it will explain the problem in its row
+    want = inner.strip("/") if inner else None
+    entries = [e for e in info.entries if e.kind != "not-a-volume"
+               and (want is None or e.name.strip("/") == want)]
+    if len(entries) != 1 or entries[0].kind not in ("stack", "cube-vectors") or entries[0].n_samples < 2:
+        return None
+    e = entries[0]
+    dataset = None if info.format == "npy" else e.name
+    return [VolumeRef(file, dataset=dataset, index=i) for i in range(e.n_samples)]
 
 
 def _now() -> str:
@@ -354,13 +383,12 @@ def classify_many(
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
 ) -> list[Row]:
-    """All rows of :func:`iter_classify` as a list. Paths that are folders are walked.
+    """All rows of :func:`iter_classify` as a list. Path items go through :func:`expand_paths`
+    (folders walked, stacks split into one item per volume).
 
     On cancel raises ``Cancelled`` whose ``rows`` attribute holds the rows finished so far.
     """
-    items = list(items)
-    if any(isinstance(i, (str, os.PathLike)) and os.path.isdir(i) for i in items):
-        items = [x for i in items for x in (expand_paths([i]) if isinstance(i, (str, os.PathLike)) else [i])]
+    items = [x for i in items for x in (expand_paths([i]) if isinstance(i, (str, os.PathLike)) else [i])]
     rows: list[Row] = []
     try:
         for row in iter_classify(bundle, items, batch_size=batch_size, hash_files=hash_files,
