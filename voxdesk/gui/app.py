@@ -82,9 +82,17 @@ def make_application(argv=None):
 
 
 def create_window(path: str | None = None, *, sample: bool = False):
+    """The main window with every panel installed, then the volume (if any) opening.
+
+    The panels are installed before anything is shown: on OpenGL platforms
+    ``install_training`` loads TensorFlow's shared libraries first, because loading them
+    after Mesa's first GL context (made when a volume is shown) crashes the process.
+    """
     from voxdesk.gui.main_window import MainWindow
+    from voxdesk.gui.panels.training_dock import install_training
 
     window = MainWindow()
+    window.training = install_training(window, window.state)
     if sample:
         window.open_sample()
     elif path:
