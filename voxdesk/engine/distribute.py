@@ -74,5 +74,10 @@ def is_chief(strategy) -> bool:
 
 
 def describe(strategy) -> str:
-    name = type(strategy).__name__.lstrip("_").replace("DefaultDistributionStrategy", "default")
+    import tensorflow as tf
+
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        name = "MultiWorkerMirroredStrategy"
+    else:
+        name = type(strategy).__name__.lstrip("_").replace("DefaultDistributionStrategy", "default")
     return f"{name} ({strategy.num_replicas_in_sync} replica(s))"

@@ -14,13 +14,16 @@ from __future__ import annotations
 from voxdesk.engine.errors import ModelError
 
 MODELS: dict[str, str] = {
-    "voxnet-bn": "default: conv blocks with batch norm, global average pooling and dropout; "
-                 "generalises well on small inputs (16^3 to 48^3)",
+    "voxnet-bn": "default: conv blocks with batch norm, max-pooling, a small flattened map and "
+                 "dropout; cheap, generalises on small inputs (16^3 to 48^3)",
     "tutorial-conv3d": "the 3D MNIST tutorial network exactly (2 conv + max-pool, dense 256), "
                        "for comparison; overfits",
     "resnet3d-small": "a small residual network (4 stages, strided) for larger inputs, 64^3 and up",
 }
 DEFAULT_MODEL = "voxnet-bn"
+BN_MOMENTUM = 0.9
+"""Keras' 0.99 left the moving statistics far from the batch statistics for the first few
+hundred steps here (test accuracy fell while training accuracy rose on a 2,000-sample run)."""
 
 
 class _Ops:
@@ -33,6 +36,7 @@ class _Ops:
         self.conv_cls = layers.Conv3D if rank == 3 else layers.Conv2D
         self.pool_cls = layers.MaxPooling3D if rank == 3 else layers.MaxPooling2D
         self.gap_cls = layers.GlobalAveragePooling3D if rank == 3 else layers.GlobalAveragePooling2D
+        self.avg_cls = layers.AveragePooling3D if rank == 3 else layers.AveragePooling2D
 
     def conv(self, filters, kernel=3, strides=1, padding="valid", activation=None, name=None):
         return self.conv_cls(filters, kernel, strides=strides, padding=padding, activation=activation,
@@ -59,21 +63,26 @@ def _tutorial(ops: _Ops, inputs, n_classes):
 def _conv_bn(ops: _Ops, x, filters, name, strides=1, relu=True):
     L = ops.layers
     x = ops.conv(filters, 3, strides=strides, padding="same", name=f"{name}_conv")(x)
-    x = L.BatchNormalization(name=f"{name}_bn")(x)
+    x = L.BatchNormalization(momentum=BN_MOMENTUM, name=f"{name}_bn")(x)
     return L.Activation("relu", name=f"{name}_relu")(x) if relu else x
 
 
 def _voxnet_bn(ops: _Ops, inputs, n_classes):
+    """Cheap and regularised: conv-BN-ReLU stages (16, 32, 64 filters) with max-pooling, then
+    the 4x4x4-ish map pooled, flattened (keeps where features are, which a global pool loses)
+    and dropped out. About the tutorial's cost per sample on 16^3 inputs."""
     L = ops.layers
-    x = _conv_bn(ops, inputs, 32, "block1a")
+    x = _conv_bn(ops, inputs, 16, "block1")
     x = ops.pool(2, name="pool1")(x)
-    x = _conv_bn(ops, x, 48, "block2a")
-    x = _conv_bn(ops, x, 48, "block2b")
+    x = _conv_bn(ops, x, 32, "block2")
     x = ops.pool(2, name="pool2")(x)
-    x = _conv_bn(ops, x, 96, "block3a")
-    x = _conv_bn(ops, x, 96, "block3b", relu=True)
-    x = ops.gap(name="gap")(x)
-    x = L.Dropout(0.3, name="dropout")(x)
+    x = _conv_bn(ops, x, 64, "block3a")
+    x = _conv_bn(ops, x, 64, "block3b")
+    shrink = max(1, min(x.shape[1:-1]) // 4)
+    if shrink > 1:
+        x = ops.avg_cls(pool_size=shrink, name="shrink")(x)
+    x = L.Flatten(name="flatten")(x)
+    x = L.Dropout(0.4, name="dropout")(x)
     return L.Dense(n_classes, activation="softmax", name="probabilities")(x)
 
 
@@ -84,7 +93,7 @@ def _residual(ops: _Ops, x, filters, name, strides):
     y = _conv_bn(ops, y, filters, f"{name}_b", relu=False)
     if strides != 1 or x.shape[-1] != filters:
         shortcut = ops.conv(filters, 1, strides=strides, padding="same", name=f"{name}_proj")(x)
-        shortcut = L.BatchNormalization(name=f"{name}_proj_bn")(shortcut)
+        shortcut = L.BatchNormalization(momentum=BN_MOMENTUM, name=f"{name}_proj_bn")(shortcut)
     return L.Activation("relu", name=f"{name}_out")(L.Add(name=f"{name}_add")([y, shortcut]))
 
 

@@ -310,8 +310,12 @@ def train(
     on_epoch: Callable[[dict], None] | None = None,
     on_batch: Callable[[dict], None] | None = None,
     cancel: CancelToken | None = None,
+    callbacks: list | None = None,
 ) -> TrainResult:
-    """Train ``config.model`` on ``dataset``; see the module docstring for the recipe."""
+    """Train ``config.model`` on ``dataset``; see the module docstring for the recipe.
+
+    ``callbacks``: extra Keras callbacks appended to VoxDesk's own (benchmarks, experiments).
+    """
     t_start = time.perf_counter()
     if config.model not in MODELS:
         raise ModelError(f"unknown model {config.model!r}; choose one of: {', '.join(MODELS)}")
@@ -367,12 +371,13 @@ def train(
     steps = math.ceil(len(train_part) / batch_size)
     cb = _progress_callback(keras, epochs=config.epochs, steps=steps, batch_size=batch_size, monitor=monitor,
                             progress=progress, on_epoch=on_epoch, on_batch=on_batch, cancel=cancel)
-    callbacks = [
+    keras_callbacks = [
         cb,
         keras.callbacks.ReduceLROnPlateau(monitor=monitor, factor=0.5, patience=config.reduce_lr_patience,
                                           min_lr=1e-6, verbose=0),
         keras.callbacks.EarlyStopping(monitor=monitor, patience=config.early_stopping_patience, verbose=0),
     ]
+    callbacks = keras_callbacks + list(callbacks or [])
     if config.backup_dir:
         callbacks.append(keras.callbacks.BackupAndRestore(config.backup_dir, delete_checkpoint=True))
     class_weight = None
@@ -390,8 +395,13 @@ def train(
             model = build_model(config.model, spec.input_shape, dataset.n_classes)
             model.compile(optimizer=keras.optimizers.Adam(config.learning_rate),
                           loss="sparse_categorical_crossentropy", metrics=["accuracy"], jit_compile=False)
-        fit = model.fit(train_ds, validation_data=val_ds, epochs=config.epochs, callbacks=callbacks,
-                        class_weight=class_weight, shuffle=False, verbose=0)
+            if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+                # Keras 3.x bug (keras-team/keras#20585): fit's eager "symbolic build" reduces a
+                # PerReplica batch across workers and fails. Defer the build to tracing, as Keras
+                # does for models made outside a strategy, and run fit inside the scope instead.
+                model._distribute_strategy = None
+            fit = model.fit(train_ds, validation_data=val_ds, epochs=config.epochs, callbacks=callbacks,
+                            class_weight=class_weight, shuffle=False, verbose=0)
     except tf.errors.ResourceExhaustedError as exc:
         raise ModelError(
             f"out of memory while training {config.model} on {spec.input_shape} inputs with batch size "
