@@ -39,8 +39,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input-size", type=_size, default=None, metavar="D,H,W",
                         help="resample samples to this size (default: the samples' own size)")
     parser.add_argument("--lr", type=float, default=1e-3, help="initial learning rate (Adam)")
-    parser.add_argument("--normalization", default="minmax",
-                        choices=["minmax", "zscore", "percentile", "ct-window", "none"])
+    from voxdesk.engine.preprocessing import NORMALIZATIONS
+
+    parser.add_argument("--normalization", default="auto", choices=list(NORMALIZATIONS),
+                        help="intensity normalisation; auto (default): a CT window (level 40, width 400) "
+                             "when the data looks like CT in Hounsfield units, else min-max")
     parser.add_argument("--no-augment", action="store_true", help="switch augmentation off")
     parser.add_argument("--flips", action="store_true", help="also augment with random flips and 90-degree turns")
     parser.add_argument("--val-fraction", type=float, default=0.2,
@@ -88,6 +91,7 @@ def _summary(result, out: Path, history_csv: Path) -> str:
         ("classes", ", ".join(result.class_names)),
         ("samples train/val/test", f"{result.split_sizes['train']}/{result.split_sizes['val']}/{result.split_sizes['test']}"),
         ("validation from", result.split_sizes["val_source"]), ("test from", result.split_sizes["test_source"]),
+        ("normalisation", result.spec.normalization),
         ("epochs run / best", f"{result.epochs_run} / {result.best_epoch}"),
         ("best val_loss", f"{min(result.history.get('val_loss', [float('nan')])):.4f}"),
     ]
@@ -145,6 +149,8 @@ def run(args: argparse.Namespace) -> int:
         return 130
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", flush=True)
     result.save(out)
     history_csv = write_history_csv(result.history, out.with_name(out.name + ".history.csv"))
     print("\nsummary")

@@ -97,11 +97,16 @@ def bundle_from_result(result) -> Bundle:
         "training": {"config": cfg.to_dict(), "seed": cfg.seed, "best_epoch": result.best_epoch,
                      "epochs_run": result.epochs_run, "cancelled": result.cancelled,
                      "split_sizes": result.split_sizes, "timings": result.timings,
-                     "warnings": result.warnings, "strategy": result.strategy},
+                     "warnings": result.warnings, "strategy": result.strategy,
+                     "notes": list(getattr(result, "notes", []))},
         "dataset_fingerprint": result.dataset_fingerprint,
         "metrics": result.test_metrics,
         "history": result.history,
     }
+    from voxdesk.engine.consistency import STATS_KEY
+
+    if getattr(result, "data_stats", None):
+        meta[STATS_KEY] = result.data_stats
     return Bundle(model=result.model, metadata=meta)
 
 

@@ -21,6 +21,14 @@ Normalisation (per sample, after NaN cleaning), ``spec.normalization``:
   * ``"percentile"`` clip to the sample's [p_low, p_high] percentiles, then min-max -> [0, 1];
   * ``"ct-window"``  clip to [level - width/2, level + width/2] (e.g. HU), then scale to [0, 1];
   * ``"none"``       cast to float32 only.
+
+``"auto"`` is a training-time choice, never stored in a spec: :func:`choose_normalization`
+turns it into ``"ct-window"`` (soft-tissue window, level 40 / width 400 HU) when the training
+data looks like CT in Hounsfield units, else ``"minmax"``. Why: min-max over a CT volume maps
+-1000 (air) .. +1000 (bone) to 0..1, so the 10-50 HU contrast of a liver lesion becomes 0.5-2.5%
+of the range, below the noise a small CNN can learn through; the window spreads soft tissue
+over the whole range (measured on the demo phantoms: one class only with min-max, see
+``demo.py``). The bundle stores the concrete normalisation, so inference repeats it.
 """
 from __future__ import annotations
 
@@ -31,7 +39,12 @@ import numpy as np
 
 from voxdesk.engine.errors import DatasetError, ModelError
 
-NORMALIZATIONS = ("minmax", "zscore", "percentile", "ct-window", "none")
+NORMALIZATIONS = ("auto", "minmax", "zscore", "percentile", "ct-window", "none")
+"""What a user may choose (GUI, CLI, ``TrainConfig``); a spec holds one of ``SPEC_NORMALIZATIONS``."""
+SPEC_NORMALIZATIONS = NORMALIZATIONS[1:]
+CT_LOW_HU = (-3100.0, -500.0)
+"""Robust low intensity of CT data in HU: air (-1000) or scanner padding (-1024, -2048, -3024)."""
+CT_HIGH_HU = (100.0, 4000.0)
 SPEC_VERSION = 1
 
 
@@ -50,7 +63,9 @@ class PreprocessSpec:
     resample_order: int = 1
 
     def __post_init__(self) -> None:
-        if self.normalization not in NORMALIZATIONS:
+        if self.normalization == "auto":
+            raise ModelError('normalisation "auto" must be resolved from the data first (choose_normalization)')
+        if self.normalization not in SPEC_NORMALIZATIONS:
             raise ModelError(
                 f"unknown normalisation {self.normalization!r}; choose one of {', '.join(NORMALIZATIONS)}"
             )
@@ -124,6 +139,29 @@ def split_sample_shape(shape: Sequence[int]) -> tuple[tuple[int, ...], int, bool
     if len(shape) in (2, 3):
         return shape, 1, False
     raise DatasetError(f"samples of shape {shape} are neither 2D nor 3D images")
+
+
+def looks_like_ct(data_stats: dict | None) -> bool:
+    """True when training data looks like CT in Hounsfield units: its robust low intensity is
+    air or scanner padding (-3100..-500) and its robust high is soft tissue to bone (100..4000).
+    ``data_stats``: ``consistency.training_data_stats`` (0.5th..99.5th percentiles per sample)."""
+    if not data_stats or data_stats.get("intensity_low") is None:
+        return False
+    lo, hi = float(data_stats["intensity_low"]), float(data_stats["intensity_high"])
+    return CT_LOW_HU[0] <= lo <= CT_LOW_HU[1] and CT_HIGH_HU[0] <= hi <= CT_HIGH_HU[1]
+
+
+def choose_normalization(requested: str, data_stats: dict | None) -> tuple[str, str]:
+    """(concrete normalisation, a sentence saying why) for a user's choice; resolves "auto"."""
+    if requested != "auto":
+        if requested not in SPEC_NORMALIZATIONS:
+            raise ModelError(f"unknown normalisation {requested!r}; choose one of {', '.join(NORMALIZATIONS)}")
+        return requested, f"normalisation {requested} (chosen by the user)"
+    if looks_like_ct(data_stats):
+        return "ct-window", (
+            f"normalisation auto -> ct-window (level 40, width 400 HU): the training data looks like CT "
+            f"(intensities {data_stats['intensity_low']:.0f}..{data_stats['intensity_high']:.0f})")
+    return "minmax", "normalisation auto -> minmax (the data does not look like CT in Hounsfield units)"
 
 
 def make_spec(

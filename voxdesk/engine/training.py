@@ -2,10 +2,14 @@
 
 Recipe: Adam + ReduceLROnPlateau, EarlyStopping on the validation loss, the weights of the best
 epoch restored at the end (also after a cancel), optional balanced class weights, Keras
-BackupAndRestore when ``backup_dir`` is set. The validation split is the dataset's ``val``
-split when it has one, else a stratified ``val_fraction`` of the training split; the test
-split (``test``, else a stratified ``test_fraction`` carved from a lone ``all`` split) is used
-only for the final metrics, never for model selection.
+BackupAndRestore when ``backup_dir`` is set. Splits (``splits.choose_splits``): the validation
+split is the dataset's ``val`` split when it has one, else a stratified ``val_fraction`` of the
+training split; the test split is used only for the final metrics, never for model selection.
+The per-batch/per-epoch reporting and cancel live in ``callbacks.py``.
+
+Bundle statistics: ``consistency.training_data_stats`` over (at most 256 of) the training
+samples becomes ``TrainResult.data_stats`` and the bundle's ``data_stats``, which inference
+compares new volumes with; it also lets ``normalization="auto"`` recognise CT data.
 
 Data: when the preprocessed training data fits in ``in_memory_limit_mb`` it is preprocessed
 once into an array and batched by shuffled indices; otherwise it streams from disk per batch
@@ -19,8 +23,6 @@ usable model). ``Cancelled`` is raised only when the token is set before trainin
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import time
 from dataclasses import asdict, dataclass, field
@@ -30,10 +32,13 @@ import numpy as np
 
 from voxdesk.engine.augment import AugmentConfig, NO_AUGMENT, array_dataset, stream_dataset
 from voxdesk.engine.datasets import LabelledDataset
-from voxdesk.engine.errors import DatasetError, ModelError
+from voxdesk.engine.errors import ModelError
 from voxdesk.engine.models import DEFAULT_MODEL, MODELS
-from voxdesk.engine.preprocessing import PreprocessSpec, PreprocessStats, make_spec, preprocess_batch
+from voxdesk.engine.preprocessing import (PreprocessSpec, PreprocessStats, choose_normalization, make_spec,
+                                          preprocess_batch, split_sample_shape)
 from voxdesk.engine.progress import CancelToken, Cancelled, ProgressFn, no_progress
+from voxdesk.engine.callbacks import progress_callback
+from voxdesk.engine.splits import Subset, choose_splits, dataset_fingerprint
 
 __all__ = ["TrainConfig", "TrainResult", "train", "dataset_fingerprint", "Subset"]
 
@@ -51,7 +56,10 @@ class TrainConfig:
     """Only used when the dataset has no ``test`` split."""
     augment: AugmentConfig | None = field(default_factory=AugmentConfig)
     """None (or a config with every part off) = no augmentation."""
-    normalization: str = "minmax"
+    normalization: str = "auto"
+    """A ``preprocessing.NORMALIZATIONS`` entry; "auto" picks one from the training data
+    (``preprocessing.choose_normalization``: a CT window for Hounsfield units, else min-max);
+    the bundle's spec records the concrete choice, so inference repeats it."""
     class_weights: bool = False
     seed: int = 0
     early_stopping_patience: int = 8
@@ -96,6 +104,11 @@ class TrainResult:
     dataset_fingerprint: str = ""
     split_sizes: dict = field(default_factory=dict)
     strategy: str = ""
+    notes: list[str] = field(default_factory=list)
+    """Choices made for the user, e.g. what normalisation "auto" picked and why."""
+    data_stats: dict = field(default_factory=dict)
+    """``consistency.training_data_stats`` of the training part (the bundle's ``data_stats``):
+    what inference compares a new volume with (shape, spacing, orientation, intensity range)."""
 
     def to_bundle(self):
         from voxdesk.engine.bundle import bundle_from_result
@@ -108,130 +121,6 @@ class TrainResult:
         return save_bundle(self, path)
 
 
-def dataset_fingerprint(dataset: LabelledDataset, samples_per_split: int = 8) -> str:
-    """sha256 over class names, split sizes, every label and a few evenly spaced samples."""
-    h = hashlib.sha256()
-    h.update(json.dumps({"classes": dataset.class_names, "layout": dataset.layout,
-                         "splits": {k: len(v) for k, v in sorted(dataset.splits.items())}}).encode())
-    for name, split in sorted(dataset.splits.items()):
-        h.update(np.asarray(split.labels, np.int64).tobytes())
-        n = len(split)
-        for i in sorted(set(np.linspace(0, n - 1, min(n, samples_per_split)).astype(int).tolist())):
-            h.update(np.ascontiguousarray(split.samples[i]).tobytes())
-    return "sha256:" + h.hexdigest()
-
-
-class Subset:
-    """A view of some indices of a ``Samples`` collection (itself a ``Samples``)."""
-
-    def __init__(self, samples, indices, labels) -> None:
-        self._base = samples
-        self.indices = np.asarray(indices, np.int64)
-        self.labels = np.asarray(labels, np.int64)[self.indices]
-
-    def __len__(self) -> int:
-        return len(self.indices)
-
-    def __getitem__(self, i: int) -> np.ndarray:
-        return self._base[int(self.indices[i])]
-
-    def batch(self, idx) -> list[np.ndarray]:
-        return self._base.batch(self.indices[np.asarray(list(idx), np.int64)])
-
-    @property
-    def samples(self) -> "Subset":
-        """A Subset is its own ``Split``-like (``.samples``, ``.labels``) for evaluation."""
-        return self
-
-    @property
-    def sample_shape(self):
-        return self._base.sample_shape
-
-    def describe(self, i: int) -> str:
-        return self._base.describe(int(self.indices[i]))
-
-
-@dataclass
-class _Parts:
-    train: Subset
-    val: Subset | None
-    test: Subset | None
-    val_source: str
-    test_source: str
-    warnings: list[str]
-
-
-def _carve(labels, fraction, seed, what, warnings):
-    """Stratified (when possible) split of ``range(len(labels))`` into (kept, carved)."""
-    from sklearn.model_selection import train_test_split
-
-    n = len(labels)
-    idx = np.arange(n)
-    n_out = int(round(n * fraction))
-    if fraction <= 0 or n_out < 1 or n - n_out < 1:
-        if fraction > 0:
-            warnings.append(f"too few samples ({n}) to hold out a {what} split")
-        return idx, None
-    counts = np.bincount(labels)
-    counts = counts[counts > 0]
-    stratify = labels if counts.min() >= 2 and n_out >= len(counts) and n - n_out >= len(counts) else None
-    if stratify is None:
-        warnings.append(f"{what} split is not stratified (some classes have too few samples)")
-    kept, out = train_test_split(idx, test_size=n_out, random_state=seed, stratify=stratify)
-    return np.sort(kept), np.sort(out)
-
-
-def choose_splits(dataset: LabelledDataset, val_fraction: float, test_fraction: float, seed: int) -> _Parts:
-    """Train/val/test views; validates labels. The test split never feeds model selection."""
-    splits = dataset.splits
-    k = dataset.n_classes
-    if k < 2:
-        raise DatasetError(f"a classifier needs at least 2 classes; the dataset has {k} ({dataset.class_names})")
-    for name, split in splits.items():
-        labels = np.asarray(split.labels)
-        if len(labels) and (labels.min() < 0 or labels.max() >= k):
-            bad = labels[(labels < 0) | (labels >= k)][0]
-            raise DatasetError(f"split {name!r} has label {bad} outside 0..{k - 1} ({k} class names)")
-    train_name = "train" if "train" in splits else "all" if "all" in splits else None
-    if train_name is None:
-        raise DatasetError(f"no 'train' or 'all' split to train on (splits: {', '.join(splits) or 'none'})")
-    split = splits[train_name]
-    if len(split) == 0:
-        raise DatasetError("the dataset is empty: no training samples")
-    warnings: list[str] = []
-    idx = np.arange(len(split))
-    test = None
-    test_source = "none"
-    if "test" in splits and len(splits["test"]):
-        t = splits["test"]
-        test, test_source = Subset(t.samples, np.arange(len(t)), t.labels), "test split"
-    elif train_name == "all":
-        kept, out = _carve(split.labels, test_fraction, seed, "test", warnings)
-        if out is not None:
-            test, test_source = Subset(split.samples, out, split.labels), f"{test_fraction:.0%} of 'all'"
-            idx = kept
-    val, val_source = None, "none"
-    val_name = next((n for n in ("val", "valid", "validation") if n in splits and len(splits[n])), None)
-    if val_name:
-        v = splits[val_name]
-        val, val_source = Subset(v.samples, np.arange(len(v)), v.labels), f"{val_name} split"
-    else:
-        kept, out = _carve(split.labels[idx], val_fraction, seed + 1, "validation", warnings)
-        if out is not None:
-            val, val_source = Subset(split.samples, idx[out], split.labels), f"{val_fraction:.0%} of '{train_name}'"
-            idx = idx[kept]
-    train = Subset(split.samples, idx, split.labels)
-    present = np.unique(train.labels)
-    if len(present) < 2:
-        raise DatasetError(
-            f"the training data holds only class {dataset.class_names[present[0]]!r}; "
-            "a classifier needs examples of at least 2 classes"
-        )
-    if len(present) < k:
-        warnings.append(f"{k - len(present)} class(es) have no training samples")
-    return _Parts(train, val, test, val_source, test_source, warnings)
-
-
 def _load_array(part: Subset, spec, stats, progress, cancel, lo, hi, chunk=512) -> np.ndarray:
     out = np.empty((len(part),) + spec.input_shape, np.float32)
     for start in range(0, len(part), chunk):
@@ -241,65 +130,6 @@ def _load_array(part: Subset, spec, stats, progress, cancel, lo, hi, chunk=512) 
         out[start:stop] = preprocess_batch(part.batch(range(start, stop)), spec, stats)
         progress(lo + (hi - lo) * stop / len(part), f"preparing data {stop}/{len(part)}")
     return out
-
-
-def _progress_callback(keras, *, epochs, steps, batch_size, monitor, progress, on_epoch, on_batch, cancel):
-    class VoxdeskProgress(keras.callbacks.Callback):
-        """Per-batch/per-epoch reports with ETA, cancel -> stop_training, best weights kept."""
-
-        def on_train_begin(self, logs=None):
-            self.t0 = time.perf_counter()
-            self.done = 0
-            self.best, self.best_weights, self.best_epoch = math.inf, None, None
-            self.cancelled = False
-            self.epoch = 0
-            self.fit_seconds = 0.0
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epoch = epoch
-            self.t_epoch = time.perf_counter()
-
-        def _eta(self):
-            elapsed = time.perf_counter() - self.t0
-            remaining = epochs * steps - self.done
-            return elapsed / max(self.done, 1) * remaining
-
-        def on_train_batch_end(self, batch, logs=None):
-            self.done += 1
-            elapsed = time.perf_counter() - self.t_epoch
-            rate = (batch + 1) * batch_size / max(elapsed, 1e-9)
-            eta = self._eta()
-            progress(0.05 + 0.95 * min(1.0, self.done / (epochs * steps)),
-                     f"epoch {self.epoch + 1}/{epochs} batch {batch + 1}/{steps} "
-                     f"{rate:.0f} samples/s ETA {eta:.0f} s")
-            if on_batch is not None:
-                on_batch({"epoch": self.epoch + 1, "epochs": epochs, "batch": batch + 1, "steps": steps,
-                          "samples_per_s": rate, "eta_s": eta,
-                          **{k: float(v) for k, v in (logs or {}).items()}})
-            if cancel is not None and cancel.cancelled:
-                self.cancelled = True
-                self.model.stop_training = True
-
-        def on_epoch_end(self, epoch, logs=None):
-            logs = {k: float(v) for k, v in (logs or {}).items()}
-            value = logs.get(monitor, logs.get("loss", math.inf))
-            if value < self.best:
-                self.best, self.best_epoch = value, epoch + 1
-                self.best_weights = self.model.get_weights()
-            self.done = max(self.done, (epoch + 1) * steps)
-            seconds = time.perf_counter() - self.t_epoch
-            lr = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
-            if on_epoch is not None:
-                on_epoch({"epoch": epoch + 1, "epochs": epochs, "seconds": seconds, "learning_rate": lr,
-                          "samples_per_s": steps * batch_size / max(seconds, 1e-9), "eta_s": self._eta(),
-                          "best_epoch": self.best_epoch, "cancelled": self.cancelled, **logs})
-
-        def on_train_end(self, logs=None):
-            self.fit_seconds = time.perf_counter() - self.t0
-            if self.best_weights is not None:
-                self.model.set_weights(self.best_weights)
-
-    return VoxdeskProgress()
 
 
 def train(
@@ -333,7 +163,11 @@ def train(
     if train_part.sample_shape is None and config.input_size is None:
         warnings.append(f"samples have different shapes; all are resampled to the first one's {shape} "
                         "(set an input size to choose)")
-    spec = make_spec(shape, config.input_size, config.normalization)
+    from voxdesk.engine.consistency import training_data_stats
+
+    data_stats = training_data_stats(train_part, has_channels=split_sample_shape(shape)[2])
+    normalization, norm_note = choose_normalization(config.normalization, data_stats)
+    spec = make_spec(shape, config.input_size, normalization)
 
     from voxdesk.engine.distribute import choose_strategy, describe
 
@@ -369,7 +203,7 @@ def train(
 
     monitor = "val_loss" if val_ds is not None else "loss"
     steps = math.ceil(len(train_part) / batch_size)
-    cb = _progress_callback(keras, epochs=config.epochs, steps=steps, batch_size=batch_size, monitor=monitor,
+    cb = progress_callback(keras, epochs=config.epochs, steps=steps, batch_size=batch_size, monitor=monitor,
                             progress=progress, on_epoch=on_epoch, on_batch=on_batch, cancel=cancel)
     keras_callbacks = [
         cb,
@@ -428,7 +262,7 @@ def train(
         split_sizes={"train": len(train_part), "val": len(val_part or ()), "test": len(test_part or ()),
                      "val_source": parts.val_source, "test_source": parts.test_source,
                      "in_memory": in_memory, "batch_size": batch_size},
-        strategy=describe(strategy),
+        strategy=describe(strategy), data_stats=data_stats, notes=[norm_note],
         timings={"prepare_s": t_prepared - t_start, "fit_s": fit_s, "evaluate_s": t_end - t_fit,
                  "total_s": t_end - t_start,
                  "train_samples_per_s": min(cb.done, epochs_run * steps) * batch_size / max(fit_s, 1e-9)},
