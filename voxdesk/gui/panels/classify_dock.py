@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QDockWidget, QMessageBox, QWidget
 
 from voxdesk.gui.opener import user_message
 from voxdesk.gui.panels import classify_jobs as jobs
+from voxdesk.gui.panels.batch_controller import BatchController
 from voxdesk.gui.panels.batch_panel import BatchPanel
 from voxdesk.gui.panels.classify_panel import ClassifyPanel
 from voxdesk.gui.state import Overlay
@@ -63,13 +64,13 @@ class ClassifyController(QObject):
         self.training_dataset = None
         self.prediction = None
         self.explanation = None
-        self.rows: list = []
         self._job: Worker | None = None
         self._job_volume = None
-        self._batch: jobs.BatchWorker | None = None
-        self._batch_dataset = None
         self.classify_panel = ClassifyPanel(state)
         self.batch_panel = BatchPanel()
+        self.batch = BatchController(self, self.batch_panel, self.runner)
+        self.batch.rows_added.connect(self.batch_rows)
+        self.batch.finished.connect(self.batch_finished)
         cp, bp = self.classify_panel, self.batch_panel
         cp.load_requested.connect(self.load_model)
         cp.use_trained_requested.connect(self.use_trained)
@@ -124,7 +125,7 @@ class ClassifyController(QObject):
     # -- the model ------------------------------------------------------------------------
     @Slot(str)
     def load_model(self, path: str) -> Worker | None:
-        if self._batch is not None:
+        if self.batch.running:
             self._error("Batch in progress", "Cancel or wait for the batch before changing the model.")
             return None
         return self._start(lambda _w: jobs.load_model(path), "Loading the model (starting TensorFlow)…",
@@ -154,8 +155,7 @@ class ClassifyController(QObject):
         self.classify_panel.set_bundle(None if bundle is None else bundle.metadata, source)
         self.classify_panel.show_status(f"Model {self.model_id} ready." if bundle is not None else "")
         self.batch_panel.set_model_loaded(bundle is not None)
-        self.rows = []
-        self.batch_panel.clear("Model changed: run the batch again." if bundle is not None else "")
+        self.batch.clear("Model changed: run the batch again." if bundle is not None else "")
         self.bundle_changed.emit(bundle)
 
     @Slot(object)
@@ -163,14 +163,14 @@ class ClassifyController(QObject):
         """The Training panel's ``model_ready``: use it now when no model is loaded."""
         self.trained_bundle = bundle
         self.classify_panel.set_trained_available(bundle is not None)
-        if bundle is not None and self.bundle is None and self._batch is None:
+        if bundle is not None and self.bundle is None and not self.batch.running:
             self.set_bundle(bundle)
 
     @Slot()
     def use_trained(self) -> None:
         if self.trained_bundle is None:
             self._error("No trained model", "Train a model in the Training panel first.")
-        elif self._batch is not None:
+        elif self.batch.running:
             self._error("Batch in progress", "Cancel or wait for the batch before changing the model.")
         else:
             self.set_bundle(self.trained_bundle)
@@ -257,70 +257,22 @@ class ClassifyController(QObject):
     def _explain_failed(self, exc) -> None:
         self._error("Cannot explain this volume", user_message(exc))
 
-    # -- many volumes ---------------------------------------------------------------------
+    # -- many volumes (BatchController) ----------------------------------------------------
     @Slot(str, object)
-    def run_batch(self, kind: str, paths=None) -> jobs.BatchWorker | None:
-        if not self._need(volume=False):
-            return None
-        if self._batch is not None:
-            self._error("Batch in progress", "A batch is already running; cancel it first.")
-            return None
-        worker = jobs.BatchWorker(self.bundle, kind, paths or [], self.training_dataset)
-        q = Qt.QueuedConnection
-        worker.rows_ready.connect(self._batch_rows, q)
-        worker.progress.connect(self.batch_panel.show_progress, q)
-        worker.returned.connect(self._batch_returned, q)
-        worker.errored.connect(self._batch_errored, q)
-        worker.finished.connect(self._batch_done, q)
-        self._close_batch_dataset()
-        self.rows = []
-        self._batch = worker
-        what = {"folder": "the folder", "files": "the files", "dataset": "the dataset's test split",
-                "training": "the training dataset's test split"}.get(kind, kind)
-        self.batch_panel.start(f"Classifying {what} with {self.model_id}…")
-        self.runner.start(worker)
-        return worker
+    def run_batch(self, kind: str, paths=None):
+        return self.batch.run(kind, paths)
 
     @Slot()
     def cancel_batch(self) -> None:
-        if self._batch is not None:
-            self._batch.cancel()
-            self.batch_panel.summary.setText("Cancelling after the current batch…")
+        self.batch.cancel()
 
-    @Slot(object)
-    def _batch_rows(self, rows) -> None:
-        self.rows.extend(rows)
-        self.batch_panel.add_rows(rows)
-        self.batch_rows.emit(rows)
+    @Slot(str)
+    def export_csv(self, path: str) -> str | None:
+        return self.batch.export_csv(path)
 
-    @Slot(object)
-    def _batch_returned(self, _value) -> None:
-        failed = sum(1 for r in self.rows if r.error)
-        self.batch_panel.finish(f"{len(self.rows) - failed} classified, {failed} could not be read. "
-                                "Least confident first; double-click a row to open it with its heat map.")
-
-    @Slot(object)
-    def _batch_errored(self, exc) -> None:
-        from voxdesk.engine.progress import Cancelled
-
-        if isinstance(exc, Cancelled):
-            self.batch_panel.finish(f"Cancelled: {len(self.rows)} row(s) kept.")
-            return
-        self.batch_panel.finish("The batch stopped: " + user_message(exc))
-        self._error("Batch classification failed", user_message(exc))
-
-    @Slot()
-    def _batch_done(self) -> None:
-        worker, self._batch = self._batch, None
-        if worker is not None and worker.dataset is not None:
-            self._batch_dataset = worker.dataset
-        self.batch_panel.set_model_loaded(self.bundle is not None)
-        self.batch_finished.emit(list(self.rows))
-
-    def _close_batch_dataset(self) -> None:
-        ds, self._batch_dataset = self._batch_dataset, None
-        if ds is not None and ds is not self.training_dataset and hasattr(ds, "close"):
-            ds.close()
+    @property
+    def rows(self) -> list:
+        return self.batch.rows
 
     @Slot(object)
     def open_case(self, row) -> Worker | None:
@@ -353,26 +305,11 @@ class ClassifyController(QObject):
     def _case_failed(self, exc) -> None:
         self._error("Cannot open this case", user_message(exc))
 
-    @Slot(str)
-    def export_csv(self, path: str) -> str | None:
-        """The batch rows as CSV with the columns of ``voxdesk-cli classify --csv``."""
-        from voxdesk.cli.classify_cmd import csv_header, csv_row, write_csv_atomic
-
-        if not self.rows or self.bundle is None:
-            return None
-        names = self.bundle.class_names
-        try:
-            write_csv_atomic(path, csv_header(names), [csv_row(r, names, self.model_id) for r in self.rows])
-        except Exception as exc:  # noqa: BLE001 - any failure becomes a dialog
-            self._error("Cannot export the CSV", user_message(exc))
-            return None
-        self.batch_panel.summary.setText(f"{len(self.rows)} rows exported to {path}")
-        return path
-
     @Slot()
     def shutdown(self, timeout_ms: int = 30_000) -> None:
         self.runner.shutdown(timeout_ms)
-        self._job = self._batch = None
+        self._job = None
+        self.batch.worker = None
 
 
 def install_classify(main_window, state=None, training_controller=None) -> ClassifyController:
@@ -419,7 +356,7 @@ def install_classify(main_window, state=None, training_controller=None) -> Class
     def batch():
         bdock.show()
         bdock.raise_()
-        if ctl.bundle is not None and ctl._batch is None:
+        if ctl.bundle is not None and not ctl.batch.running:
             ctl.batch_panel._choose("folder")
 
     add_menu = getattr(main_window, "add_menu", None)
@@ -441,7 +378,7 @@ def install_classify(main_window, state=None, training_controller=None) -> Class
         actions["use_trained"].setEnabled(ctl.trained_bundle is not None)
         actions["classify"].setEnabled(ready)
         actions["explain"].setEnabled(ready)
-        actions["batch"].setEnabled(ctl.bundle is not None and ctl._batch is None)
+        actions["batch"].setEnabled(ctl.bundle is not None and not ctl.batch.running)
 
     menu.aboutToShow.connect(sync)
     ctl.actions = actions
