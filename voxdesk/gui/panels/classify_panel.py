@@ -20,8 +20,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QSizePolicy, QSlider, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
+                               QPushButton, QScrollArea, QSizePolicy, QSlider, QVBoxLayout, QWidget)
 
 from voxdesk.gui.panels.style import tones
 from voxdesk.gui.views.colormaps import COLORMAPS
@@ -100,7 +100,7 @@ class ProbabilityChart(pg.PlotWidget):
         self._fg = pal.color(QPalette.Text)
         self._hi = pal.color(QPalette.Highlight)
         self._lo = pal.color(QPalette.Mid) if pal.color(QPalette.Base).lightness() > 128 else pal.color(QPalette.Button).lighter(160)
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(190)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         item = self.getPlotItem()
         item.setMenuEnabled(False)
@@ -110,6 +110,7 @@ class ProbabilityChart(pg.PlotWidget):
         for side in ("left", "bottom"):
             item.getAxis(side).setPen(self._fg)
             item.getAxis(side).setTextPen(self._fg)
+        item.getAxis("bottom").setHeight(28)
         item.getAxis("left").setTicks([[(v, f"{v:.0%}") for v in (0.0, 0.25, 0.5, 0.75, 1.0)]])
         item.showGrid(y=True, alpha=0.15)
         self.bars: pg.BarGraphItem | None = None
@@ -234,10 +235,19 @@ class ClassifyPanel(QWidget):
         self.status.setObjectName("classifyStatus")
         self.status.setWordWrap(True)
         self.status.setStyleSheet(f"QLabel {{ color: {t['muted']}; }}")
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(model_box)
+        inner.addWidget(pred_box, 1)
+        inner.addWidget(expl_box)
+        scroll = QScrollArea()  # a short dock scrolls instead of clipping the card or the bars
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
         outer = QVBoxLayout(self)
-        outer.addWidget(model_box)
-        outer.addWidget(pred_box, 1)
-        outer.addWidget(expl_box)
+        outer.addWidget(scroll, 1)
         outer.addWidget(self.status)
 
         state.volume_changed.connect(lambda _v: self.clear_prediction())
