@@ -173,7 +173,7 @@ def test_offscreen_3d_pane_says_opengl_is_missing(qtbot, window, coded_volume):
 
 def test_histogram_levels_control_sets_levels(qtbot, window, coded_volume):
     window.show_volume(coded_volume)
-    hist = window.levels_dock.widget()
+    hist = window.levels_dock.widget().widget()  # the panel inside its scroll area
     hist.region.setRegion((1000.0, 5000.0))
     assert window.state.levels == (1000.0, 5000.0)
     window.state.apply_preset("full range")

@@ -30,6 +30,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--dataset", help="HDF5 dataset / NPZ array to show")
     parser.add_argument("--index", type=int, help="sample index in a stack")
     parser.add_argument("--volume", type=int, help="volume index in a 4D NIfTI")
+    parser.add_argument("--model", help="a model bundle: classify the volume and show the prediction")
+    parser.add_argument("--explain", action="store_true", help="with --model: overlay the Grad-CAM heat map")
+    parser.add_argument("--class", dest="class_name", help="with --explain: the class to explain (default: the predicted one)")
 
 
 def _parse_size(text: str) -> tuple[int, int]:
@@ -87,10 +90,24 @@ def run(args) -> int:
     if args.colormap not in COLORMAPS:
         raise BadArgument(f"--colormap {args.colormap!r}: choose one of {', '.join(COLORMAPS)}")
 
-    app = make_application()
-    from voxdesk.gui.main_window import MainWindow
+    if args.explain and not args.model:
+        raise BadArgument("--explain needs --model BUNDLE")
+    bundle = prediction = explanation = None
+    if args.model:  # the engine's work first: a bad bundle fails before any window opens
+        import voxdesk.gui  # noqa: F401  keeps TensorFlow's symbols local (voxdesk.gui.tf_runtime)
+        from voxdesk.engine.bundle import load_bundle
+        from voxdesk.engine.explain import explain
+        from voxdesk.engine.inference import classify
 
-    window = MainWindow()
+        bundle = load_bundle(args.model)
+        prediction = classify(bundle, volume)
+        if args.explain:
+            explanation = explain(bundle, volume, args.class_name)
+
+    app = make_application()
+    from voxdesk.gui.app import create_window
+
+    window = create_window(restore_layout=False)  # the default layout, not this user's
     window.persist_settings = False
     window.resize(*size)
     window.show_volume(volume)
@@ -99,6 +116,14 @@ def run(args) -> int:
     window.state.set_colormap(args.colormap)
     if args.preset:
         window.state.apply_preset(args.preset)
+    if bundle is not None:
+        window.classify.set_bundle(bundle)
+        window.classify.show_prediction(prediction)
+        if explanation is not None:
+            window.classify.show_explanation(explanation)
+            if cursor is None:
+                window.state.set_cursor(explanation.hottest_voxel)
+        window.panels["classifyDock"].raise_()
     if cursor is not None:
         window.state.set_cursor(cursor)
     window.show()

@@ -1,11 +1,17 @@
 """The PySide6 desktop app.
 
 Importing any part of it, before the QApplication exists:
+* keeps TensorFlow's symbols out of the global scope, where Mesa's OpenGL would bind to
+  TensorFlow's LLVM and crash (``tf_runtime``);
 * shares OpenGL contexts application-wide: pyqtgraph caches compiled shader programs
   globally, so a second 3D view (a new window, a screenshot) would otherwise draw with
   program ids from a dead context ("glUseProgram: invalid value").
 """
 from PySide6.QtCore import QCoreApplication, Qt
+
+from voxdesk.gui.tf_runtime import keep_tensorflow_symbols_local
+
+keep_tensorflow_symbols_local()
 
 if QCoreApplication.instance() is None:
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)

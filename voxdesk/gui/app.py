@@ -81,18 +81,20 @@ def make_application(argv=None):
     return app
 
 
-def create_window(path: str | None = None, *, sample: bool = False):
-    """The main window with every panel installed, then the volume (if any) opening.
+def create_window(path: str | None = None, *, sample: bool = False, restore_layout: bool = True):
+    """The main window with every panel installed, then the volume (if any) opening."""
+    from PySide6.QtGui import QGuiApplication
 
-    The panels are installed before anything is shown: on OpenGL platforms
-    ``install_training`` loads TensorFlow's shared libraries first, because loading them
-    after Mesa's first GL context (made when a volume is shown) crashes the process.
-    """
     from voxdesk.gui.main_window import MainWindow
+    from voxdesk.gui.panels.classify_dock import install_classify
     from voxdesk.gui.panels.training_dock import install_training
+    from voxdesk.gui.tf_runtime import prepare_for_opengl
 
+    prepare_for_opengl(QGuiApplication.platformName())  # before the 3D view's first GL context
     window = MainWindow()
     window.training = install_training(window, window.state)
+    window.classify = install_classify(window, window.state, training_controller=window.training)
+    window.arrange_docks(restore=restore_layout)
     if sample:
         window.open_sample()
     elif path:

@@ -17,7 +17,8 @@ import os
 from PySide6.QtCore import QByteArray, Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox, QProgressBar, QStackedWidget,
+    QDockWidget, QFileDialog, QFrame, QMainWindow, QMenu, QMessageBox, QProgressBar, QScrollArea,
+    QStackedWidget,
 )
 
 from voxdesk.gui import settings
@@ -78,8 +79,6 @@ class MainWindow(QMainWindow):
         self.levels_dock = self.add_panel(LevelsHistogram(self.state), "Levels", object_name="levelsDock",
                                           tabify=False)
         self.splitDockWidget(self.info_dock, self.levels_dock, Qt.Orientation.Vertical)
-        self.resizeDocks([self.info_dock], [300], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.info_dock, self.levels_dock], [500, 220], Qt.Orientation.Vertical)
 
         self.opener.started.connect(self._on_open_started)
         self.opener.opened.connect(self._on_opened)
@@ -90,10 +89,19 @@ class MainWindow(QMainWindow):
     # -- extension points -------------------------------------------------------------
     def add_panel(self, widget, title: str, area=Qt.DockWidgetArea.RightDockWidgetArea, *,
                   object_name: str | None = None, tabify: bool = True) -> QDockWidget:
-        """Dock ``widget``; with ``tabify`` it becomes a tab next to the area's other docks."""
+        """Dock ``widget``; with ``tabify`` it becomes a tab next to the area's other docks.
+
+        The widget sits in a resizable scroll area, so a large panel (training) never forces
+        the window beyond a laptop screen: it scrolls when its dock is made small.
+        """
         dock = QDockWidget(title, self)
         dock.setObjectName(object_name or f"{widget.objectName() or title.replace(' ', '')}Dock")
-        dock.setWidget(widget)
+        scroll = QScrollArea()
+        scroll.setObjectName(f"{dock.objectName()}Scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(widget)
+        dock.setWidget(scroll)
         siblings = [d for d in self.panels.values() if self.dockWidgetArea(d) == area and not d.isFloating()]
         self.addDockWidget(area, dock)
         if tabify and siblings:
@@ -269,15 +277,37 @@ class MainWindow(QMainWindow):
             self.open_path(files[0])
 
     # -- window state -----------------------------------------------------------------
+    def arrange_docks(self, restore: bool = True) -> None:
+        """Default dock sizes, then (``restore``) the user's saved arrangement; call once
+        every panel is added.
+
+        The scan views keep most of the window: a narrow dataset column on the left, the
+        volume/classify column on the right with the levels histogram below it, and the
+        training/batch tabs along the bottom.
+        """
+        H, V = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        for names, sizes, orientation in (
+            (["datasetDock"], [270], H),
+            (["volumeDock"], [340], H),
+            (["trainingDock"], [340], V),
+            (["volumeDock", "levelsDock"], [560, 190], V),
+        ):
+            docks = [self.panels[n] for n in names if n in self.panels]
+            if len(docks) == len(names):
+                self.resizeDocks(docks, sizes, orientation)
+        for name in ("volumeDock", "trainingDock"):
+            if name in self.panels:
+                self.panels[name].raise_()
+        state = settings.value("window/state") if restore else None
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+
     def _restore_window(self) -> None:
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             self.resize(1400, 900)
-        state = settings.value("window/state")
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state)
         layout = settings.value("view/layout", "2x2")
         if layout in LAYOUTS:
             self.set_layout(str(layout))

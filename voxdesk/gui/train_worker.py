@@ -10,19 +10,8 @@ the last batch of an epoch, and never drops epoch reports.
 TensorFlow is imported here, inside the job, on the worker thread: the window shows and stays
 responsive during the 5-8 s import and during the first ``fit`` call's graph tracing.
 
-One part of that import froze the GUI thread anyway: Python loads an extension module with
-``dlopen`` while holding the GIL, and ``libtensorflow_cc.so`` (790 MB) takes 0.7-0.9 s to map
-and initialise, a measured 876 ms stall of a 1 ms timer in the main thread.
-:func:`preload_tensorflow_libraries` dlopens TensorFlow's shared libraries first through a
-ctypes *foreign call*, which releases the GIL; the import then finds them loaded. Linux only,
-best effort: on any problem the normal import simply does the loading.
-
-A second, harder reason to preload: under X11 with Mesa (llvmpipe), loading TensorFlow's
-libraries AFTER an OpenGL context exists segfaults the process (reproduced here with a bare
-pyqtgraph GLViewWidget and ``import tensorflow`` in the main thread). Loaded before the first
-GL context, both work. ``install_training`` therefore preloads at start-up on GL-capable
-platforms, and :func:`check_tensorflow_loadable` refuses to train, with a message, instead of
-crashing when GL came first anyway.
+TensorFlow's loading traps (a GIL stall, a symbol clash with Mesa) are handled in
+:mod:`voxdesk.gui.tf_runtime`.
 """
 from __future__ import annotations
 
@@ -31,64 +20,10 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Signal
 
+from voxdesk.gui.tf_runtime import check_tensorflow_loadable, preload_tensorflow_libraries
 from voxdesk.gui.workers import Worker
 
 BATCH_REPORT_INTERVAL_S = 0.05
-
-
-def preload_tensorflow_libraries() -> list[str]:
-    """dlopen TensorFlow's big shared libraries without holding the GIL; returns those loaded."""
-    import sys
-
-    import os
-
-    if ("tensorflow" in sys.modules or not sys.platform.startswith("linux")
-            or os.environ.get("VOXDESK_NO_TF_PRELOAD")):
-        return []
-    try:
-        import ctypes
-        import importlib.util
-        import os
-
-        spec = importlib.util.find_spec("tensorflow")
-        if spec is None or not spec.origin:
-            return []
-        root = os.path.dirname(spec.origin)
-        libc = ctypes.CDLL(None)
-        libc.dlopen.restype = ctypes.c_void_p
-        libc.dlopen.argtypes = [ctypes.c_char_p, ctypes.c_int]
-        loaded = []
-        for name in ("libtensorflow_framework.so.2", "libtensorflow_cc.so.2"):
-            path = os.path.join(root, name)
-            # RTLD_NOW | RTLD_LOCAL: what the import itself would do for these dependencies
-            if os.path.exists(path) and libc.dlopen(path.encode(), os.RTLD_NOW):
-                loaded.append(name)
-        return loaded
-    except Exception:  # noqa: BLE001 - an optimisation only; the import still works
-        return []
-
-
-def _mapped(fragment: str) -> bool:
-    try:
-        with open("/proc/self/maps") as fh:
-            return any(fragment in line for line in fh)
-    except OSError:
-        return False
-
-
-def check_tensorflow_loadable() -> None:
-    """Raise a ModelError instead of letting ``import tensorflow`` crash after Mesa's GL."""
-    import sys
-
-    if "tensorflow" in sys.modules or not sys.platform.startswith("linux"):
-        return
-    if _mapped("libLLVM") and not _mapped("libtensorflow_cc"):
-        from voxdesk.engine.errors import ModelError
-
-        raise ModelError(
-            "TensorFlow cannot be loaded after the 3D view has started OpenGL (Mesa) in this "
-            "session: it would crash the app. Restart VoxDesk and start training before opening "
-            "a volume, or use 'voxdesk-cli train'.")
 
 
 class Throttle:

@@ -316,18 +316,8 @@ def install_classify(main_window, state=None, training_controller=None) -> Class
     """Add the Classify and Batch docks and the Classify menu to ``main_window``.
 
     Uses VoxDesk's ``MainWindow`` extension points when present (``add_panel``, ``add_menu``,
-    ``runner``, ``show_volume``); any QMainWindow works. On OpenGL platforms TensorFlow's
-    libraries are preloaded now (as ``install_training`` does) and kept out of the global symbol
-    scope (``classify_jobs.keep_tensorflow_symbols_local``): call before any volume is shown.
+    ``runner``, ``show_volume``); any QMainWindow works.
     """
-    from PySide6.QtGui import QGuiApplication
-
-    if QGuiApplication.platformName() not in ("offscreen", "minimal", ""):
-        from voxdesk.gui.train_worker import _mapped, preload_tensorflow_libraries
-
-        jobs.keep_tensorflow_symbols_local()  # TF before Mesa's GL would crash otherwise
-        if not _mapped("libLLVM"):
-            preload_tensorflow_libraries()
     state = state if state is not None else main_window.state
     ctl = ClassifyController(state, main_window, runner=getattr(main_window, "runner", None))
     add_panel = getattr(main_window, "add_panel", None)

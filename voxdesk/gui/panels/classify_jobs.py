@@ -16,33 +16,8 @@ from voxdesk.engine.errors import VoxdeskError
 from voxdesk.gui.workers import Worker
 
 
-def keep_tensorflow_symbols_local() -> bool:
-    """Make ``import tensorflow`` load its libraries RTLD_LOCAL instead of RTLD_GLOBAL.
-
-    The tensorflow wheel imports ``_pywrap_tensorflow_internal`` with RTLD_GLOBAL (through
-    ``tensorflow.python.pywrap_dlopen_global_flags``), which puts the LLVM copy inside
-    ``libtensorflow_framework.so.2`` in the process's global symbol scope. Mesa's llvmpipe,
-    loaded later with the first OpenGL context, then binds its ``llvm::`` calls to TensorFlow's
-    LLVM and segfaults (seen here: ``llvm::FixedVectorType::get`` from ``swrast_dri.so`` when the
-    3D view first draws text, after a model was loaded or trained before any volume was shown).
-    A stub for that module keeps the default (local) flags; TensorFlow trains and predicts alike.
-    Call before TensorFlow is imported; returns whether the stub is in place.
-    """
-    import sys
-    import types
-
-    name = "tensorflow.python.pywrap_dlopen_global_flags"
-    if "tensorflow" in sys.modules:
-        return name in sys.modules and getattr(sys.modules[name], "voxdesk_stub", False)
-    stub = types.ModuleType(name, "VoxDesk: TensorFlow's libraries stay RTLD_LOCAL (see classify_jobs)")
-    stub.set_dlopen_flags = stub.reset_dlopen_flags = lambda: None
-    stub.voxdesk_stub = True
-    sys.modules[name] = stub
-    return True
-
-
 def tf_guard() -> None:
-    from voxdesk.gui.train_worker import check_tensorflow_loadable
+    from voxdesk.gui.tf_runtime import check_tensorflow_loadable
 
     check_tensorflow_loadable()
 

@@ -300,27 +300,13 @@ def _file_menu(window: QMainWindow):
     return bar.addMenu("&File")
 
 
-def install_training(main_window: QMainWindow, state=None, *, train_fn=None,
-                     preload_tensorflow: bool | None = None) -> TrainingController:
+def install_training(main_window: QMainWindow, state=None, *, train_fn=None) -> TrainingController:
     """Add the Dataset and Training docks and their menu actions to ``main_window``.
 
     Uses VoxDesk's ``MainWindow`` extension points when present (``add_panel``, ``add_menu``,
     ``show_volume``, which also swaps the welcome page for the views); any QMainWindow works.
 
-    ``preload_tensorflow`` (default: on any platform with OpenGL, i.e. not offscreen/minimal)
-    dlopens TensorFlow's shared libraries now (~0.6 s, no Python import) because loading them
-    after the 3D view's first OpenGL context segfaults under Mesa; call this before any volume
-    is shown (see ``train_worker``).
     """
-    if preload_tensorflow is None:
-        from PySide6.QtGui import QGuiApplication
-
-        preload_tensorflow = QGuiApplication.platformName() not in ("offscreen", "minimal", "")
-    if preload_tensorflow:
-        from voxdesk.gui.train_worker import _mapped, preload_tensorflow_libraries
-
-        if not _mapped("libLLVM"):
-            preload_tensorflow_libraries()
     shows = getattr(main_window, "show_volume", None)
     ctl = TrainingController(None if shows else state, main_window, train_fn=train_fn)
     if shows is not None:
