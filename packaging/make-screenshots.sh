@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Regenerates the README's screenshots with the app itself: `make screenshots` (runs under
+# Xvfb). Trains a model on the built-in demo data with the default recipe on the way.
+set -euo pipefail
+VENV=${1:-.venv}
+CLI="$VENV/bin/voxdesk-cli"
+OUT=resources/screenshots
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+SAMPLE=$("$VENV/bin/python" -c "from voxdesk.engine.demo import ensure_demo_data; print(ensure_demo_data('$WORK/demo').sample_volume)")
+MNI=$("$VENV/bin/python" -c "import glob, os, nilearn; print(glob.glob(os.path.join(os.path.dirname(nilearn.__file__), 'datasets/data/mni_icbm152_t1_tal_nlin_sym_09a_converted.nii.gz'))[0])")
+
+"$CLI" screenshot "$MNI" "$OUT/viewer-mni152.png" --size 1500x950
+"$CLI" screenshot "$SAMPLE" "$OUT/viewer-demo-ct.png" --size 1500x950 --preset "CT soft tissue"
+"$CLI" train "$WORK/demo/demo.h5" --out "$WORK/demo.voxmodel"
+"$CLI" screenshot "$SAMPLE" "$OUT/classify.png" --size 1500x950 --preset "CT soft tissue" \
+    --model "$WORK/demo.voxmodel" --explain
+echo "screenshots written to $OUT"
