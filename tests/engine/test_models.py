@@ -39,3 +39,11 @@ def test_bad_requests_are_model_errors():
         build_model("voxnet-bn", (16, 16, 16, 1), 1)
     with pytest.raises(ModelError, match="at least 10"):
         build_model("tutorial-conv3d", (8, 8, 8, 1), 2)
+
+
+def test_voxnet_bn_strides_its_first_conv_only_on_large_inputs():
+    big = build_model("voxnet-bn", (48, 48, 48, 1), 3)
+    small = build_model("voxnet-bn", (16, 16, 16, 1), 3)
+    assert big.get_layer("block1_conv").strides == (2, 2, 2)
+    assert small.get_layer("block1_conv").strides == (1, 1, 1)
+    assert big.get_layer("block3b_relu").output.shape[1:4] == (6, 6, 6)
