@@ -39,6 +39,11 @@ CLASS_NAMES = ("cyst", "normal", "tumour")
 FOV_MM = 384.0
 """Field of view of every phantom: spacing = FOV_MM / size (8 mm at 48^3, 6 mm at 64^3)."""
 DEMO_VERSION = 1
+LESION_RADIUS_VOX = (2.0, 5.5)
+"""Lesion radius range in voxels (at any phantom size)."""
+CYST_HU = (0.0, 35.0)
+TUMOUR_CONTRAST_HU = (10.0, 45.0)
+"""How much brighter than the liver a tumour is."""
 MANIFEST = "manifest.json"
 
 
@@ -142,14 +147,14 @@ def phantom(kind: str, rng: np.random.Generator, size: int = 48) -> tuple[np.nda
 
     info = {"label": kind, "enhanced": bool(enhanced)}
     if kind != "normal":  # a lesion inside the liver
-        radius = u(2.0, 5.5) * 2 / size
+        radius = u(*LESION_RADIUS_VOX) * 2 / size
         d = rng.normal(0, 1, 3)
         where = np.array(liver_c) + np.array(liver_r) * (d / np.linalg.norm(d)) * u(0, 0.55)
         if kind == "cyst":  # round, sharp, water-like
-            hu = u(0, 35)
+            hu = u(*CYST_HU)
             lesion = _soft(_ellipsoid(g, where, radius * rng.uniform(0.85, 1.15, 3)), edge / radius * 0.6)
         else:  # tumour: a lobulated union of blobs, hyperdense, blurred margin
-            hu = liver_hu + u(10, 45)
+            hu = liver_hu + u(*TUMOUR_CONTRAST_HU)
             lesion = np.zeros_like(vol)
             for _ in range(rng.integers(3, 6)):
                 off = where + rng.normal(0, radius * 0.45, 3)
