@@ -7,6 +7,12 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import pytest  # noqa: E402
 
+# The app's own TensorFlow configuration, before any test module imports TensorFlow: its
+# symbols stay local, or Mesa's OpenGL (the Xvfb pass) binds to TensorFlow's LLVM and crashes.
+from voxdesk.gui.tf_runtime import keep_tensorflow_symbols_local  # noqa: E402
+
+keep_tensorflow_symbols_local()
+
 
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory, monkeypatch):
