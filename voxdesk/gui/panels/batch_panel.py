@@ -18,9 +18,9 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
-                               QPushButton, QTableView, QVBoxLayout, QWidget)
+                               QTableView, QVBoxLayout, QWidget)
 
-from voxdesk.gui.panels.style import tones
+from voxdesk.gui.panels.style import push_button, tones
 
 COLUMNS = ("File", "Predicted class", "Confidence", "True label", "Warnings", "Error")
 FILE, PREDICTED, CONFIDENCE, LABEL, WARNINGS, ERROR = range(len(COLUMNS))
@@ -135,14 +135,14 @@ class BatchPanel(QWidget):
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.setToolTip("Double-click a row to open the case with its heat map")
 
-        self.folder_button = self._button("Folder…", "batchFolderButton", lambda: self._choose("folder"))
-        self.files_button = self._button("Files / Stack…", "batchFilesButton", lambda: self._choose("files"))
-        self.dataset_button = self._button("Dataset Test Split…", "batchDatasetButton", lambda: self._choose("dataset"))
-        self.training_button = self._button("Training Data (test split)", "batchTrainingButton",
+        self.folder_button = push_button("Folder…", "batchFolderButton", lambda: self._choose("folder"))
+        self.files_button = push_button("Files / Stack…", "batchFilesButton", lambda: self._choose("files"))
+        self.dataset_button = push_button("Dataset Test Split…", "batchDatasetButton", lambda: self._choose("dataset"))
+        self.training_button = push_button("Training Data (test split)", "batchTrainingButton",
                                              lambda: self.run_requested.emit("training", []))
         self.training_button.setEnabled(False)
-        self.cancel_button = self._button("Cancel", "batchCancelButton", self.cancel_requested.emit)
-        self.export_button = self._button("Export CSV…", "exportCsvButton", self._export)
+        self.cancel_button = push_button("Cancel", "batchCancelButton", self.cancel_requested.emit)
+        self.export_button = push_button("Export CSV…", "exportCsvButton", self._export)
         self.progress = QProgressBar()
         self.progress.setObjectName("batchProgress")
         self.progress.setRange(0, 1000)
@@ -165,12 +165,6 @@ class BatchPanel(QWidget):
         self._running = False
         self._has_training_data = False
         self._update_enabled()
-
-    def _button(self, text, name, slot) -> QPushButton:
-        b = QPushButton(text)
-        b.setObjectName(name)
-        b.clicked.connect(lambda _c=False: slot())
-        return b
 
     # -- asking the user (tests replace these) --------------------------------------------
     def ask_source(self, kind: str) -> list[str]:

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
+from voxdesk.gui.panels.style import dock_panel
 from voxdesk.gui.opener import user_message
 from voxdesk.gui.panels import classify_jobs as jobs
 from voxdesk.gui.panels.batch_controller import BatchController
@@ -320,20 +321,11 @@ def install_classify(main_window, state=None, training_controller=None) -> Class
     """
     state = state if state is not None else main_window.state
     ctl = ClassifyController(state, main_window, runner=getattr(main_window, "runner", None))
-    add_panel = getattr(main_window, "add_panel", None)
     panels = getattr(main_window, "panels", {})
-    if add_panel is not None:
-        cdock = add_panel(ctl.classify_panel, "Classify", Qt.RightDockWidgetArea, object_name="classifyDock", tabify=False)
-        if "volumeDock" in panels:
-            main_window.tabifyDockWidget(panels["volumeDock"], cdock)
-        bdock = add_panel(ctl.batch_panel, "Batch", Qt.BottomDockWidgetArea, object_name="batchDock")
-    else:
-        cdock = QDockWidget("Classify", main_window, objectName="classifyDock")
-        cdock.setWidget(ctl.classify_panel)
-        bdock = QDockWidget("Batch", main_window, objectName="batchDock")
-        bdock.setWidget(ctl.batch_panel)
-        main_window.addDockWidget(Qt.RightDockWidgetArea, cdock)
-        main_window.addDockWidget(Qt.BottomDockWidgetArea, bdock)
+    cdock = dock_panel(main_window, ctl.classify_panel, "Classify", Qt.RightDockWidgetArea, "classifyDock")
+    if "volumeDock" in panels:
+        main_window.tabifyDockWidget(panels["volumeDock"], cdock)
+    bdock = dock_panel(main_window, ctl.batch_panel, "Batch", Qt.BottomDockWidgetArea, "batchDock")
     cdock.raise_()
     ctl.docks = (cdock, bdock)
 

@@ -21,9 +21,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QScrollArea, QSizePolicy, QSlider, QVBoxLayout, QWidget)
+                               QScrollArea, QSizePolicy, QSlider, QVBoxLayout, QWidget)
 
-from voxdesk.gui.panels.style import tones
+from voxdesk.gui.panels.style import push_button, tones
 from voxdesk.gui.views.colormaps import COLORMAPS
 
 MODEL_FILTER = "VoxDesk model (*.voxmodel);;All files (*)"
@@ -170,8 +170,8 @@ class ClassifyPanel(QWidget):
         self.card.setWordWrap(True)
         self.card.setTextFormat(Qt.RichText)
         self.card.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.load_button = self._button("Load Model…", "loadModelButton", self.choose_and_load)
-        self.trained_button = self._button("Use Trained Model", "useTrainedButton", self.use_trained_requested.emit)
+        self.load_button = push_button("Load Model…", "loadModelButton", self.choose_and_load)
+        self.trained_button = push_button("Use Trained Model", "useTrainedButton", self.use_trained_requested.emit)
         self.trained_button.setEnabled(False)
         self.trained_button.setToolTip("Use the model the Training panel just trained")
         row = QHBoxLayout()
@@ -182,7 +182,7 @@ class ClassifyPanel(QWidget):
         lay.addWidget(self.card)
 
         pred_box = QGroupBox("Prediction")
-        self.classify_button = self._button("Classify Volume", "classifyButton", self.classify_requested.emit)
+        self.classify_button = push_button("Classify Volume", "classifyButton", self.classify_requested.emit)
         self.top = QLabel("—")
         self.top.setObjectName("topClass")
         self.top.setTextFormat(Qt.RichText)
@@ -206,7 +206,7 @@ class ClassifyPanel(QWidget):
         self.class_choice = QComboBox()
         self.class_choice.setObjectName("explainClass")
         self.class_choice.addItem(PREDICTED, None)
-        self.explain_button = self._button("Explain", "explainButton", self._explain)
+        self.explain_button = push_button("Explain", "explainButton", self._explain)
         self.opacity = QSlider(Qt.Horizontal)
         self.opacity.setObjectName("overlayOpacity")
         self.opacity.setRange(0, 100)
@@ -217,7 +217,7 @@ class ClassifyPanel(QWidget):
         self.colormap.addItems(OVERLAY_COLORMAPS)
         self.colormap.setCurrentText("inferno")
         self.colormap.currentTextChanged.connect(self._set_colormap)
-        self.hottest_button = self._button("Jump to Hottest Voxel", "hottestButton", self.jump_to_hottest)
+        self.hottest_button = push_button("Jump to Hottest Voxel", "hottestButton", self.jump_to_hottest)
         self.expl_info = QLabel()
         self.expl_info.setObjectName("explanationInfo")
         self.expl_info.setWordWrap(True)
@@ -255,12 +255,6 @@ class ClassifyPanel(QWidget):
         self._has_model = False
         self._busy = False
         self._update_enabled()
-
-    def _button(self, text, name, slot) -> QPushButton:
-        b = QPushButton(text)
-        b.setObjectName(name)
-        b.clicked.connect(lambda _c=False: slot())
-        return b
 
     # -- requests -------------------------------------------------------------------------
     def ask_model_path(self) -> str:

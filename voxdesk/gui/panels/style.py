@@ -17,3 +17,27 @@ def tones(widget: QWidget | None = None) -> dict[str, str]:
                 "muted": "#9aa0aa", "ok": "#7fd08a"}
     return {"warn": "#8a4b00", "warn_bg": "#fff4e5", "warn_border": "#f0b060", "error": "#b00020",
             "muted": "#5f6368", "ok": "#1e7b34"}
+
+
+def push_button(text: str, name: str, slot):
+    """A QPushButton with a stable objectName whose click calls ``slot()`` (no arguments)."""
+    from PySide6.QtWidgets import QPushButton
+
+    b = QPushButton(text)
+    b.setObjectName(name)
+    b.clicked.connect(lambda _checked=False: slot())
+    return b
+
+
+def dock_panel(main_window, widget, title: str, area, name: str):
+    """Dock ``widget`` with VoxDesk's ``MainWindow.add_panel`` (tabbed, scrollable), or as a
+    plain QDockWidget on any other QMainWindow; returns the dock."""
+    add_panel = getattr(main_window, "add_panel", None)
+    if add_panel is not None:
+        return add_panel(widget, title, area, object_name=name)
+    from PySide6.QtWidgets import QDockWidget
+
+    dock = QDockWidget(title, main_window, objectName=name)
+    dock.setWidget(widget)
+    main_window.addDockWidget(area, dock)
+    return dock

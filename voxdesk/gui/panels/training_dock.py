@@ -26,8 +26,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
+from voxdesk.gui.panels.style import dock_panel
 from voxdesk.gui.panels.dataset_panel import DatasetPanel
 from voxdesk.gui.panels.train_panel import TrainPanel
 from voxdesk.gui.train_worker import TrainWorker
@@ -311,17 +312,8 @@ def install_training(main_window: QMainWindow, state=None, *, train_fn=None) -> 
     ctl = TrainingController(None if shows else state, main_window, train_fn=train_fn)
     if shows is not None:
         ctl.dataset_panel.sample_selected.connect(lambda s: shows(s["volume"]))
-    add_panel = getattr(main_window, "add_panel", None)
-    if add_panel is not None:
-        data_dock = add_panel(ctl.dataset_panel, "Dataset", Qt.LeftDockWidgetArea, object_name="datasetDock")
-        train_dock = add_panel(ctl.train_panel, "Training", Qt.BottomDockWidgetArea, object_name="trainingDock")
-    else:
-        data_dock = QDockWidget("Dataset", main_window, objectName="datasetDock")
-        data_dock.setWidget(ctl.dataset_panel)
-        train_dock = QDockWidget("Training", main_window, objectName="trainingDock")
-        train_dock.setWidget(ctl.train_panel)
-        main_window.addDockWidget(Qt.LeftDockWidgetArea, data_dock)
-        main_window.addDockWidget(Qt.BottomDockWidgetArea, train_dock)
+    data_dock = dock_panel(main_window, ctl.dataset_panel, "Dataset", Qt.LeftDockWidgetArea, "datasetDock")
+    train_dock = dock_panel(main_window, ctl.train_panel, "Training", Qt.BottomDockWidgetArea, "trainingDock")
     ctl.docks = (data_dock, train_dock)
 
     def act(text, slot, shortcut=None, name=None):
