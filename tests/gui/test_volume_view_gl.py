@@ -91,3 +91,23 @@ def test_3d_overlay_and_screenshot_include_the_gl_pane(qtbot, gl_window):
     origin = host.mapTo(gl_window, host.rect().topLeft())
     centre = image.pixelColor(origin.x() + host.width() // 2, origin.y() + host.height() // 2)
     assert sum(centre.getRgb()[:3]) > 60  # the grabbed window shows the rendered volume there
+
+
+def test_3d_view_draws_a_coarse_volume_while_the_user_drags(qtbot, gl_window):
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    gl_window.show_volume(_ball(160))  # 160^3: drawn at 128^3 at rest, 64^3 while dragging
+    vv = gl_window.ortho.volume_view
+    _wait_rendered(qtbot, vv)
+    qtbot.waitUntil(lambda: "volume_coarse" in vv._items, timeout=10_000)
+    full, coarse = vv._items["volume"], vv._items["volume_coarse"]
+    assert full.visible() and not coarse.visible()
+    centre = QPoint(vv.gl.width() // 2, vv.gl.height() // 2)
+    QTest.mousePress(vv.gl, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    assert coarse.visible() and not full.visible()
+    assert _lit_fraction(_gl_pixels(vv)) > 0.02  # still shows the data while dragging
+    QTest.mouseRelease(vv.gl, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    qtbot.waitUntil(lambda: full.visible() and not coarse.visible(), timeout=5_000)
+    vv.show_volume.setChecked(False)
+    assert not full.visible() and not coarse.visible()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from voxdesk.gui.views import colormaps
+from voxdesk.gui.views.lod import MAX_VOLUME_INTERACTIVE, InteractionWatcher
 from voxdesk.gui.views.volume_render import (
     MAX_PLANE, MAX_SURFACE, MAX_VOLUME, downsample, overlay_rgba, plane_rgba, volume_rgba,
 )
@@ -63,6 +64,7 @@ class VolumeView(QWidget):
         self.reason: str | None = None
         self._items: dict[str, object] = {}
         self._factor = 1
+        self._coarse = None
         self._timers: dict[str, QTimer] = {}
         self._stack = QStackedLayout(self)
         self.message = QLabel()
@@ -140,7 +142,9 @@ class VolumeView(QWidget):
         self._stack.addWidget(page)
         self._stack.setCurrentWidget(page)
 
-        self.show_volume.toggled.connect(lambda on: self._set_visible("volume", on))
+        self.show_volume.toggled.connect(lambda _on: self._show_volume_lod())
+        self.interaction = InteractionWatcher(self.gl, self)
+        self.interaction.changed.connect(lambda _active: self._show_volume_lod())
         self.show_planes.toggled.connect(self._planes_toggled)
         self.show_surface.toggled.connect(self._surface_toggled)
         self.iso_slider.valueChanged.connect(self._iso_changed)
@@ -162,6 +166,8 @@ class VolumeView(QWidget):
             return
         small, self._factor = downsample(volume.data, MAX_VOLUME)
         self._small = small
+        coarse, coarse_factor = downsample(volume.data, MAX_VOLUME_INTERACTIVE)
+        self._coarse = (coarse, coarse_factor) if coarse_factor != self._factor else None
         finite = small[np.isfinite(small)] if small.dtype.kind == "f" else small
         self._range = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         lo, hi = self.state.levels
@@ -185,16 +191,28 @@ class VolumeView(QWidget):
 
         if self.state.volume is None:
             return
-        rgba = volume_rgba(self._small, self.state.levels, colormaps.lut(self.state.colormap))
-        item = self._items.get("volume")
-        if item is None:
-            item = gl.GLVolumeItem(rgba, smooth=True, glOptions="translucent")
-            self._grid_transform(item, self._factor)
-            item.setVisible(self.show_volume.isChecked())
-            self.gl.addItem(item)
-            self._items["volume"] = item
-        else:
-            item.setData(rgba)
+        lut = colormaps.lut(self.state.colormap)
+        levels = [("volume", self._small, self._factor)]
+        if self._coarse is not None:  # shown while the user orbits or zooms (see lod.py)
+            levels.append(("volume_coarse", *self._coarse))
+        for name, data, factor in levels:
+            rgba = volume_rgba(data, self.state.levels, lut)
+            item = self._items.get(name)
+            if item is None:
+                item = gl.GLVolumeItem(rgba, smooth=True, glOptions="translucent")
+                self._grid_transform(item, factor)
+                self.gl.addItem(item)
+                self._items[name] = item
+            else:
+                item.setData(rgba)
+        self._show_volume_lod()
+
+    def _show_volume_lod(self) -> None:
+        """The full volume at rest; the coarse one (when there is one) while interacting."""
+        on = self.show_volume.isChecked()
+        coarse = on and self.interaction.active and "volume_coarse" in self._items
+        self._set_visible("volume", on and not coarse)
+        self._set_visible("volume_coarse", coarse)
 
     def _update_overlay(self) -> None:
         import pyqtgraph.opengl as gl
