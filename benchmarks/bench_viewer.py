@@ -23,10 +23,9 @@ os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp(prefix="voxdesk-bench-
 LAUNCH = """
 import time, sys
 t0 = float(sys.argv[1])
-from voxdesk.gui.app import make_application
+from voxdesk.gui.app import make_application, create_window
 app = make_application()
-from voxdesk.gui.main_window import MainWindow
-w = MainWindow(); w.persist_settings = False; w.show()
+w = create_window(); w.persist_settings = False; w.show()  # every panel, as `voxdesk` starts
 while not w.isVisible() or not w.windowHandle() or not w.windowHandle().isExposed():
     app.processEvents()
 w.repaint()
