@@ -52,6 +52,9 @@ def test_screenshot_writes_a_png_of_the_data(tmp_path, capsys):
     (["--cursor", "1,2"], "--cursor"),
     (["--cursor", "99,0,0"], "outside"),
     (["--preset", "nope"], "--preset"),
+    (["--explain"], "--explain needs --model"),
+    (["--train", "/no/such/dataset.h5"], "does not exist"),
+    (["--model", "/no/such/model.voxmodel"], "model.voxmodel"),
 ])
 def test_screenshot_bad_input_is_one_line_exit_2(tmp_path, capsys, args, text):
     from tests.gui.conftest import coded_array
@@ -69,3 +72,23 @@ def test_screenshot_missing_input(tmp_path, capsys):
 
     assert main(["screenshot", str(tmp_path / "no.nii.gz"), str(tmp_path / "o.png")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_screenshot_trains_in_the_window_and_shows_results(tmp_path, capsys):
+    import h5py
+
+    from tests.gui.conftest import coded_array
+    from voxdesk.cli import main
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(0, 1, (40, 8, 8, 8)).astype(np.float32)
+    y = np.arange(40) % 2
+    x[y == 1, 2:6, 2:6, 2:6] += 3.0  # class 1 has a bright cube
+    with h5py.File(tmp_path / "tiny.h5", "w") as f:
+        f["X"], f["y"] = x, y
+    np.save(tmp_path / "v.npy", coded_array())
+    out = tmp_path / "train.png"
+    code = main(["screenshot", str(tmp_path / "v.npy"), str(out), "--size", "1200x800",
+                 "--train", str(tmp_path / "tiny.h5"), "--epochs", "2"])
+    assert code == 0, capsys.readouterr().err
+    assert out.stat().st_size > 10_000

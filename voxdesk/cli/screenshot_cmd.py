@@ -32,6 +32,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--volume", type=int, help="volume index in a 4D NIfTI")
     parser.add_argument("--model", help="a model bundle: classify the volume and show the prediction")
     parser.add_argument("--explain", action="store_true", help="with --model: overlay the Grad-CAM heat map")
+    parser.add_argument("--train", metavar="DATA", help="train on this labelled dataset in the window first "
+                        "(the Training panel's settings), and show the curves and results")
+    parser.add_argument("--epochs", type=int, default=5, help="with --train: epochs (default 5)")
     parser.add_argument("--class", dest="class_name", help="with --explain: the class to explain (default: the predicted one)")
 
 
@@ -66,6 +69,20 @@ def _settle(app, seconds: float) -> None:
         time.sleep(0.02)
 
 
+def _train_in_window(app, window, dataset, epochs: int) -> None:
+    """Train as a user would: the dataset in the Dataset dock, Train pressed, until done."""
+    ctl = window.training
+    ctl.set_dataset(dataset)
+    ctl.train_panel.form.epochs.setValue(epochs)
+    window.panels["trainingDock"].raise_()
+    if ctl.start() is None:
+        raise BadArgument("training could not start (see the Training panel's settings)")
+    while ctl.is_training:
+        _settle(app, 0.1)
+    if ctl.result is None:
+        raise BadArgument("training failed; run 'voxdesk-cli train' on the same data for the message")
+
+
 def run(args) -> int:
     size = _parse_size(args.size)
     out = os.path.abspath(args.out)
@@ -92,6 +109,13 @@ def run(args) -> int:
 
     if args.explain and not args.model:
         raise BadArgument("--explain needs --model BUNDLE")
+    if args.epochs < 1:
+        raise BadArgument("--epochs must be at least 1")
+    dataset = None
+    if args.train:
+        from voxdesk.engine.datasets import load_dataset
+
+        dataset = load_dataset(args.train)
     bundle = prediction = explanation = None
     if args.model:  # the engine's work first: a bad bundle fails before any window opens
         import voxdesk.gui  # noqa: F401  keeps TensorFlow's symbols local (voxdesk.gui.tf_runtime)
@@ -128,6 +152,8 @@ def run(args) -> int:
         window.state.set_cursor(cursor)
     window.show()
     _settle(app, 0.8)  # layout, first paint, the 3D view's deferred updates
+    if dataset is not None:
+        _train_in_window(app, window, dataset, args.epochs)
     vv = window.ortho.volume_view
     if vv is not None and vv.available:
         end = time.monotonic() + 5.0
