@@ -10,8 +10,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", default=None,
                         help="folder for the demo data (default: the VoxDesk data folder's 'demo')")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--n-per-class", type=int, default=50, metavar="N",
-                        help="phantom volumes per class (default 50)")
+    parser.add_argument("--n-per-class", type=int, default=100, metavar="N",
+                        help="phantom volumes per class (default 100)")
     parser.add_argument("--size", type=int, default=48, metavar="S",
                         help="phantom volumes are S^3 voxels (default 48)")
     parser.add_argument("--benchmark-3dmnist", metavar="FILE", default=None,

@@ -6,11 +6,13 @@ subcutaneous fat layer, soft tissue with smooth inhomogeneity, liver, spleen, ki
 (with or without contrast), liver vessels and a segmented spine. The class is the liver finding:
 
 * ``normal``: no lesion (vessels can still look like small dark spots);
-* ``cyst``: a round, sharply marginated hypodense lesion (water-like, 0-35 HU);
-* ``tumour``: a lobulated, hyperdense lesion (10-45 HU above the liver).
+* ``cyst``: a round, sharply marginated hypodense lesion (water-like, 0-20 HU);
+* ``tumour``: a lobulated, hypervascular lesion (35-110 HU above the liver, as an HCC or a
+  hypervascular metastasis in the arterial/early portal phase).
 
-Lesion size, position and contrast, anatomy, contrast phase and noise (6-20 HU) vary, so that
-a small CNN does well but not perfectly and mean intensity alone does not separate the classes.
+Lesion size (radius 2.5-6 voxels), position and contrast, anatomy, contrast phase and noise
+(5-12 HU) vary, so that a small CNN learns it in a few minutes but not perfectly (small,
+low-contrast lesions are missed) and mean intensity alone does not separate the classes.
 Everything is deterministic per seed.
 
 ``ensure_demo_data()`` writes the same volumes in three forms (HDF5 X/y pair, NIfTI class
@@ -38,12 +40,15 @@ CLASS_NAMES = ("cyst", "normal", "tumour")
 """Sorted, so that every form of the demo (HDF5, NIfTI folders, NPY) numbers classes alike."""
 FOV_MM = 384.0
 """Field of view of every phantom: spacing = FOV_MM / size (8 mm at 48^3, 6 mm at 64^3)."""
-DEMO_VERSION = 1
-LESION_RADIUS_VOX = (2.0, 5.5)
+DEMO_VERSION = 2
+"""Part of the manifest: a change of the phantoms makes ensure_demo_data write them anew."""
+LESION_RADIUS_VOX = (3.0, 7.0)
 """Lesion radius range in voxels (at any phantom size)."""
-CYST_HU = (0.0, 35.0)
-TUMOUR_CONTRAST_HU = (10.0, 45.0)
+CYST_HU = (0.0, 20.0)
+TUMOUR_CONTRAST_HU = (50.0, 120.0)
 """How much brighter than the liver a tumour is."""
+NOISE_HU = (5.0, 12.0)
+"""Standard deviation of the (correlated) scanner noise."""
 MANIFEST = "manifest.json"
 
 
@@ -138,12 +143,12 @@ def phantom(kind: str, rng: np.random.Generator, size: int = 48) -> tuple[np.nda
     paint(_soft(vert, edge / 0.11) * disc, u(70, 95))
     paint(_soft(((x - cx) / 0.05) ** 2 + ((y - sy + 0.15) / 0.05) ** 2, edge / 0.05), u(15, 30))
     # Liver vessels: thin tubes, darker than liver without contrast, brighter with it.
-    for _ in range(rng.integers(1, 4)):
+    for _ in range(rng.integers(0, 3)):
         vx, vy = liver_c[0] + u(-0.15, 0.15), liver_c[1] + u(-0.12, 0.12)
         dx, dy = u(-0.3, 0.3), u(-0.3, 0.3)
-        tube = ((x - vx - dx * z) ** 2 + (y - vy - dy * z) ** 2) / u(0.02, 0.04) ** 2
+        tube = ((x - vx - dx * z) ** 2 + (y - vy - dy * z) ** 2) / u(0.015, 0.03) ** 2
         in_liver = _ellipsoid(g, liver_c, liver_r) < 0.8
-        paint(_soft(tube, edge / 0.03) * in_liver, liver_hu + (u(10, 50) if enhanced else u(-25, -10)))
+        paint(_soft(tube, edge / 0.03) * in_liver, liver_hu + (u(10, 35) if enhanced else u(-25, -10)))
 
     info = {"label": kind, "enhanced": bool(enhanced)}
     if kind != "normal":  # a lesion inside the liver
@@ -166,7 +171,7 @@ def phantom(kind: str, rng: np.random.Generator, size: int = 48) -> tuple[np.nda
 
     # Scanner: blur (PSF), correlated noise, quantisation.
     vol = ndimage.gaussian_filter(vol, u(0.5, 0.8))
-    sigma = u(6, 20)
+    sigma = u(*NOISE_HU)
     noise = ndimage.gaussian_filter(rng.normal(0, 1, vol.shape).astype(np.float32), 0.6)
     vol += noise * (sigma / max(float(noise.std()), 1e-6))
     info["noise_hu"] = float(sigma)
@@ -246,7 +251,7 @@ def _complete(root: Path, params: dict) -> dict | None:
     return manifest
 
 
-def ensure_demo_data(out_dir=None, seed: int = 0, n_per_class: int = 50, size: int = 48, *,
+def ensure_demo_data(out_dir=None, seed: int = 0, n_per_class: int = 100, size: int = 48, *,
                      progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> DemoPaths:
     """Write the demo data to ``out_dir`` (default ``data_dir()/"demo"``) unless it is already
     there, complete and made with the same parameters; return where everything is.
