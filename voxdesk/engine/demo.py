@@ -7,10 +7,10 @@ subcutaneous fat layer, soft tissue with smooth inhomogeneity, liver, spleen, ki
 
 * ``normal``: no lesion (vessels can still look like small dark spots);
 * ``cyst``: a round, sharply marginated hypodense lesion (water-like, 0-20 HU);
-* ``tumour``: a lobulated, hypervascular lesion (35-110 HU above the liver, as an HCC or a
+* ``tumour``: a lobulated, hypervascular lesion (50-120 HU above the liver, as an HCC or a
   hypervascular metastasis in the arterial/early portal phase).
 
-Lesion size (radius 2.5-6 voxels), position and contrast, anatomy, contrast phase and noise
+Lesion size (radius 3-7 voxels), position and contrast, anatomy, contrast phase and noise
 (5-12 HU) vary, so that a small CNN learns it in a few minutes but not perfectly (small,
 low-contrast lesions are missed) and mean intensity alone does not separate the classes.
 Everything is deterministic per seed.
