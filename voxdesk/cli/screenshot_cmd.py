@@ -148,6 +148,9 @@ def run(args) -> int:
             if cursor is None:
                 window.state.set_cursor(explanation.hottest_voxel)
         window.panels["classifyDock"].raise_()
+        if dataset is None:  # the picture is about the prediction: give its column the height
+            for name in ("trainingDock", "batchDock"):
+                window.panels[name].hide()
     if cursor is not None:
         window.state.set_cursor(cursor)
     window.show()
