@@ -177,6 +177,29 @@ def to_3d(sample: np.ndarray, what: str, warnings: list[str]) -> np.ndarray:
     return sample
 
 
+def read_sample(arr, what: str, index: int | None, warnings: list[str], meta: dict) -> np.ndarray:
+    """One 3D volume out of an array-like (numpy array, memmap or h5py dataset): the whole
+    array, or sample ``index`` of a stack / of flat cube vectors. Only that sample is read,
+    after checking its dtype, shape and size."""
+    check_numeric(arr.dtype, what)
+    kind, n, note = classify_shape(tuple(arr.shape))
+    if kind == "not-a-volume":
+        raise InvalidVolume(f"{what} {note}")
+    if kind == "stack" or (kind == "cube-vectors" and len(squeeze_trailing(arr.shape)) == 2):
+        meta["n_samples"] = n
+        selection = pick_sample_index(index, n, what, warnings)
+        meta["sample_index"] = selection
+        shape = arr.shape[1:]
+    else:
+        if index not in (None, 0):
+            raise InvalidVolume(f"{what} is a single volume; sample {index} does not exist")
+        selection, shape = (), arr.shape
+    if kind == "cube-vectors":
+        warnings.append(f"{what}: {note}, reshaped to a cube")
+    guard_memory(shape, max(arr.dtype.itemsize, 1), what)
+    return to_3d(np.asarray(arr[selection]), what, warnings)
+
+
 def report_nonfinite(data: np.ndarray, what: str, warnings: list[str], meta: dict) -> None:
     if np.issubdtype(data.dtype, np.floating):
         bad = int(np.count_nonzero(~np.isfinite(data)))

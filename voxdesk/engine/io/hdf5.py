@@ -12,13 +12,9 @@ from voxdesk.engine.errors import CorruptFile, InvalidVolume, NeedsChoice
 from voxdesk.engine.io.common import (
     Entry,
     FileInfo,
-    check_numeric,
     classify_shape,
-    guard_memory,
-    pick_sample_index,
+    read_sample,
     report_nonfinite,
-    squeeze_trailing,
-    to_3d,
 )
 from voxdesk.engine.volume import Volume
 
@@ -109,29 +105,11 @@ def read(path, *, dataset: str | None = None, index: int | None = None) -> Volum
         if isinstance(obj, h5py.Group):
             inside = ", ".join(sorted(obj.keys())[:10]) or "nothing"
             raise InvalidVolume(f"{what} is a group, not a dataset; it holds: {inside}")
-        check_numeric(obj.dtype, what)
-        kind, n, note = classify_shape(tuple(obj.shape))
-        if kind == "not-a-volume":
-            raise InvalidVolume(f"{what} {note}")
-        if kind == "stack" or (kind == "cube-vectors" and len(squeeze_trailing(obj.shape)) == 2):
-            meta["n_samples"] = n
-            i = pick_sample_index(index, n, what, warnings)
-            meta["sample_index"] = i
-            guard_memory(obj.shape[1:], obj.dtype.itemsize, what)
-            selection = i
-        else:
-            if index not in (None, 0):
-                raise InvalidVolume(f"{what} is a single volume; sample {index} does not exist")
-            guard_memory(obj.shape, obj.dtype.itemsize, what)
-            selection = ()
-        if kind == "cube-vectors":
-            warnings.append(f"{what}: {note}, reshaped to a cube")
         try:
-            raw = obj[selection]
+            data = read_sample(obj, what, index, warnings, meta)
         except (OSError, RuntimeError) as exc:
             raise CorruptFile(f"{what}: the data is truncated or damaged ({exc})") from exc
         spacing = _spacing(obj)
-        data = to_3d(np.asarray(raw), what, warnings)
     meta["dataset"] = name
     report_nonfinite(data, what, warnings, meta)
     spacing = spacing or (1.0, 1.0, 1.0)

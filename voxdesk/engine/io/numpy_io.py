@@ -9,13 +9,10 @@ from voxdesk.engine.errors import CorruptFile, InvalidVolume, NeedsChoice
 from voxdesk.engine.io.common import (
     Entry,
     FileInfo,
-    check_numeric,
     classify_shape,
     guard_memory,
-    pick_sample_index,
+    read_sample,
     report_nonfinite,
-    squeeze_trailing,
-    to_3d,
 )
 from voxdesk.engine.volume import Volume
 
@@ -82,26 +79,6 @@ def probe(path) -> FileInfo:
     return info
 
 
-def _sample_from(arr, what: str, index: int | None, warnings: list[str], meta: dict) -> np.ndarray:
-    check_numeric(arr.dtype, what)
-    kind, n, note = classify_shape(tuple(arr.shape))
-    if kind == "not-a-volume":
-        raise InvalidVolume(f"{what} {note}")
-    if kind == "stack" or (kind == "cube-vectors" and len(squeeze_trailing(arr.shape)) == 2):
-        meta["n_samples"] = n
-        i = pick_sample_index(index, n, what, warnings)
-        meta["sample_index"] = i
-        sample = arr[i]
-    else:
-        if index not in (None, 0):
-            raise InvalidVolume(f"{what} is a single volume; sample {index} does not exist")
-        sample = arr
-    if kind == "cube-vectors":
-        warnings.append(f"{what}: {note}, reshaped to a cube")
-    guard_memory(sample.shape, max(arr.dtype.itemsize, 1), what)
-    return to_3d(np.asarray(sample), what, warnings)
-
-
 def read(path, *, dataset: str | None = None, index: int | None = None) -> Volume:
     warnings: list[str] = []
     meta: dict = {"format": path.suffix.lower().lstrip(".")}
@@ -110,7 +87,7 @@ def read(path, *, dataset: str | None = None, index: int | None = None) -> Volum
             raise InvalidVolume(f"{path.name} is a single array; it has no named array {dataset!r}")
         arr = _open_npy(path)
         try:
-            data = _sample_from(arr, path.name, index, warnings, meta)
+            data = read_sample(arr, path.name, index, warnings, meta)
         except ValueError as exc:  # memory-mapped data shorter than the header says
             raise CorruptFile(f"{path.name}: truncated ({exc})") from exc
         source = str(path)
@@ -137,7 +114,7 @@ def read(path, *, dataset: str | None = None, index: int | None = None) -> Volum
         except (OSError, EOFError, zipfile.BadZipFile) as exc:
             raise CorruptFile(f"{path.name}: array {dataset!r} is damaged ({exc})") from exc
         meta["dataset"] = dataset
-        data = _sample_from(arr, f"{path.name}:{dataset}", index, warnings, meta)
+        data = read_sample(arr, f"{path.name}:{dataset}", index, warnings, meta)
         source = f"{path}:{dataset}"
     report_nonfinite(data, path.name, warnings, meta)
     return Volume(
