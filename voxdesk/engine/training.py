@@ -36,7 +36,7 @@ from voxdesk.engine.errors import ModelError
 from voxdesk.engine.models import DEFAULT_MODEL, MODELS
 from voxdesk.engine.preprocessing import (PreprocessSpec, PreprocessStats, choose_normalization, make_spec,
                                           preprocess_batch, split_sample_shape)
-from voxdesk.engine.progress import CancelToken, Cancelled, ProgressFn, no_progress
+from voxdesk.engine.progress import CancelToken, ProgressFn, no_progress
 from voxdesk.engine.callbacks import progress_callback
 from voxdesk.engine.splits import Subset, choose_splits, dataset_fingerprint
 
