@@ -17,11 +17,12 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Debian packages the GUI and its tests need (Xvfb, xcb and GL runtime); installs when missing.
+# Debian packages the GUI and its tests need (xcb and GL runtime for the window, Xvfb for
+# tests); installs them when missing and run as root, else prints the apt-get line.
 sysdeps:
 	@bash packaging/install-sysdeps.sh
 
-run: venv
+run: venv sysdeps
 	@$(VENV)/bin/voxdesk --sample
 
 test: venv sysdeps
