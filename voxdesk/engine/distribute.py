@@ -7,9 +7,15 @@
 
 Multi-worker follows TensorFlow's recipe: start the same command on every worker; worker 0 is
 the chief. The strategy must be created before any other TensorFlow work in the process.
+
+Keras 3 ``model.fit`` under ``MultiWorkerMirroredStrategy`` needs ``fit_context``
+(keras-team/keras#20585, tensorflow#72388): see its docstring. Gradients are still all-reduced
+by TensorFlow's collectives (the Keras optimizer does it in the replica context); nothing here
+exchanges anything by hand.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 
@@ -81,3 +87,67 @@ def describe(strategy) -> str:
     else:
         name = type(strategy).__name__.lstrip("_").replace("DefaultDistributionStrategy", "default")
     return f"{name} ({strategy.num_replicas_in_sync} replica(s))"
+
+
+def _batch_norm_layers(layer):
+    import keras
+
+    for sub in getattr(layer, "layers", None) or ():
+        if isinstance(sub, keras.layers.BatchNormalization):
+            yield sub
+        yield from _batch_norm_layers(sub)
+
+
+def _with_batch_axis(step):
+    """``step`` whose outputs (the logs) get a leading axis of 1.
+
+    Keras reduces the per-replica logs with ``strategy.reduce("MEAN", v, axis=0)`` in
+    multi-worker mode, which fails on the scalar loss/metrics ("Invalid reduction dimension 0
+    for input with 0 dimensions"); with a leading axis the same call is a plain mean over the
+    replicas and the logs come back as scalars again.
+    """
+    import tensorflow as tf
+
+    def stepped(data):
+        return tf.nest.map_structure(lambda v: tf.expand_dims(v, 0), step(data))
+
+    return stepped
+
+
+@contextlib.contextmanager
+def fit_context(strategy, model):
+    """Around ``model.fit`` (inside ``strategy.scope()``): makes Keras 3 fit work multi-worker.
+
+    A no-op unless ``strategy`` is a ``MultiWorkerMirroredStrategy``. Otherwise, for the
+    duration of the block:
+
+    * the model's build is deferred to tracing (``_distribute_strategy = None``), as Keras does
+      for models made outside a strategy; Keras' eager "symbolic build" reduces a PerReplica
+      batch across workers and fails;
+    * ``train_step``/``test_step`` return their logs with a leading axis (``_with_batch_axis``),
+      so that Keras' cross-worker mean of the logs works; every worker sees the same logs, so
+      EarlyStopping/ReduceLROnPlateau/best-weights decisions agree;
+    * BatchNormalization layers compute their batch statistics over the global batch
+      (``synchronized=True``, an all-reduce). Keras 3 creates the moving mean/variance with
+      no aggregation, so with per-worker statistics every worker ends with different moving
+      statistics (different models); synchronised, all workers hold the same weights. The
+      flag is set back afterwards, so the saved model config is the same as single-process.
+    """
+    import tensorflow as tf
+
+    if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        yield
+        return
+    bns = [layer for layer in _batch_norm_layers(model) if not layer.synchronized]
+    model._distribute_strategy = None
+    model.train_step = _with_batch_axis(model.train_step)
+    model.test_step = _with_batch_axis(model.test_step)
+    for layer in bns:
+        layer.synchronized = True
+    try:
+        yield
+    finally:
+        for layer in bns:
+            layer.synchronized = False
+        for name in ("train_step", "test_step"):
+            model.__dict__.pop(name, None)

@@ -169,7 +169,7 @@ def train(
     normalization, norm_note = choose_normalization(config.normalization, data_stats)
     spec = make_spec(shape, config.input_size, normalization)
 
-    from voxdesk.engine.distribute import choose_strategy, describe
+    from voxdesk.engine.distribute import choose_strategy, describe, fit_context
 
     strategy = choose_strategy(config.workers, config.worker_index)  # before any other TF work
     import keras
@@ -229,13 +229,9 @@ def train(
             model = build_model(config.model, spec.input_shape, dataset.n_classes)
             model.compile(optimizer=keras.optimizers.Adam(config.learning_rate),
                           loss="sparse_categorical_crossentropy", metrics=["accuracy"], jit_compile=False)
-            if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
-                # Keras 3.x bug (keras-team/keras#20585): fit's eager "symbolic build" reduces a
-                # PerReplica batch across workers and fails. Defer the build to tracing, as Keras
-                # does for models made outside a strategy, and run fit inside the scope instead.
-                model._distribute_strategy = None
-            fit = model.fit(train_ds, validation_data=val_ds, epochs=config.epochs, callbacks=callbacks,
-                            class_weight=class_weight, shuffle=False, verbose=0)
+            with fit_context(strategy, model):  # Keras 3 + MultiWorkerMirroredStrategy; else a no-op
+                fit = model.fit(train_ds, validation_data=val_ds, epochs=config.epochs, callbacks=callbacks,
+                                class_weight=class_weight, shuffle=False, verbose=0)
     except tf.errors.ResourceExhaustedError as exc:
         raise ModelError(
             f"out of memory while training {config.model} on {spec.input_shape} inputs with batch size "
