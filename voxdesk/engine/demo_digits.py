@@ -1,10 +1,14 @@
 """A benchmark in the 3D MNIST layout, made without downloading anything.
 
-Digits 0-9 are drawn as pen strokes, distorted like handwriting (smooth elastic warp, slant,
-scale, stroke width, gaps), extruded to a random depth, rotated in 3D, shifted, voxelised as
-occupancy in a 16^3 grid and salted with stray voxels. Stored like 3D MNIST: HDF5 ``X_train``
-(N, 4096) float32 in [0, 1], ``y_train`` int64, ``X_test``, ``y_test``. Vectorised: 12,000
-samples take a few seconds.
+Made the way Kaggle's 3D MNIST (``full_dataset_vectors.h5``) was made, with drawn digits in
+place of MNIST's: digits 0-9 are drawn as pen strokes, distorted like handwriting (smooth
+elastic warp, slant, scale, stroke width, gaps) and extruded to a random depth into a point
+cloud (zero mean, largest extent 1). Every cloud is stored twice, next to each other: as drawn,
+and in a random pose (the published script's Euler angles: z ~ N(0, 180), y and x ~ N(0, 90)
+degrees) with uniform coordinate noise of a quarter of the cloud's spread. Each copy is
+voxelised over its bounding cube into 16^3 point counts divided by the busiest voxel's count.
+Stored like 3D MNIST: HDF5 ``X_train`` (N, 4096) float32 in [0, 1], ``y_train`` int64,
+``X_test``, ``y_test``. Vectorised: 12,000 samples take a few seconds.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from voxdesk.engine.progress import ProgressFn, no_progress
 SIDE = 16
 POINTS = 192  # points along each digit's strokes
 COPIES = 3  # jittered copies of each point (stroke width)
+NOISE = 0.25  # coordinate noise of a posed copy: uniform, up to this fraction of the cloud's std per axis
 
 
 def _arc(cx, cy, rx, ry, a0, a1, n=24):
@@ -60,20 +65,20 @@ def _resample(strokes, n: int) -> np.ndarray:
 TEMPLATES = np.stack([_resample(STROKES[d], POINTS) for d in range(10)]).astype(np.float32)
 
 
-def _rotations(rng, n: int, spread_deg: float) -> np.ndarray:
-    """(n, 3, 3) rotations about random axes by angles ~ N(0, spread)."""
-    axis = rng.normal(size=(n, 3)).astype(np.float32)
-    axis /= np.linalg.norm(axis, axis=1, keepdims=True)
-    ang = np.radians(rng.normal(0, spread_deg, n)).astype(np.float32)
-    k = np.zeros((n, 3, 3), np.float32)
-    k[:, 0, 1], k[:, 0, 2], k[:, 1, 2] = -axis[:, 2], axis[:, 1], -axis[:, 0]
-    k -= k.transpose(0, 2, 1)
-    s, c = np.sin(ang)[:, None, None], np.cos(ang)[:, None, None]
-    return np.eye(3, dtype=np.float32) + s * k + (1 - c) * (k @ k)
+def _pose(rng, n: int) -> np.ndarray:
+    """(n, 3, 3) random poses as the published 3D MNIST script drew them: for row-vector points,
+    ``Rz(a) @ Ry(b) @ Rx(c)`` with a ~ N(0, 180), b, c ~ N(0, 90) degrees."""
+    a, b, c = (np.radians(rng.normal(0, s, n)).astype(np.float32) for s in (180.0, 90.0, 90.0))
+    o, z = np.ones(n, np.float32), np.zeros(n, np.float32)
+    rz = np.stack([np.cos(a), np.sin(a), z, -np.sin(a), np.cos(a), z, z, z, o], 1).reshape(n, 3, 3)
+    ry = np.stack([np.cos(b), z, -np.sin(b), z, o, z, np.sin(b), z, np.cos(b)], 1).reshape(n, 3, 3)
+    rx = np.stack([o, z, z, z, np.cos(c), np.sin(c), z, -np.sin(c), np.cos(c)], 1).reshape(n, 3, 3)
+    return rz @ ry @ rx
 
 
-def digits(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Flat (N, 4096) float32 occupancy vectors of the digits ``labels``."""
+def _clouds(labels: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Handwritten 3D digit point clouds (n, P, 3) and a mask of the points that exist (pen gaps),
+    centred on their mean with their largest extent scaled to 1, like the 3D MNIST clouds."""
     n = len(labels)
     u = lambda lo, hi, shape=(n,): rng.uniform(lo, hi, shape).astype(np.float32)  # noqa: E731
     p = TEMPLATES[labels].copy()  # (n, P, 2)
@@ -94,20 +99,39 @@ def digits(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     # Pen gaps: drop the points of a random slab in half of the samples.
     normal = rng.normal(size=(n, 1, 3)).astype(np.float32)
     cut = (p * normal).sum(-1) / np.linalg.norm(normal, axis=-1) - u(-0.2, 0.2)[:, None]
-    drop = (np.abs(cut) < u(0.0, 0.15)[:, None]) & (rng.random(n) < 0.5)[:, None]
-    # Pose: 3D rotation, shift; then voxelise occupancy in a 1.3-wide box.
-    p = np.einsum("nij,npj->npi", _rotations(rng, n, 45.0), p)
-    p += rng.normal(0, 0.05, (n, 1, 3)).astype(np.float32)
-    v = np.floor((p / 1.3 + 0.5) * SIDE).astype(np.int64)
-    ok = ((v >= 0) & (v < SIDE)).all(-1) & ~drop
-    flat = (np.arange(n)[:, None] * SIDE**3 + (v[..., 0] * SIDE + v[..., 1]) * SIDE + v[..., 2])[ok]
+    keep = ~((np.abs(cut) < u(0.0, 0.15)[:, None]) & (rng.random(n) < 0.5)[:, None])
+    w = keep[..., None].astype(np.float32)
+    p -= (p * w).sum(1, keepdims=True) / w.sum(1, keepdims=True)
+    extent = np.where(keep[..., None], p, -np.inf).max(1) - np.where(keep[..., None], p, np.inf).min(1)
+    return p / extent.max(1)[:, None, None], keep
+
+
+def _voxelise(p: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Points per voxel of a 16^3 grid over each cloud's bounding cube, divided by the busiest
+    voxel's count (the 3D MNIST vectors' ``voxelgrid.vector / max``). (n, 4096) float32."""
+    n = len(p)
+    lo = np.where(keep[..., None], p, np.inf).min(1)
+    hi = np.where(keep[..., None], p, -np.inf).max(1)
+    side = (hi - lo).max(1, keepdims=True)
+    lo -= (side - (hi - lo)) / 2  # a cube around the cloud, as a regular bounding box does
+    v = np.clip(np.floor((p - lo[:, None]) / side[:, None] * SIDE), 0, SIDE - 1).astype(np.int64)
+    flat = (np.arange(n)[:, None] * SIDE**3 + (v[..., 0] * SIDE + v[..., 1]) * SIDE + v[..., 2])[keep]
     counts = np.bincount(flat, minlength=n * SIDE**3).reshape(n, SIDE**3).astype(np.float32)
-    x = np.minimum(counts / 3.0, 1.0)
-    # Stray voxels (sensor noise) and a little value noise on the digit.
-    stray = rng.random(x.shape, dtype=np.float32) < u(0.0, 0.03)[:, None]
-    x = np.where(stray, np.maximum(x, rng.random(x.shape, dtype=np.float32) * 0.6), x)
-    x *= u(0.8, 1.0)[:, None]
-    return x.astype(np.float32)
+    return counts / counts.max(1, keepdims=True)
+
+
+def digits(labels: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """One handwritten digit cloud per label, stored twice as 3D MNIST stores its clouds: as
+    drawn, then randomly posed with coordinate noise. Returns (x (2n, 4096) float32 in [0, 1],
+    y (2n,)), each cloud's two samples next to each other."""
+    p, keep = _clouds(labels, rng)
+    posed = np.einsum("npj,nji->npi", p, _pose(rng, len(p)))
+    w = keep[..., None].astype(np.float32)
+    mean = (posed * w).sum(1, keepdims=True) / w.sum(1, keepdims=True)
+    std = np.sqrt(((posed - mean) ** 2 * w).sum(1) / w.sum(1))
+    posed += rng.uniform(-1, 1, posed.shape).astype(np.float32) * (NOISE * std)[:, None, :]
+    x = np.stack([_voxelise(p, keep), _voxelise(posed, keep)], axis=1).reshape(-1, SIDE**3)
+    return x.astype(np.float32), np.repeat(labels, 2)
 
 
 def make_3dmnist_like(path, n_train: int = 10000, n_test: int = 2000, seed: int = 0, *,
@@ -123,9 +147,10 @@ def make_3dmnist_like(path, n_train: int = 10000, n_test: int = 2000, seed: int 
     try:
         with h5py.File(tmp, "w") as f:
             for i, (split, n) in enumerate((("train", n_train), ("test", n_test))):
-                y = rng.integers(0, 10, n)
-                parts = [digits(y[s:s + 2000], rng) for s in range(0, n, 2000)]
-                x = np.concatenate(parts) if parts else np.zeros((0, SIDE**3), np.float32)
+                clouds = rng.integers(0, 10, (n + 1) // 2)
+                parts = [digits(clouds[s:s + 1000], rng) for s in range(0, len(clouds), 1000)]
+                x = np.concatenate([xp for xp, _ in parts])[:n] if parts else np.zeros((0, SIDE**3), np.float32)
+                y = np.concatenate([yp for _, yp in parts])[:n] if parts else np.zeros(0, np.int64)
                 f.create_dataset(f"X_{split}", data=x, chunks=(min(max(n, 1), 256), SIDE**3),
                                  compression="gzip", compression_opts=1, shuffle=True)
                 f.create_dataset(f"y_{split}", data=y.astype(np.int64))
