@@ -90,8 +90,9 @@ def main(argv=None) -> int:
     ap.add_argument("--tutorial-epochs", type=int, default=None)
     ap.add_argument("--voxdesk-epochs", type=int, default=None)
     ap.add_argument("--model", default="voxnet-bn")
-    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--batch-size", type=int, default=None, help="default: TrainConfig's")
     ap.add_argument("--repeats", type=int, default=3, help="throughput repeats (c); medians reported")
+    ap.add_argument("--seed", type=int, default=0, help="training seed of (a) and (b); the data stay the same")
     ap.add_argument("--skip", default="", help="comma list of parts to skip: a,b,c")
     args = ap.parse_args(argv)
     n_train, n_test = (2000, 500) if args.quick else (10000, 2000)
@@ -130,7 +131,7 @@ def main(argv=None) -> int:
     report = {}
 
     if "a" not in skip:  # (a) the tutorial recipe
-        keras.utils.set_random_seed(0)
+        keras.utils.set_random_seed(args.seed)
         xa_tr, xa_te = colormap_rgb(x_tr), colormap_rgb(x_te)
         model = build_model("tutorial-conv3d", (16, 16, 16, 3), 10)
         model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="categorical_crossentropy",
@@ -150,7 +151,8 @@ def main(argv=None) -> int:
     if "b" not in skip:  # (b) VoxDesk's default recipe
         ds = LabelledDataset(names, {"train": Split(ArraySamples(x_tr), y_tr), "test": Split(ArraySamples(x_te), y_te)},
                              str(path), "3dmnist-h5")
-        config = TrainConfig(model=args.model, epochs=vox_epochs, batch_size=args.batch_size, seed=0)
+        config = TrainConfig(model=args.model, epochs=vox_epochs, seed=args.seed,
+                             **({"batch_size": args.batch_size} if args.batch_size else {}))
         norm, _ = choose_normalization(config.normalization, training_data_stats(ArraySamples(x_tr)))
         spec = make_spec((16, 16, 16), normalization=norm)  # what train() resolves "auto" to
         probe = TestAccuracy(preprocess_array(x_te, spec), y_te)
@@ -174,7 +176,7 @@ def main(argv=None) -> int:
     if "c" not in skip:  # (c) throughput on the identical model and data
         spec = make_spec((16, 16, 16))
         x_pre = preprocess_array(x_tr, spec)
-        bs = args.batch_size
+        bs = args.batch_size or TrainConfig.batch_size
         ds = LabelledDataset(names, {"train": Split(ArraySamples(x_tr), y_tr)}, str(path), "3dmnist-h5")
         config = TrainConfig(model=args.model, epochs=thr_epochs, batch_size=bs, val_fraction=0.0,
                              augment=NO_AUGMENT, early_stopping_patience=100, seed=0, normalization="minmax")
