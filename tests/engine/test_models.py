@@ -46,4 +46,4 @@ def test_voxnet_bn_strides_its_first_conv_only_on_large_inputs():
     small = build_model("voxnet-bn", (16, 16, 16, 1), 3)
     assert big.get_layer("block1_conv").strides == (2, 2, 2)
     assert small.get_layer("block1_conv").strides == (1, 1, 1)
-    assert big.get_layer("block3b_relu").output.shape[1:4] == (6, 6, 6)
+    assert big.get_layer("block3c_relu").output.shape[1:4] == (6, 6, 6)
