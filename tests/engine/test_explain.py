@@ -36,7 +36,7 @@ def test_heat_map_peaks_at_the_lesion(tiny):
         # the margins hold for other training seeds too.)
         assert np.linalg.norm(np.subtract(e.hottest_voxel, centre)) <= 5.0, (path, centre, e.hottest_voxel)
         assert e.probability == pytest.approx(e.probabilities["lesion"]) and e.probability > 0.5
-        assert e.layer == "block3b_relu" and e.warnings == []
+        assert e.layer == "block3c_relu" and e.warnings == []
 
 
 def test_heat_is_resampled_back_to_a_larger_volume_grid(tiny):
@@ -90,7 +90,7 @@ def test_grad_cam_works_for_every_registry_model(name):
     assert 0 <= heat.min() and heat.max() <= 1 and idx == int(np.argmax(probs))
     heat2, idx2, _ = grad_cam(model, x[None], class_index=2)
     assert idx2 == 2 and heat2.shape == (16, 16, 16)
-    expected = {"tutorial-conv3d": "conv2", "voxnet-bn": "block3b_relu", "resnet3d-small": "stage4_out"}
+    expected = {"tutorial-conv3d": "conv2", "voxnet-bn": "block3c_relu", "resnet3d-small": "stage4_out"}
     assert find_feature_layer(model).name == expected[name]
 
 
