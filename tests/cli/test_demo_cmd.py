@@ -6,13 +6,13 @@ from voxdesk.cli import main
 
 def test_demo_writes_and_reports_paths(tmp_path, capsys):
     out = tmp_path / "demo"
-    code = main(["demo", "--out", str(out), "--seed", "2", "--n-per-class", "2", "--size", "16",
+    code = main(["demo", "--out", str(out), "--seed", "2", "--n-per-class", "5", "--size", "16",
                  "--benchmark-3dmnist", str(tmp_path / "b.h5"), "--n-train", "40", "--n-test", "10"])
     text, err = capsys.readouterr()
     assert code == 0, err
     for shown in (out / "demo.h5", out / "nifti", out / "npy", tmp_path / "b.h5"):
         assert str(shown) in text and shown.exists()
-    assert "sample volume" in text
+    assert "sample volume" in text and "fixed splits:      train 9, val 3, test 3" in text
     with h5py.File(tmp_path / "b.h5", "r") as f:
         assert f["X_train"].shape == (40, 4096) and f["y_test"].shape == (10,)
 

@@ -63,28 +63,54 @@ def ds_demo(tmp_path):
     return demo.ensure_demo_data(tmp_path / "demo", seed=1, n_per_class=3, size=24)
 
 
-def test_ensure_demo_data_writes_three_forms_that_load(ds_demo):
+def test_ensure_demo_data_writes_three_forms_with_fixed_splits(ds_demo):
     forms = {ds_demo.h5: "xy-arrays", ds_demo.nifti_dir: "class-folders", ds_demo.npy_dir: "xy-arrays"}
-    first = None
+    loaded = {}
     for path, layout in forms.items():
         assert detect_layout(path) == layout
         with load_dataset(path) as ds:
             assert ds.class_names == list(demo.CLASS_NAMES) == ["cyst", "normal", "tumour"]
-            assert ds.splits["all"].counts(3).tolist() == [3, 3, 3]
+            assert sorted(ds.splits) == ["test", "train", "val"]
+            for name in ("train", "val", "test"):  # 3 per class: one of each in every split
+                assert ds.splits[name].counts(3).tolist() == [1, 1, 1], (path, name)
             assert ds.sample_shape == (24, 24, 24)
-            assert not [w for w in ds.warnings if "too few" not in w]  # 3 per class here
-            volumes = {ds.splits["all"].samples.describe(i): ds.splits["all"].samples[i] for i in range(9)}
-            if first is None:  # HDF5 row i is nifti/<class>/case_000i.nii.gz
-                first = ds.splits["all"].samples[4], ds.class_names[ds.splits["all"].labels[4]]
-            elif layout == "class-folders":
-                np.testing.assert_array_equal(volumes[f"{first[1]}/case_0004.nii.gz"], first[0])
+            test = ds.splits["test"]
+            loaded[layout if path != ds_demo.npy_dir else "npy"] = sorted(
+                (int(lbl), test.samples[i].tobytes()) for i, lbl in enumerate(test.labels))
+    assert loaded["xy-arrays"] == loaded["class-folders"] == loaded["npy"]  # the same test cases everywhere
     with h5py.File(ds_demo.h5, "r") as f:
-        assert f["X"].dtype == np.int16
+        assert f["X_train"].dtype == np.int16
+        x, y, _ = demo.generate(3, 24, seed=1, workers=1)
+        rows = f["X_test"].attrs["case_numbers"]
+        np.testing.assert_array_equal(f["X_test"][()], x[rows])  # case numbers name the generated cases
+        assert (demo.split_of(y)[rows] == "test").all()
 
 
-def test_nifti_has_mm_geometry_and_sample_is_a_tumour(ds_demo):
+def test_demo_hdf5_spacing_is_read_back(ds_demo):
+    from voxdesk.engine.io import open_volume
+
+    vol = open_volume(f"{ds_demo.h5}:/X_test", index=0)
+    assert vol.spacing == (16.0, 16.0, 16.0)  # 384 mm field of view / 24 voxels
+
+
+def test_lesion_masks_and_parallel_generation_change_nothing():
+    plain, y, _ = demo.generate(2, 24, seed=7, workers=1)
+    with_masks, y2, infos = demo.generate(2, 24, seed=7, masks=True, workers=2)
+    np.testing.assert_array_equal(plain, with_masks)
+    np.testing.assert_array_equal(y, y2)
+    for v, info in zip(with_masks, infos):
+        m = info["lesion_mask"]
+        assert m.shape == v.shape and m.dtype == bool
+        if info["label"] == "normal":
+            assert not m.any()
+        else:
+            assert m.sum() >= 20 and m[tuple(info["centre_voxel"])]
+
+
+def test_nifti_has_mm_geometry_and_sample_is_an_unseen_tumour(ds_demo):
     img = nib.load(ds_demo.sample_volume)
     assert ds_demo.sample_volume.parent.name == "tumour"
+    assert ds_demo.sample_volume.parent.parent.name == "test"  # never a case a demo model trained on
     assert img.header.get_zooms() == (16.0, 16.0, 16.0)  # 384 mm field of view / 24 voxels
     assert nib.aff2axcodes(img.affine) == ("R", "A", "S")
     assert img.header.get_xyzt_units()[0] == "mm"

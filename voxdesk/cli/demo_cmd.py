@@ -10,10 +10,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", default=None,
                         help="folder for the demo data (default: the VoxDesk data folder's 'demo')")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--n-per-class", type=int, default=100, metavar="N",
-                        help="phantom volumes per class (default 100)")
-    parser.add_argument("--size", type=int, default=48, metavar="S",
-                        help="phantom volumes are S^3 voxels (default 48)")
+    from voxdesk.engine.demo import DEFAULT_N_PER_CLASS, DEFAULT_SIZE
+
+    parser.add_argument("--n-per-class", type=int, default=DEFAULT_N_PER_CLASS, metavar="N",
+                        help=f"phantom volumes per class (default {DEFAULT_N_PER_CLASS})")
+    parser.add_argument("--size", type=int, default=DEFAULT_SIZE, metavar="S",
+                        help=f"phantom volumes are S^3 voxels (default {DEFAULT_SIZE})")
     parser.add_argument("--benchmark-3dmnist", metavar="FILE", default=None,
                         help="also write a synthetic benchmark in the 3D MNIST layout to FILE (.h5)")
     parser.add_argument("--n-train", type=int, default=10000, help="benchmark training samples")
@@ -31,9 +33,11 @@ def run(args: argparse.Namespace) -> int:
     n = args.n_per_class * len(demo.CLASS_NAMES)
     print(f"Demo data ({n} CT-like phantoms, {args.size}^3 voxels, classes "
           f"{', '.join(demo.CLASS_NAMES)}) in {paths.root} ({time.perf_counter() - start:.1f} s):")
-    print(f"  HDF5 X/y:          {paths.h5}")
-    print(f"  NIfTI folders:     {paths.nifti_dir}")
-    print(f"  NumPy X.npy/y.npy: {paths.npy_dir}")
+    counts = demo.split_counts(paths)
+    print(f"  fixed splits:      " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print(f"  HDF5 X_/y_<split>: {paths.h5}")
+    print(f"  NIfTI folders:     {paths.nifti_dir} (<split>/<class>/case_NNNN.nii.gz)")
+    print(f"  NumPy X_/y_<split>.npy: {paths.npy_dir}")
     print(f"  sample volume:     {paths.sample_volume}")
     if args.benchmark_3dmnist:
         start = time.perf_counter()

@@ -113,12 +113,16 @@ def _h5_datasets(f) -> list[str]:
     return out
 
 
+def _h5_layout(f, pairs) -> str:
+    """"3dmnist-h5" for 3D MNIST's own layout (X_<split> holding flat vectors), else "xy-arrays"."""
+    xn = next(iter(pairs.values()))[0]
+    return "3dmnist-h5" if xn.lower().startswith("x_") and len(f[xn].shape) == 2 else "xy-arrays"
+
+
 def detect_h5(path: Path) -> str | None:
     with _open_h5(path) as f:
         pairs, _ = find_pairs(_h5_datasets(f))
-    if not pairs:
-        return None
-    return "3dmnist-h5" if next(iter(pairs.values()))[0].lower().startswith("x_") else "xy-arrays"
+        return _h5_layout(f, pairs) if pairs else None
 
 
 def load_h5(path: Path) -> LabelledDataset:
@@ -128,7 +132,7 @@ def load_h5(path: Path) -> LabelledDataset:
         pairs, orphans = find_pairs(found)
         if not pairs:
             raise _not_a_dataset(path.name, found, orphans)
-        layout = "3dmnist-h5" if next(iter(pairs.values()))[0].lower().startswith("x_") else "xy-arrays"
+        layout = _h5_layout(f, pairs)
         names = None
         for _, yn in pairs.values():
             if "class_names" in f[yn].attrs:
