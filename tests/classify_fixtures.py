@@ -76,7 +76,7 @@ def build_tiny(workdir: Path) -> Tiny:
     x = np.stack([make_scan(rng, bool(lbl))[0] for lbl in labels])
     dataset = from_arrays(x, labels, class_names=list(CLASSES))
     config = TrainConfig(model="voxnet-bn", epochs=20, batch_size=8, augment=None, seed=0,
-                         early_stopping_patience=20, learning_rate=3e-3)
+                         early_stopping_patience=20, learning_rate=3e-3, lr_schedule="constant")
     result = train(config, dataset)
     bundle = result.to_bundle()
     # These arrays stand for RAS NIfTI scans with 1 mm voxels (as the held-out files are).

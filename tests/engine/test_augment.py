@@ -98,3 +98,31 @@ def test_rotation_and_shift_geometry():
     turned = _rotate_shift(tf, x, quarter, zero).numpy()
     options = [np.rot90(x.numpy(), k, axes=(2, 3)) for k in (1, 3)]
     assert any(np.allclose(turned, o, atol=1e-4) for o in options)
+
+
+def test_left_right_matters_keeps_the_first_axis_unflipped():
+    import tensorflow as tf
+
+    x = np.arange(2 * 4 * 4 * 4, dtype=np.float32).reshape(2, 4, 4, 4, 1)
+    x = np.repeat(x[:1], 64, axis=0)
+    cfg = AugmentConfig(flips=True, left_right_matters=True, rot90=True, rotation_deg=0, shift=0,
+                        intensity=0, noise=0)
+    assert cfg.flip_axes(3) == (1, 2)
+    out = make_augment_fn(cfg, (4, 4, 4, 1))(tf.constant(x), tf.constant([1, 2], tf.int64)).numpy()
+    first_axis = out.sum(axis=(2, 3, 4))  # a flip along axis 0 would reverse these sums
+    np.testing.assert_array_equal(first_axis, np.broadcast_to(x[:1].sum(axis=(2, 3, 4)), first_axis.shape))
+    assert len({o.tobytes() for o in out}) > 1  # the other axes were flipped
+    free = make_augment_fn(AugmentConfig(flips=True, rotation_deg=0, shift=0, intensity=0, noise=0),
+                           (4, 4, 4, 1))(tf.constant(x), tf.constant([1, 2], tf.int64)).numpy()
+    assert any(not np.array_equal(s, first_axis[0]) for s in free.sum(axis=(2, 3, 4)))
+
+
+def test_auto_augmentation_depends_on_the_dataset_size():
+    from voxdesk.engine.training import SMALL_DATA, TrainConfig, plan_augment
+
+    aug, note = plan_augment(300, TrainConfig())
+    assert not aug.enabled and "auto" in note
+    aug, note = plan_augment(SMALL_DATA, TrainConfig())
+    assert aug == AugmentConfig() and aug.enabled and not aug.flips
+    aug, _ = plan_augment(50, TrainConfig(augment=AugmentConfig(flips=True), left_right_matters=True))
+    assert aug.flips and aug.left_right_matters

@@ -41,9 +41,22 @@ def test_bad_requests_are_model_errors():
         build_model("tutorial-conv3d", (8, 8, 8, 1), 2)
 
 
-def test_voxnet_bn_strides_its_first_conv_only_on_large_inputs():
+def test_voxnet_bn_is_translation_invariant_on_scan_sized_inputs():
+    from voxdesk.engine.explain import find_feature_layer
+
     big = build_model("voxnet-bn", (48, 48, 48, 1), 3)
     small = build_model("voxnet-bn", (16, 16, 16, 1), 3)
     assert big.get_layer("block1_conv").strides == (2, 2, 2)
     assert small.get_layer("block1_conv").strides == (1, 1, 1)
-    assert big.get_layer("block3c_relu").output.shape[1:4] == (6, 6, 6)
+    # a 12^3 map (Grad-CAM cells of 4 voxels) read by a global max pool: a finding anywhere counts alike
+    assert find_feature_layer(big).name == "deep_b_relu"
+    assert big.get_layer("deep_b_relu").output.shape[1:4] == (12, 12, 12)
+    assert type(big.get_layer("max_pool")).__name__ == "GlobalMaxPooling3D"
+    assert type(big.get_layer("mean_pool")).__name__ == "GlobalAveragePooling3D"
+    huge = build_model("voxnet-bn", (128, 128, 128, 1), 2)
+    assert huge.get_layer("deep_b_relu").output.shape[1:4] == (16, 16, 16)  # three strides, not a 32^3 map
+    x = np.zeros((2, 48, 48, 48, 1), np.float32)
+    x[0, 8:12, 8:12, 8:12] = x[1, 32:36, 32:36, 32:36] = 1.0  # the same blob, moved by whole map cells
+    big.get_layer("probabilities").set_weights([np.random.default_rng(0).normal(size=(96, 3)), np.zeros(3)])
+    p = np.asarray(big(x, training=False))
+    np.testing.assert_allclose(p[0], p[1], atol=0.05)

@@ -47,9 +47,26 @@ def test_result_fields(result):
     assert result.model.input_shape[1:] == (8, 8, 8, 1)
 
 
-def test_best_epoch_weights_are_restored(result):
-    best = result.best_epoch - 1
-    assert result.history["val_loss"][best] == min(result.history["val_loss"])
+def test_best_epoch_is_chosen_on_the_smoothed_validation_loss(result):
+    from voxdesk.engine.callbacks import SMOOTHING
+
+    smoothed, ema = [], None
+    for v in result.history["val_loss"]:
+        ema = v if ema is None else SMOOTHING * v + (1 - SMOOTHING) * ema
+        smoothed.append(ema)
+    assert result.best_epoch == int(np.argmin(smoothed)) + 1
+
+
+def test_early_stopping_waits_for_the_minimum_steps_then_uses_patience():
+    from voxdesk.engine.training import MIN_STEPS
+
+    rng = np.random.default_rng(0)  # noise and random labels: the validation loss soon stops improving
+    x, y = rng.normal(size=(40, 8, 8, 8)).astype(np.float32), rng.integers(0, 2, 40)
+    r = train(tiny(epochs=200, early_stopping_patience=1, lr_schedule="constant"), from_arrays(x, y))
+    steps = r.split_sizes["train"] // 8 + bool(r.split_sizes["train"] % 8)
+    # never before MIN_STEPS steps (and half the planned epochs); then 1 epoch without a better
+    # smoothed validation loss ends the run long before 200 epochs
+    assert 100 <= r.epochs_run < 200 and r.epochs_run >= -(-MIN_STEPS // steps)
 
 
 def test_same_config_same_metrics():

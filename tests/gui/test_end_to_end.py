@@ -36,7 +36,7 @@ def test_open_sample_train_classify_explain(qtbot, window, errors, monkeypatch, 
         form = training.train_panel.form
         form.epochs.setValue(1)
         form.batch_size.setValue(6)
-        form.augment.setChecked(False)
+        form.augment_mode.setCurrentIndex(form.augment_mode.findData("off"))
         assert not ctl.classify_panel.trained_button.isEnabled()
         with qtbot.waitSignal(ctl.bundle_changed, timeout=180_000) as changed:  # model_ready -> used at once
             qtbot.mouseClick(training.train_panel.train_button, Qt.LeftButton)

@@ -9,6 +9,8 @@ import textwrap
 import numpy as np
 import pytest
 
+from voxdesk.engine.augment import AugmentConfig
+
 from tests.gui.train_fixtures import *  # noqa: F401,F403
 from tests.gui.train_fixtures import wait_trained
 
@@ -17,7 +19,7 @@ def _configure(ctl, epochs=2, batch=8):
     f = ctl.train_panel.form
     f.epochs.setValue(epochs)
     f.batch_size.setValue(batch)
-    f.augment.setChecked(False)
+    f.augment_mode.setCurrentIndex(f.augment_mode.findData("off"))
 
 
 def test_building_the_panels_does_not_import_tensorflow():
@@ -182,7 +184,9 @@ def test_fields_refuse_invalid_values_with_a_message(qtbot, training, tiny_datas
     assert not panel.train_button.isEnabled()  # no dataset yet
     ctl.set_dataset(tiny_dataset)
     assert panel.train_button.isEnabled()
-    assert form.model_combo.currentText() == "voxnet-bn" and form.epochs.value() == 30
+    assert form.model_combo.currentText() == "voxnet-bn"
+    assert form.epochs.text() == "auto" and form.batch_size.text() == "auto"  # the engine plans them
+    assert (form.config().epochs, form.config().batch_size) == (None, None)
     msg = form._messages["input_size"]
     form.input_size.setText("abc")
     assert msg.isVisibleTo(form) and "32x32x32" in msg.text() and not panel.train_button.isEnabled()
@@ -198,9 +202,15 @@ def test_fields_refuse_invalid_values_with_a_message(qtbot, training, tiny_datas
     form.learning_rate.setText("3e-4")
     form.batch_size.setValue(500)  # allowed, with a note
     assert "40 training samples" in form._messages["batch_size"].text() and panel.train_button.isEnabled()
-    form.epochs.setValue(0)
-    assert form.epochs.value() == 1  # a spin box refuses out-of-range values
+    form.epochs.setValue(-3)
+    assert form.epochs.value() == 0 and form.epochs.text() == "auto"  # a spin box refuses out-of-range values
+    form.epochs.setValue(12)
+    form.left_right.setChecked(True)
     cfg = form.config()
-    assert (cfg.learning_rate, cfg.batch_size, cfg.augment.rotation_deg) == (3e-4, 500, 10.0)
-    form.augment.setChecked(False)
+    assert (cfg.learning_rate, cfg.batch_size, cfg.epochs) == (3e-4, 500, 12)
+    assert cfg.augment == "auto" and cfg.left_right_matters and not form.rotation.isEnabled()
+    form.augment_mode.setCurrentIndex(form.augment_mode.findData("on"))
+    assert form.rotation.isEnabled()
+    assert form.config().augment == AugmentConfig()
+    form.augment_mode.setCurrentIndex(form.augment_mode.findData("off"))
     assert form.config().augment is None

@@ -33,8 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = "models:\n" + "\n".join(f"  {k}: {v}" for k, v in MODELS.items())
     parser.add_argument("data", metavar="DATA", help="labelled dataset (3D MNIST h5, MedMNIST npz, folder, CSV, ...)")
     parser.add_argument("--model", default=DEFAULT_MODEL, choices=list(MODELS), help=f"default {DEFAULT_MODEL}")
-    parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--batch-size", type=int, default=32)
+    from voxdesk.engine.training import MIN_EPOCHS, MIN_STEPS, SMALL_DATA
+
+    parser.add_argument("--epochs", type=int, default=None,
+                        help=f"default auto: enough for {MIN_STEPS} optimiser steps, at least {MIN_EPOCHS} epochs")
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help=f"default auto: 16 below {SMALL_DATA} training samples, else 32")
     parser.add_argument("--out", required=True, metavar="BUNDLE", help="model bundle file to write (.voxmodel)")
     parser.add_argument("--input-size", type=_size, default=None, metavar="D,H,W",
                         help="resample samples to this size (default: the samples' own size)")
@@ -44,13 +48,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--normalization", default="auto", choices=list(NORMALIZATIONS),
                         help="intensity normalisation; auto (default): a CT window (level 40, width 400) "
                              "when the data looks like CT in Hounsfield units, else min-max")
-    parser.add_argument("--no-augment", action="store_true", help="switch augmentation off")
-    parser.add_argument("--flips", action="store_true", help="also augment with random flips and 90-degree turns")
+    parser.add_argument("--augment", choices=["auto", "on", "off"], default="auto",
+                        help="auto (default): off below 1,000 training samples, where it slows learning more "
+                             "than it helps, small rotations/shifts/intensity/noise from there on")
+    parser.add_argument("--no-augment", action="store_const", const="off", dest="augment",
+                        help="the same as --augment off")
+    parser.add_argument("--flips", action="store_true",
+                        help="augment with random flips and 90-degree turns too (implies --augment on)")
+    parser.add_argument("--left-right-matters", action="store_true",
+                        help="the class depends on the side: never flip or turn the left-right axis")
     parser.add_argument("--val-fraction", type=float, default=0.2,
                         help="validation fraction of the training split when the data has no 'val' split")
     parser.add_argument("--class-weights", action="store_true", help="balance classes by weighting the loss")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--patience", type=int, default=8, help="early-stopping patience in epochs")
+    parser.add_argument("--patience", type=int, default=10,
+                        help="early-stopping patience in epochs of the smoothed validation loss (default 10)")
+    parser.add_argument("--lr-schedule", default="cosine", choices=["cosine", "constant"],
+                        help="cosine (default): warm-up, then cosine decay to 1%% of --lr; constant: --lr throughout")
     parser.add_argument("--backup-dir", default=None, help="folder for crash-resume checkpoints")
     parser.add_argument("--workers", default=None, metavar="HOST:PORT,...",
                         help="multi-worker training: every worker's address, same list on each")
@@ -113,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
     from voxdesk.engine.errors import ModelError
     from voxdesk.engine.progress import Cancelled
 
-    if args.epochs < 1 or args.batch_size < 1 or args.lr <= 0 or not 0 <= args.val_fraction < 1:
+    if (args.epochs is not None and args.epochs < 1) or (args.batch_size is not None and args.batch_size < 1) \
+            or args.lr <= 0 or not 0 <= args.val_fraction < 1:
         raise ModelError("--epochs and --batch-size must be at least 1, --lr positive, --val-fraction in [0, 1)")
     workers = parse_workers(args.workers)
     out = Path(args.out)
@@ -124,11 +139,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {w}", file=sys.stderr)
     from voxdesk.engine.training import TrainConfig, train
 
-    augment = NO_AUGMENT if args.no_augment else AugmentConfig(flips=args.flips, rot90=args.flips)
+    if args.flips:
+        augment = AugmentConfig(flips=True, rot90=True)
+    else:
+        augment = {"auto": "auto", "on": AugmentConfig(), "off": NO_AUGMENT}[args.augment]
     config = TrainConfig(model=args.model, input_size=args.input_size, epochs=args.epochs,
                          batch_size=args.batch_size, learning_rate=args.lr, val_fraction=args.val_fraction,
                          augment=augment, normalization=args.normalization, class_weights=args.class_weights,
                          seed=args.seed, early_stopping_patience=args.patience, backup_dir=args.backup_dir,
+                         lr_schedule=args.lr_schedule, left_right_matters=args.left_right_matters,
                          workers=workers, worker_index=args.worker_index)
     tty = sys.stdout.isatty()
 

@@ -10,9 +10,12 @@ gather-based trilinear version managed ~600). Randomness is stateless and seeded
 ``tf.data.Dataset.random`` stream gives each batch its own seed, re-drawn every epoch, so the
 same seed gives the same run.
 
-Defaults are conservative for scans: small rotations/shifts, intensity jitter and noise are
-on; flips and 90-degree turns are off because orientation can carry the class (left/right
-anatomy, digits like 6 and 9). Switch each part on or off in :class:`AugmentConfig`.
+Small rotations/shifts, intensity jitter and noise are on by default. Flips keep a finding a
+finding (a lesion mirrored is still a lesion) but orientation can carry the class (laterality,
+digits like 6 and 9): :class:`AugmentConfig` has ``flips`` and ``left_right_matters`` (no flip
+along the left-right axis), and training's default recipe decides them per dataset
+(``training.TrainConfig``). Flips alone are exact and cheap (a reversed copy per axis, picked per
+sample); 90-degree turns go through one voxel permutation (a gather) with the flips folded in.
 
 Pipelines (TensorFlow imported lazily):
   * :func:`array_dataset` - preprocessed in-memory arrays: shuffles *indices* (not a big
@@ -33,9 +36,14 @@ from voxdesk.engine.preprocessing import PreprocessSpec, PreprocessStats, prepro
 @dataclass(frozen=True)
 class AugmentConfig:
     flips: bool = False
-    """Random flips along every spatial axis."""
+    """Random flips along every spatial axis (but the first when ``left_right_matters``): a
+    finding mirrored is still the finding. Off by default: orientation can carry the class."""
     rot90: bool = False
-    """Random multiples of 90 degrees in the plane of the first two spatial axes (square only)."""
+    """Random multiples of 90 degrees in the plane of the first two spatial axes (square only;
+    never when ``left_right_matters``, since such a turn swaps left-right with front-back)."""
+    left_right_matters: bool = False
+    """The class depends on the side (laterality): no flip along the first spatial axis, which is
+    left-right in VoxDesk's RAS convention (NIfTI volumes are reoriented to RAS on loading)."""
     rotation_deg: float = 10.0
     """Small random rotation, up to this many degrees about each axis (0 = off)."""
     shift: float = 0.1
@@ -44,6 +52,12 @@ class AugmentConfig:
     """Random scale in [1-a, 1+a] and offset in [-a, a] (0 = off)."""
     noise: float = 0.02
     """Std of additive Gaussian noise (0 = off)."""
+
+    def flip_axes(self, rank: int) -> tuple[int, ...]:
+        """The spatial axes (0-based) that random flips may reverse."""
+        if not self.flips:
+            return ()
+        return tuple(range(1 if self.left_right_matters else 0, rank))
 
     @property
     def enabled(self) -> bool:
@@ -142,20 +156,27 @@ def make_augment_fn(config: AugmentConfig, input_shape):
     def augment(x, seed):
         seeds = tf.random.experimental.stateless_split(tf.cast(seed, tf.int64), 6)
         b = tf.shape(x)[0]
-        if config.flips or (config.rot90 and square):  # exact: a permutation of voxels
-            mats = tf.eye(rank, batch_shape=[b])
-            if config.rot90 and square:
-                k = tf.random.stateless_uniform((b,), seeds[1], 0, 4, dtype=tf.int32)
-                cos = tf.gather(tf.constant([1.0, 0.0, -1.0, 0.0]), k)[:, None, None]
-                sin = tf.gather(tf.constant([0.0, 1.0, 0.0, -1.0]), k)[:, None, None]
-                eye = np.eye(rank, dtype=np.float32)
-                e00, e01, e10, e11 = [tf.constant(np.outer(eye[i], eye[j])) for i, j in [(0, 0), (0, 1), (1, 0), (1, 1)]]
-                rest = tf.constant(eye - np.outer(eye[0], eye[0]) - np.outer(eye[1], eye[1]))
-                mats = cos * (e00 + e11) - sin * e01 + sin * e10 + rest
-            if config.flips:
-                signs = tf.where(tf.random.stateless_uniform((b, rank), seeds[2]) < 0.5, -1.0, 1.0)
+        turns = config.rot90 and square and not config.left_right_matters
+        flip_axes = config.flip_axes(rank)
+        if turns:  # exact: turns and flips folded into one permutation of voxels (one gather)
+            k = tf.random.stateless_uniform((b,), seeds[1], 0, 4, dtype=tf.int32)
+            cos = tf.gather(tf.constant([1.0, 0.0, -1.0, 0.0]), k)[:, None, None]
+            sin = tf.gather(tf.constant([0.0, 1.0, 0.0, -1.0]), k)[:, None, None]
+            eye = np.eye(rank, dtype=np.float32)
+            e00, e01, e10, e11 = [tf.constant(np.outer(eye[i], eye[j])) for i, j in [(0, 0), (0, 1), (1, 0), (1, 1)]]
+            rest = tf.constant(eye - np.outer(eye[0], eye[0]) - np.outer(eye[1], eye[1]))
+            mats = cos * (e00 + e11) - sin * e01 + sin * e10 + rest
+            if flip_axes:
+                allowed = tf.constant([1.0 if a in flip_axes else 0.0 for a in range(rank)])
+                draw = tf.random.stateless_uniform((b, rank), seeds[2]) < 0.5
+                signs = tf.where(draw & (allowed > 0), -1.0, 1.0)
                 mats = tf.linalg.diag(signs) @ mats
             x = _resample_affine(tf, x, mats, tf.zeros((b, rank)), linear=False)
+        elif flip_axes:  # flips alone: a reversed copy per axis, chosen per sample (no gather)
+            draw = tf.random.stateless_uniform((b, rank), seeds[2]) < 0.5
+            pick = tf.concat([[b], tf.ones([rank + 1], tf.int32)], 0)
+            for axis in flip_axes:
+                x = tf.where(tf.reshape(draw[:, axis], pick), tf.reverse(x, [axis + 1]), x)
         if config.rotation_deg or config.shift:
             lim = math.radians(config.rotation_deg)
             angles = tf.random.stateless_uniform((b, 1 if rank == 2 else 3), seeds[0], -lim, lim)

@@ -2,8 +2,14 @@
 
 ``progress(fraction, message)``, ``on_batch(dict)`` and ``on_epoch(dict)`` (see
 ``training.train``); a ``CancelToken`` becomes ``model.stop_training = True`` at the end of the
-current batch; the weights of the best epoch (lowest ``monitor``) are kept and restored when
-training ends, also after a cancel or an early stop.
+current batch; the weights of the best epoch are kept and restored when training ends, also
+after a cancel or an early stop.
+
+Best epoch and early stopping look at ``monitor`` (the validation loss) *smoothed*: an
+exponential moving average over epochs with weight ``SMOOTHING`` on the newest value. On a
+validation set of a few dozen scans one lucky or unlucky epoch moves the raw loss by more than
+real progress does; the average does not chase it. Early stopping (``patience`` epochs without
+a better smoothed value) is considered only from epoch ``stop_from_epoch`` on.
 
 Per-batch cost: the callback is called after every batch (cancel must be seen there), but its
 work is throttled: the progress message is formatted at most every ``PROGRESS_INTERVAL_S``
@@ -17,9 +23,12 @@ import math
 import time
 
 PROGRESS_INTERVAL_S = 0.1
+SMOOTHING = 0.5
+"""Weight of the newest epoch in the smoothed monitor (1 = no smoothing)."""
 
 
-def progress_callback(keras, *, epochs, steps, batch_size, monitor, progress, on_epoch, on_batch, cancel):
+def progress_callback(keras, *, epochs, steps, batch_size, monitor, progress, on_epoch, on_batch, cancel,
+                      patience=None, stop_from_epoch=1):
     """A fresh ``keras.callbacks.Callback`` instance (the class needs ``keras``, imported lazily)."""
 
     class VoxdeskProgress(keras.callbacks.Callback):
@@ -29,6 +38,8 @@ def progress_callback(keras, *, epochs, steps, batch_size, monitor, progress, on
             self.t0 = time.perf_counter()
             self.done = 0
             self.best, self.best_weights, self.best_epoch = math.inf, None, None
+            self.smoothed = None
+            self.stopped_early = False
             self.cancelled = False
             self.epoch = 0
             self.fit_seconds = 0.0
@@ -71,19 +82,30 @@ def progress_callback(keras, *, epochs, steps, batch_size, monitor, progress, on
                     self.model.stop_training = True
 
         def on_epoch_end(self, epoch, logs=None):
+            lr = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+            if logs is not None:
+                logs["learning_rate"] = lr  # into Keras' history too (the schedule's value this epoch)
             logs = {k: float(v) for k, v in (logs or {}).items()}
             value = logs.get(monitor, logs.get("loss", math.inf))
-            if value < self.best:
-                self.best, self.best_epoch = value, epoch + 1
+            if not math.isfinite(value):
+                value = math.inf
+            self.smoothed = value if self.smoothed is None or not math.isfinite(self.smoothed) \
+                else SMOOTHING * value + (1 - SMOOTHING) * self.smoothed
+            if self.smoothed < self.best:
+                self.best, self.best_epoch = self.smoothed, epoch + 1
                 self.best_weights = self.model.get_weights()
+            if (patience is not None and epoch + 1 >= stop_from_epoch and self.best_epoch is not None
+                    and epoch + 1 - self.best_epoch >= patience and not self.cancelled):
+                self.stopped_early = True
+                self.model.stop_training = True
             self.done = max(self.done, (epoch + 1) * steps)
             now = time.perf_counter()
             seconds = now - self.t_epoch
-            lr = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
             if on_epoch is not None:
                 on_epoch({"epoch": epoch + 1, "epochs": epochs, "seconds": seconds, "learning_rate": lr,
                           "samples_per_s": steps * batch_size / max(seconds, 1e-9), "eta_s": self._eta(now),
-                          "best_epoch": self.best_epoch, "cancelled": self.cancelled, **logs})
+                          "best_epoch": self.best_epoch, "cancelled": self.cancelled,
+                          f"smoothed_{monitor}": self.smoothed, **logs})
 
         def on_train_end(self, logs=None):
             self.fit_seconds = time.perf_counter() - self.t0

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 from voxdesk.engine.augment import AugmentConfig
 from voxdesk.engine.models import DEFAULT_MODEL, MODELS
 from voxdesk.engine.preprocessing import NORMALIZATIONS, split_sample_shape
-from voxdesk.engine.training import TrainConfig
+from voxdesk.engine.training import MIN_EPOCHS, MIN_STEPS, SMALL_DATA, TrainConfig
 from voxdesk.gui.panels.style import tones
 
 
@@ -72,8 +72,14 @@ class TrainForm(QWidget):
         self.input_size.setObjectName("inputSizeEdit")
         self.input_size.setPlaceholderText("the dataset's shape")
         self.input_size.setToolTip("Resample every sample to this size: 32 (a cube) or 32x32x32. Empty: keep the shape.")
-        self.epochs = QSpinBox(objectName="epochsSpin", minimum=1, maximum=1000, value=d.epochs)
-        self.batch_size = QSpinBox(objectName="batchSizeSpin", minimum=1, maximum=4096, value=d.batch_size)
+        # 0 shows as "auto": the engine plans epochs and batch size from the dataset (plan_run).
+        self.epochs = QSpinBox(objectName="epochsSpin", minimum=0, maximum=1000, value=d.epochs or 0,
+                               specialValueText="auto")
+        self.epochs.setToolTip(f"auto: enough epochs for at least {MIN_STEPS} optimiser steps "
+                               f"(and at least {MIN_EPOCHS} epochs), with warm-up and cosine decay")
+        self.batch_size = QSpinBox(objectName="batchSizeSpin", minimum=0, maximum=4096, value=d.batch_size or 0,
+                                   specialValueText="auto")
+        self.batch_size.setToolTip(f"auto: 16 for fewer than {SMALL_DATA} training samples, else 32")
         self.learning_rate = QLineEdit(f"{d.learning_rate:g}")
         self.learning_rate.setObjectName("learningRateEdit")
         self.val_fraction = QDoubleSpinBox(objectName="valFractionSpin", minimum=0.0, maximum=0.5,
@@ -88,9 +94,18 @@ class TrainForm(QWidget):
         self.class_weights.setToolTip("Weight the loss by inverse class frequency (for imbalanced data)")
         self.seed = QSpinBox(objectName="seedSpin", minimum=0, maximum=2**31 - 1, value=d.seed)
 
-        self.augment = QGroupBox("Augmentation", objectName="augmentGroup", checkable=True)
-        self.augment.setChecked(d.augment is not None and d.augment.enabled)
+        self.augment_mode = QComboBox(objectName="augmentModeCombo")
+        for text, value in (("auto", "auto"), ("on", "on"), ("off", "off")):
+            self.augment_mode.addItem(text, value)
+        self.augment_mode.setToolTip(f"auto: off below {SMALL_DATA} training samples (measured: it slows "
+                                     "learning on small datasets more than it helps), on from there")
+        self.augment = QGroupBox("Augmentation", objectName="augmentGroup")
         self.flips = QCheckBox("random flips", objectName="augFlips", checked=a.flips)
+        self.flips.setToolTip("Mirror training scans: a lesion mirrored is still a lesion")
+        self.left_right = QCheckBox("left/right matters (no left-right flips)", objectName="augLeftRight",
+                                    checked=d.left_right_matters)
+        self.left_right.setToolTip("Tick when the class depends on the side (e.g. left vs right "
+                                   "hemisphere); stored in the model bundle")
         self.rot90 = QCheckBox("90° rotations", objectName="augRot90", checked=a.rot90)
         self.rotation = QDoubleSpinBox(objectName="augRotation", minimum=0, maximum=45, value=a.rotation_deg,
                                        suffix=" °", decimals=0)
@@ -100,7 +115,9 @@ class TrainForm(QWidget):
         self.noise = QDoubleSpinBox(objectName="augNoise", minimum=0, maximum=0.2, singleStep=0.01, value=a.noise,
                                     decimals=3)
         aug = QFormLayout(self.augment)
+        aug.addRow("mode", self.augment_mode)
         aug.addRow(self.flips)
+        aug.addRow(self.left_right)
         aug.addRow(self.rot90)
         aug.addRow("rotation up to", self.rotation)
         aug.addRow("shift (fraction)", self.shift)
@@ -123,6 +140,8 @@ class TrainForm(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.augment)
 
+        self.augment_mode.currentIndexChanged.connect(self._augment_mode_changed)
+        self._augment_mode_changed()
         self.input_size.textChanged.connect(self.validate)
         self.learning_rate.textChanged.connect(self.validate)
         self.batch_size.valueChanged.connect(self.validate)
@@ -136,6 +155,12 @@ class TrainForm(QWidget):
         self._messages[key] = msg
         form.addRow(label, widget)
         form.addRow("", msg)
+
+    def _augment_mode_changed(self, *_):
+        """The parts are editable when augmentation is on; "auto" uses the defaults shown."""
+        on = self.augment_mode.currentData() == "on"
+        for w in (self.flips, self.rot90, self.rotation, self.shift, self.intensity, self.noise):
+            w.setEnabled(on)
 
     def _model_changed(self, *_):
         self.model_help.setText(MODELS.get(self.model_combo.currentData(), ""))
@@ -177,7 +202,7 @@ class TrainForm(QWidget):
         except ValueError:
             self._show("learning_rate", "a number between 0 and 1, e.g. 0.001", True)
         n = self._n_train
-        if n is not None and self.batch_size.value() > n:
+        if n is not None and self.batch_size.value() > n:  # 0 (auto) never is
             self._show("batch_size", f"larger than the {n} training samples: one batch per epoch", False)
         else:
             self._show("batch_size", "", False)
@@ -194,14 +219,16 @@ class TrainForm(QWidget):
         errors = self.errors()
         if errors:
             raise ValueError("; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in errors.items()))
-        augment = None
-        if self.augment.isChecked():
+        mode = self.augment_mode.currentData()
+        augment = "auto" if mode == "auto" else None
+        if mode == "on":
             augment = AugmentConfig(flips=self.flips.isChecked(), rot90=self.rot90.isChecked(),
                                     rotation_deg=self.rotation.value(), shift=self.shift.value(),
                                     intensity=self.intensity.value(), noise=self.noise.value())
         return TrainConfig(
             model=self.model_combo.currentData(), input_size=parse_input_size(self.input_size.text(), self._rank),
-            epochs=self.epochs.value(), batch_size=self.batch_size.value(),
+            epochs=self.epochs.value() or None, batch_size=self.batch_size.value() or None,
             learning_rate=float(self.learning_rate.text()), val_fraction=self.val_fraction.value(),
             augment=augment, normalization=self.normalization.currentText(),
-            class_weights=self.class_weights.isChecked(), seed=self.seed.value())
+            class_weights=self.class_weights.isChecked(), seed=self.seed.value(),
+            left_right_matters=self.left_right.isChecked())

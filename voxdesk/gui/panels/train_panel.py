@@ -206,7 +206,7 @@ class TrainPanel(QWidget):
             return
         self.curves.set_history(result.history, result.best_epoch)
         how = "Stopped" if result.cancelled else "Finished"
-        early = result.epochs_run < result.config.epochs and not result.cancelled
+        early = result.epochs_run < result.split_sizes.get("epochs_planned", result.epochs_run) and not result.cancelled
         self.progress.setFormat(f"{how} after {result.epochs_run} epoch(s)" + (" (early stopping)" if early else ""))
         sps = result.timings.get("train_samples_per_s")
         best = (f"the model holds the weights of epoch {result.best_epoch}" if result.best_epoch

@@ -1,0 +1,111 @@
+"""The default recipe for small datasets: steps not epochs, warm-up and cosine decay, models that
+start at chance, a translation-invariant scan model that learns a planted lesion far above
+chance, and a heat map that points at it. Small data, a few seconds of training each."""
+import math
+
+import numpy as np
+import pytest
+
+from voxdesk.engine.augment import NO_AUGMENT
+from voxdesk.engine.datasets import from_arrays
+from voxdesk.engine.explain import explain, foreground_mask, heat_share, pointing_hit
+from voxdesk.engine.training import MIN_EPOCHS, MIN_STEPS, SMALL_DATA, TrainConfig, plan_run, train
+from voxdesk.engine.volume import Volume
+
+pytest.importorskip("tensorflow")
+
+
+def test_plan_run_thinks_in_steps():
+    epochs, batch, steps = plan_run(200, TrainConfig())
+    assert batch == 16 and steps == math.ceil(200 / 16)
+    assert epochs * steps >= MIN_STEPS and epochs >= MIN_EPOCHS
+    epochs, batch, steps = plan_run(SMALL_DATA * 10, TrainConfig())
+    assert batch == 32 and epochs == MIN_EPOCHS  # plenty of steps already
+    assert plan_run(100, TrainConfig(epochs=3, batch_size=8)) == (3, 8, 13)  # the user's own choice
+    assert plan_run(5, TrainConfig(batch_size=64))[1] == 5  # never larger than the data
+
+
+@pytest.mark.parametrize("name", ["voxnet-bn", "resnet3d-small"])
+def test_models_start_at_chance(name):
+    from voxdesk.engine.models import build_model
+
+    side = 48 if name == "voxnet-bn" else 16
+    model = build_model(name, (side, side, side, 1), 3)
+    x = np.random.default_rng(0).random((4, side, side, side, 1)).astype(np.float32)
+    p = np.asarray(model(x, training=False))
+    np.testing.assert_allclose(p, 1 / 3, atol=0.05)  # near chance: no large random logits
+    assert not np.allclose(p, p[:, :1])  # but not a zero layer, which would pass no gradient down
+
+
+def lesion_task(n=96, side=40, seed=0):
+    """Class 1: a bright ball (radius 3) somewhere inside a noisy 'body' ellipsoid; class 0: a
+    ball-free body. Returns volumes (-1000 air, ~40 tissue), labels and the ball masks."""
+    rng = np.random.default_rng(seed)
+    g = np.stack(np.meshgrid(*[np.arange(side)] * 3, indexing="ij"), -1).astype(np.float32)
+    c = (side - 1) / 2
+    body = (((g - c) / np.array([0.42, 0.36, 0.45]) / side) ** 2).sum(-1) < 1
+    x = np.empty((n, side, side, side), np.float32)
+    y = np.arange(n) % 2
+    masks = np.zeros((n, side, side, side), bool)
+    for i in range(n):
+        v = np.where(body, 40.0, -1000.0) + rng.normal(0, 10, body.shape)
+        if y[i]:
+            while True:
+                centre = rng.uniform(8, side - 8, 3)
+                if body[tuple(centre.astype(int))]:
+                    break
+            ball = ((g - centre) ** 2).sum(-1) <= 9
+            v[ball & body] += 120.0
+            masks[i] = ball & body
+        x[i] = v
+    return x, y, masks
+
+
+@pytest.fixture(scope="module")
+def learned():
+    x, y, masks = lesion_task()
+    x_test, y_test, m_test = lesion_task(24, seed=1)
+    config = TrainConfig(epochs=20, batch_size=8, augment=NO_AUGMENT, seed=0, test_fraction=0.0, val_fraction=0.2, normalization="ct-window")
+    return train(config, from_arrays(x, y, class_names=["clear", "lesion"])), x_test, y_test, m_test
+
+
+def test_recipe_learns_a_small_lesion_task_far_above_chance(learned):
+    result, x_test, y_test, _ = learned
+    probs = result.to_bundle().predict_proba(list(x_test))
+    accuracy = float((probs.argmax(1) == y_test).mean())
+    assert accuracy >= 0.85, (accuracy, result.history["val_accuracy"])
+    assert result.history["loss"][0] < math.log(2) + 0.1  # started near chance, not with a huge loss
+    lr = result.history["learning_rate"]
+    assert lr[-1] < 0.2 * max(lr)  # cosine decay by the end
+    assert any("warm-up and cosine decay" in n for n in result.notes)
+
+
+def test_heat_map_points_at_the_planted_lesion(learned):
+    result, x_test, y_test, m_test = learned
+    bundle = result.to_bundle()
+    hits = eligible = 0
+    shares = []
+    for vol, label, mask in zip(x_test, y_test, m_test):
+        e = explain(bundle, Volume(vol))
+        shares.append(heat_share(e.heat, foreground_mask(vol)))
+        if label == 1 and e.class_index == 1:
+            eligible += 1
+            hits += pointing_hit(e.heat, mask, dilate=1)
+    assert eligible >= 8
+    assert hits / eligible >= 0.75, (hits, eligible)
+    assert np.mean(shares) > 0.6
+
+
+def test_foreground_mask_and_pointing_helpers():
+    vol = np.full((10, 10, 10), -1000.0, np.float32)
+    vol[2:8, 2:8, 2:8] = 40
+    vol[4, 4, 4] = -990  # a pocket of gas inside the body still counts as inside
+    body = foreground_mask(vol)
+    assert body[4, 4, 4] and body[3, 3, 3] and not body[0, 0, 0] and body.sum() == 216
+    heat = np.zeros_like(vol)
+    heat[5, 5, 5] = 1.0
+    target = np.zeros(vol.shape, bool)
+    target[5, 5, 6] = True
+    assert pointing_hit(heat, target, dilate=1) and not pointing_hit(heat, target, dilate=0)
+    assert not pointing_hit(np.zeros_like(heat), target)
+    assert heat_share(heat, body) == 1.0 and heat_share(heat, ~body) == 0.0
