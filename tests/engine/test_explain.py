@@ -91,6 +91,7 @@ def test_grad_cam_works_for_every_registry_model(name):
     heat2, idx2, _ = grad_cam(model, x[None], class_index=2)
     assert idx2 == 2 and heat2.shape == (16, 16, 16)
     expected = {"tutorial-conv3d": "conv2", "voxnet-bn": "block3c_relu", "resnet3d-small": "stage4_out"}
+    # (16^3: voxnet-bn's small-input form; its scan-sized form ends in deep_b_relu, test_models.py)
     assert find_feature_layer(model).name == expected[name]
 
 

@@ -85,7 +85,11 @@ def test_3d_overlay_and_screenshot_include_the_gl_pane(qtbot, gl_window):
     heat = np.zeros(vol.shape, np.float32)
     heat[20:30, 20:30, 20:30] = 1.0
     gl_window.state.set_overlay(Overlay(heat))
-    qtbot.waitUntil(lambda: "overlay" in vv._items, timeout=5000)
+    qtbot.waitUntil(lambda: len(vv._items.get("overlay") or []) == 2, timeout=5000)
+    shells = vv._items["overlay"]  # translucent isosurfaces at 50% and 80% of the heat, not a fog
+    assert all(type(s).__name__ == "GLMeshItem" for s in shells)
+    alphas = [s.opts["color"][3] for s in shells]
+    assert alphas == sorted(alphas) and 0 < alphas[0] and alphas[-1] < 1.0
     image = grab_window(gl_window)
     host = vv.gl_widget
     origin = host.mapTo(gl_window, host.rect().topLeft())

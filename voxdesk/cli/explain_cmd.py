@@ -18,6 +18,9 @@ def add_arguments(p) -> None:
     p.add_argument("--class", dest="class_name", metavar="NAME",
                    help="class to explain (default: the predicted class)")
     p.add_argument("--layer", help="feature layer to explain (default: the last convolutional block)")
+    p.add_argument("--method", choices=["hires-cam", "grad-cam"], default="hires-cam",
+                   help="hires-cam (default): activation x gradient cell by cell; grad-cam: channels "
+                        "weighted by their averaged gradient")
     p.add_argument("--dataset", help="HDF5 dataset or NPZ array holding the volume")
     p.add_argument("--index", type=int, help="sample of a stack")
 
@@ -43,7 +46,7 @@ def run(args) -> int:
     from voxdesk.engine.explain import explain, save_heat_map
 
     bundle = load_bundle(args.bundle)
-    e = explain(bundle, volume, args.class_name, layer=args.layer)
+    e = explain(bundle, volume, args.class_name, layer=args.layer, method=args.method)
     save_heat_map(e.heat, volume, out,
                   description=f"VoxDesk Grad-CAM: {e.class_name} p={e.probability:.3f}")
     world = volume.world(*e.hottest_voxel)

@@ -5,10 +5,16 @@ last convolutional feature map (the last Conv layer, followed through the BatchN
 Add layers that keep its shape, so a ResNet stage's ReLU output or voxnet's last ReLU is used;
 a nested sub-model with a spatial output counts as one feature layer), takes the gradient of
 the class's pre-softmax score (the logit: the input of the final softmax Dense layer times its
-kernel, so a confident model's gradients do not vanish) with ``tf.GradientTape``, weights each
-channel by its spatially averaged gradient, sums, applies ReLU and normalises to [0, 1]. The
-feature-map result is resampled to the input grid (``scipy.ndimage.zoom``, linear, cell-centre
-aligned).
+kernel, so a confident model's gradients do not vanish) with ``tf.GradientTape``, and combines
+activations and gradients as ``method`` says (``METHODS``: HiResCAM by default, cell by cell;
+classic Grad-CAM weights each channel by its spatially averaged gradient), sums over channels,
+applies ReLU and normalises to [0, 1]. The feature-map result is resampled to the input grid
+(``scipy.ndimage.zoom``, linear, cell-centre aligned). voxnet-bn's map is 12^3 for a 48^3 scan,
+so a cell is 4 voxels: fine enough to point at a lesion of 3 voxels' radius.
+
+Faithfulness helpers: ``foreground_mask`` (the body), ``pointing_hit`` (is the hottest voxel on
+the finding?) and ``heat_share`` (how much of the heat lies in a region); ``explain`` reports
+when the map's maximum lies outside the body and then gives the hottest voxel inside it.
 
 ``explain(bundle, volume, class_name=None)`` preprocesses the volume exactly as training did
 (via :mod:`voxdesk.engine.inference`), runs Grad-CAM and resamples the map back to the
@@ -31,7 +37,8 @@ import numpy as np
 from voxdesk.engine.errors import ModelError, VoxdeskError
 from voxdesk.engine.volume import Volume
 
-__all__ = ["Explanation", "explain", "grad_cam", "find_feature_layer", "to_volume_grid", "save_heat_map"]
+__all__ = ["Explanation", "explain", "grad_cam", "find_feature_layer", "to_volume_grid", "save_heat_map",
+           "foreground_mask", "pointing_hit", "heat_share"]
 
 _KEEP_SHAPE = ("BatchNormalization", "Activation", "ReLU", "LeakyReLU", "Add", "Dropout",
                "SpatialDropout", "LayerNormalization", "GroupNormalization", "PReLU", "ELU")
@@ -46,7 +53,11 @@ class Explanation:
     probability: float
     """The model's probability for ``class_name`` on this volume."""
     hottest_voxel: tuple[int, ...]
-    """(i, j, k) of the maximum of ``heat``."""
+    """(i, j, k) of the maximum of ``heat`` inside the body (``foreground_mask``); the overall
+    maximum when no heat lies inside it."""
+    hottest_in_body: bool = True
+    """False when the map's overall maximum lies outside the body (air, background); a warning
+    then says so and ``hottest_voxel`` is the hottest voxel inside the body."""
     layer: str = ""
     """The feature layer the map was computed on."""
     probabilities: dict[str, float] = field(default_factory=dict)
@@ -143,8 +154,8 @@ def _cam_function(model, feature_layer):
             score = tf.reduce_sum(scores[:, class_index])
         grads = tape.gradient(score, feats)
         weights = tf.reduce_mean(grads, axis=spatial_axes, keepdims=True)
-        cam = tf.nn.relu(tf.reduce_sum(feats * weights, axis=-1))
-        return cam, probs
+        return {"grad-cam": tf.nn.relu(tf.reduce_sum(feats * weights, axis=-1)),
+                "hires-cam": tf.nn.relu(tf.reduce_sum(feats * grads, axis=-1))}, probs
 
     import weakref
 
@@ -173,7 +184,17 @@ def _normalised(a: np.ndarray) -> np.ndarray:
     return a / top if top > 0 else np.zeros_like(a)
 
 
-def grad_cam(model, x, class_index: int | None = None, layer: str | None = None):
+METHODS = ("hires-cam", "grad-cam")
+"""``hires-cam`` (the default): each feature-map cell's activations times the score's gradient
+there, summed over channels (HiResCAM, Draelos & Carin 2020); ``grad-cam``: activations times the
+gradient averaged over the whole map (Grad-CAM, Selvaraju et al. 2017). Measured on the CT demo's
+120 test scans (``benchmarks/bench_demo.py``, seed 0): the hottest voxel on the lesion in 88% of
+the correctly classified lesion cases with hires-cam, 79% with grad-cam; heat inside the body 95%
+and 66%. With a pooled head, the averaged gradient also lends weight to what a channel sees
+everywhere (the body's outline, the air around it); the cell-wise gradient only where it counted."""
+
+
+def grad_cam(model, x, class_index: int | None = None, layer: str | None = None, method: str = "hires-cam"):
     """Grad-CAM of one input ``x`` (model input shape, with or without a batch axis of 1).
 
     Returns ``(heat, class_index, probabilities)``: ``heat`` float32 in [0, 1] on the
@@ -191,13 +212,15 @@ def grad_cam(model, x, class_index: int | None = None, layer: str | None = None)
     n_classes = int(model.output_shape[-1])
     if class_index is not None and not 0 <= int(class_index) < n_classes:
         raise ModelError(f"class index {class_index} is out of range (the model has {n_classes} classes)")
+    if method not in METHODS:
+        raise ModelError(f"unknown explanation method {method!r}; choose one of: {', '.join(METHODS)}")
     feature_layer = find_feature_layer(model, layer)
     fn = _cam_function(model, feature_layer)
     if class_index is None:
         probs = np.asarray(fn(tf.constant(x), tf.constant(0, tf.int32))[1])[0]
         class_index = int(np.argmax(probs))
-    cam, probs = fn(tf.constant(x), tf.constant(int(class_index), tf.int32))
-    cam = np.asarray(cam)[0]
+    cams, probs = fn(tf.constant(x), tf.constant(int(class_index), tf.int32))
+    cam = np.asarray(cams[method])[0]
     heat = _normalised(_resize(cam, want[:-1], grid_mode=True))
     return heat, int(class_index), np.asarray(probs)[0].astype(float)
 
@@ -216,7 +239,54 @@ def to_volume_grid(heat: np.ndarray, volume_shape) -> np.ndarray:
     return out.astype(np.float32)
 
 
-def explain(bundle, volume: Volume, class_name: str | None = None, *, layer: str | None = None) -> Explanation:
+MIN_BACKGROUND = 0.05
+
+
+def foreground_mask(data: np.ndarray) -> np.ndarray:
+    """Voxels of the body (or object) rather than the air or background around it.
+
+    CT in Hounsfield units (the volume reaches air, below -500 HU): every voxel above -500 HU.
+    Other data: voxels above 10% of the way from the 1st to the 99th percentile. Holes (lungs,
+    bowel gas) are filled with ``scipy.ndimage.binary_fill_holes``, so they count as inside. A
+    volume without a real background (less than ``MIN_BACKGROUND`` of it outside: a crop inside
+    the body, a noise phantom) is all foreground.
+    """
+    from scipy import ndimage
+
+    a = np.asarray(data, np.float32)
+    finite = a[np.isfinite(a)]
+    if not finite.size:
+        return np.zeros(a.shape, bool)
+    lo, hi = np.percentile(finite, [1, 99])
+    threshold = -500.0 if lo < -500 <= hi else lo + 0.1 * (hi - lo)
+    mask = np.nan_to_num(a, nan=float(lo)) > threshold
+    mask = ndimage.binary_fill_holes(mask) if mask.any() else mask
+    if (~mask).mean() < MIN_BACKGROUND:
+        return np.ones(a.shape, bool)
+    return mask
+
+
+def pointing_hit(heat: np.ndarray, target: np.ndarray, dilate: int = 1) -> bool:
+    """Pointing game: does the hottest voxel of ``heat`` lie in ``target`` (a bool mask of the
+    finding, on the same grid) dilated by ``dilate`` voxels? False for an empty map."""
+    from scipy import ndimage
+
+    target = np.asarray(target, bool)
+    if not heat.any() or not target.any():
+        return False
+    if dilate:
+        target = ndimage.binary_dilation(target, iterations=int(dilate))
+    return bool(target[np.unravel_index(int(np.argmax(heat)), heat.shape)])
+
+
+def heat_share(heat: np.ndarray, region: np.ndarray) -> float:
+    """The share of the map's total heat that lies in ``region`` (a bool mask); 0 for an empty map."""
+    total = float(np.sum(heat))
+    return float(np.sum(heat[np.asarray(region, bool)]) / total) if total > 0 else 0.0
+
+
+def explain(bundle, volume: Volume, class_name: str | None = None, *, layer: str | None = None,
+            method: str = "hires-cam") -> Explanation:
     """Grad-CAM for ``class_name`` (default: the predicted class) on ``volume``'s grid."""
     from voxdesk.engine.inference import prepare
 
@@ -227,16 +297,30 @@ def explain(bundle, volume: Volume, class_name: str | None = None, *, layer: str
         if class_name not in names:
             raise ModelError(f"the model has no class {class_name!r}; its classes are {', '.join(names)}")
         class_index = names.index(class_name)
-    heat_in, class_index, probs = grad_cam(bundle.model, prepared.x, class_index, layer)
+    heat_in, class_index, probs = grad_cam(bundle.model, prepared.x, class_index, layer, method)
     heat = to_volume_grid(heat_in, volume.shape)
     warnings = list(prepared.warnings)
     if not heat.any():
         warnings.append(f"the heat map is empty: no region of this scan raises the score of "
                         f"{names[class_index]!r}, so it cannot say where the model looked")
     hottest = tuple(int(v) for v in np.unravel_index(int(np.argmax(heat)), heat.shape))
+    in_body = True
+    if heat.any() and np.ndim(volume.data) == 3:
+        body = foreground_mask(volume.data)
+        if body.any() and not body[hottest]:
+            in_body = False
+            inside = np.where(body, heat, -1.0)
+            if inside.max() > 0:
+                hottest_inside = tuple(int(v) for v in np.unravel_index(int(np.argmax(inside)), heat.shape))
+                warnings.append(f"the heat map's maximum {hottest} lies outside the body (in air or "
+                                f"background); the hottest voxel inside the body is {hottest_inside}")
+                hottest = hottest_inside
+            else:
+                warnings.append("the heat map lies entirely outside the body (in air or background): "
+                                "it shows no evidence in the anatomy")
     return Explanation(
         heat=heat, class_name=names[class_index], class_index=int(class_index),
-        probability=float(probs[class_index]), hottest_voxel=hottest,
+        probability=float(probs[class_index]), hottest_voxel=hottest, hottest_in_body=in_body,
         layer=find_feature_layer(bundle.model, layer).name,
         probabilities={n: float(p) for n, p in zip(names, probs)}, warnings=warnings,
     )

@@ -80,6 +80,9 @@ def card_html(meta: dict, source: str = "") -> str:
     if training.get("epochs_run"):
         how += f", {training['epochs_run']} epochs (best {training.get('best_epoch')})"
     rows.append(("Made", f"{e(made)}<br>{how}"))
+    if "left_right_matters" in cfg:
+        rows.append(("Left/right", "matters: trained without left-right flips" if cfg["left_right_matters"]
+                     else "does not matter for the class"))
     libs = _versions(meta.get("libraries") or {})
     if libs:
         rows.append(("With", e(libs)))
@@ -319,8 +322,9 @@ class ClassifyPanel(QWidget):
         e = explanation
         self.hottest = tuple(int(v) for v in e.hottest_voxel)
         self.expl_info.setText(f"Heat map of <b>{html.escape(e.class_name)}</b> (p = {e.probability:.1%}) "
-                               f"from layer {html.escape(e.layer)}; hottest voxel {self.hottest}.")
-        extra = [w for w in e.warnings if w.startswith("the heat map is empty")]
+                               f"from layer {html.escape(e.layer)}; hottest voxel in the body {self.hottest}.")
+        extra = [w for w in e.warnings if w.startswith(("the heat map is empty", "the heat map's maximum",
+                                                        "the heat map lies entirely outside"))]
         if extra:
             self.expl_info.setText(self.expl_info.text() + "<br>" + html.escape(extra[0]))
         self._update_enabled()

@@ -58,13 +58,3 @@ def plane_rgba(data: np.ndarray, levels, lut: np.ndarray, alpha: int = 245, floo
     return rgba
 
 
-def overlay_rgba(data: np.ndarray, levels, threshold: float, opacity: float, lut: np.ndarray) -> np.ndarray:
-    """(x, y, z, 4) uint8 heat map: clear below ``threshold``, stronger where hotter."""
-    t = normalise(data, levels)
-    lo, hi = float(levels[0]), float(levels[1])
-    t_thr = 0.0 if hi <= lo else min(max((threshold - lo) / (hi - lo), 0.0), 1.0)
-    rgba = np.empty(t.shape + (4,), dtype=np.uint8)
-    rgba[..., :3] = lut[_indices(t, len(lut))]
-    alpha = np.where(t > t_thr, t, 0.0) * (0.5 * opacity * 255.0)
-    rgba[..., 3] = alpha.astype(np.uint8)
-    return rgba

@@ -19,13 +19,15 @@ from PySide6.QtWidgets import (
 from voxdesk.gui.views import colormaps
 from voxdesk.gui.views.lod import MAX_VOLUME_INTERACTIVE, InteractionWatcher
 from voxdesk.gui.views.volume_render import (
-    MAX_PLANE, MAX_SURFACE, MAX_VOLUME, downsample, overlay_rgba, plane_rgba, volume_rgba,
+    MAX_PLANE, MAX_SURFACE, MAX_VOLUME, downsample, plane_rgba, volume_rgba,
 )
 
 NO_GL_PLATFORMS = ("offscreen", "minimal", "vnc", "linuxfb")
 CAMERA = dict(elevation=12.0, azimuth=60.0)
 OPPOSITE = {"R": "L", "L": "R", "A": "P", "P": "A", "S": "I", "I": "S"}
 # sagittal (i fixed), coronal (j fixed), axial (k fixed) plane outlines
+HEAT_SHELLS = ((0.5, 0.25), (0.8, 0.55))
+"""(fraction of the heat range, opacity at the default slider setting) of each 3D heat shell."""
 FRAME_COLORS = ((0.95, 0.45, 0.45, 0.9), (0.45, 0.85, 0.5, 0.9), (0.45, 0.65, 1.0, 0.9))
 
 
@@ -215,21 +217,38 @@ class VolumeView(QWidget):
         self._set_visible("volume_coarse", coarse)
 
     def _update_overlay(self) -> None:
+        """The heat map in 3D as translucent nested shells (isosurfaces of the heat), not a fog:
+        one at half the peak and one at 80%, coloured from the overlay's colormap, so the
+        anatomy stays visible around and through them."""
         import pyqtgraph.opengl as gl
+        from pyqtgraph.functions import isosurface
 
-        item = self._items.pop("overlay", None)
-        if item is not None:
+        items = self._items.pop("overlay", None) or []
+        for item in items:
             self.gl.removeItem(item)
         ov = self.state.overlay
         if ov is None or self.state.volume is None:
             return
-        small, factor = downsample(ov.data, MAX_VOLUME)
-        rgba = overlay_rgba(small, ov.resolved_levels(), ov.resolved_threshold(), ov.opacity,
-                            colormaps.lut(ov.colormap))
-        item = gl.GLVolumeItem(rgba, smooth=True, glOptions="translucent")
-        self._grid_transform(item, factor)
-        self.gl.addItem(item)
-        self._items["overlay"] = item
+        small, factor = downsample(ov.data, MAX_SURFACE)
+        data = np.nan_to_num(small.astype(np.float32, copy=False), nan=0.0)
+        lo, hi = ov.resolved_levels()
+        lut = colormaps.lut(ov.colormap)
+        added = []
+        for frac, alpha in HEAT_SHELLS:
+            level = max(ov.resolved_threshold(), lo + frac * (hi - lo))
+            if not (data > level).any():
+                continue
+            verts, faces = isosurface(data, level)
+            if len(faces) == 0:
+                continue
+            rgb = lut[min(len(lut) - 1, int(round((level - lo) / max(hi - lo, 1e-9) * (len(lut) - 1))))] / 255.0
+            item = gl.GLMeshItem(meshdata=gl.MeshData(vertexes=verts, faces=faces), smooth=True, shader="shaded",
+                                 color=(*rgb[:3], alpha * min(1.0, 2 * ov.opacity)), glOptions="translucent")
+            item.setDepthValue(5)
+            self._grid_transform(item, factor)
+            self.gl.addItem(item)
+            added.append(item)
+        self._items["overlay"] = added
 
     def _update_planes(self) -> None:
         if self.state.volume is None:
