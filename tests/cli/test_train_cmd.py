@@ -85,3 +85,33 @@ def test_bad_input_exit_2_with_one_line(trained, tmp_path, capsys):
     other = write_h5(tmp_path / "three.h5", n_train=12, n_test=6, classes=3)
     assert main(["evaluate", str(out), str(other)]) == 2
     assert "classes" in _err(capsys)
+
+
+def test_evaluate_says_loudly_when_it_scores_training_data(trained, capsys, tmp_path):
+    _, data, out = trained
+    capsys.readouterr()
+    with h5py.File(data, "r") as f:  # the same file, its training split presented as a test split
+        x, y = f["X_train"][()], f["y_train"][()]
+    leaky = tmp_path / "leaky.h5"
+    with h5py.File(leaky, "w") as f:
+        f["X_train"], f["y_train"], f["X_test"], f["y_test"] = x[:4], y[:4], x, y
+    assert main(["evaluate", str(out), str(leaky), "--json", str(tmp_path / "m.json")]) == 0
+    cap = capsys.readouterr()
+    assert "WARNING:" in cap.err and "were used to build this model" in cap.err
+    assert "trained on" in cap.out
+    import json
+
+    leakage = json.loads((tmp_path / "m.json").read_text())["leakage"]
+    assert leakage["train"] + leakage["val"] == len(y) == 40  # every one of them trained or selected on
+    assert main(["evaluate", str(out), str(data)]) == 0  # the real test split: no warning
+    cap = capsys.readouterr()
+    assert "WARNING" not in cap.err + cap.out
+
+
+def test_train_reports_its_plan(trained, capsys):
+    from voxdesk.engine.bundle import read_metadata
+
+    _, _, out = trained
+    notes = read_metadata(out)["training"]["notes"]
+    assert any("augmentation off (auto" in n for n in notes), notes  # 32 training samples: below 1,000
+    assert any("2 epochs of" in n and "warm-up and cosine decay" in n for n in notes), notes

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,9 +33,16 @@ def run(args: argparse.Namespace) -> int:
         raise DatasetError(f"split {name!r} of {args.data} is empty")
     stats = PreprocessStats()
     metrics = evaluate_model(bundle.model, split, bundle.spec, bundle.class_names,
-                             batch_size=args.batch_size, stats=stats)
+                             batch_size=args.batch_size, stats=stats,
+                             trained_digests=bundle.metadata.get("sample_digests"))
     print(f"model {args.bundle} ({bundle.metadata.get('model_name', '?')}, input "
           f"{'x'.join(map(str, bundle.input_shape))}) on {args.data} split '{name}'")
+    if metrics.get("leakage_warning"):
+        print(f"WARNING: {metrics['leakage_warning']}", file=sys.stderr, flush=True)
+        print(f"WARNING: {metrics['leakage_warning']}")
+    elif metrics.get("leakage") is None:
+        print("note: the bundle records no training samples, so it cannot be checked whether this data "
+              "was trained on")
     for w in stats.warnings():
         print(f"warning: {w}")
     print(format_metrics(metrics))

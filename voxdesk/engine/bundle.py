@@ -100,6 +100,7 @@ def bundle_from_result(result) -> Bundle:
                      "warnings": result.warnings, "strategy": result.strategy,
                      "notes": list(getattr(result, "notes", []))},
         "dataset_fingerprint": result.dataset_fingerprint,
+        "sample_digests": getattr(result, "sample_digests", {}) or None,
         "metrics": result.test_metrics,
         "history": result.history,
     }
@@ -204,6 +205,9 @@ def load_bundle(path) -> Bundle:
     spec = PreprocessSpec.from_dict(meta["preprocessing"])
     import keras
 
+    from voxdesk.engine.models import custom_layers
+
+    custom_layers()  # registered before the model is read
     work = Path(tempfile.mkdtemp(prefix="voxdesk-bundle-"))
     try:
         with _open(path) as zf:

@@ -121,14 +121,19 @@ def evaluate_predictions(
     }
 
 
-def predict_split(model, samples, spec, batch_size: int = 64, progress=None, stats=None):
-    """Class probabilities for every sample in ``samples`` (batched, preprocessed like training)."""
+def predict_split(model, samples, spec, batch_size: int = 64, progress=None, stats=None, digests=None):
+    """Class probabilities for every sample in ``samples`` (batched, preprocessed like training);
+    appends each raw sample's ``splits.sample_digest`` to ``digests`` when given."""
     from voxdesk.engine.preprocessing import preprocess_batch
+    from voxdesk.engine.splits import sample_digest
 
     n = len(samples)
     out = []
     for start in range(0, n, batch_size):
-        x = preprocess_batch(samples.batch(range(start, min(n, start + batch_size))), spec, stats)
+        raw = samples.batch(range(start, min(n, start + batch_size)))
+        if digests is not None:
+            digests.extend(sample_digest(r) for r in raw)
+        x = preprocess_batch(raw, spec, stats)
         out.append(np.asarray(model.predict_on_batch(x)))
         if progress is not None:
             progress(min(n, start + batch_size) / max(n, 1), "evaluating")
@@ -137,10 +142,25 @@ def predict_split(model, samples, spec, batch_size: int = 64, progress=None, sta
 
 
 def evaluate_model(model, split, spec, class_names, *, batch_size: int = 64, seed: int = 0, progress=None,
-                   stats=None) -> dict:
-    """Predict a ``Split`` with ``spec`` preprocessing and return :func:`evaluate_predictions`."""
-    probs = predict_split(model, split.samples, spec, batch_size, progress, stats)
-    return evaluate_predictions(split.labels, probs, class_names, seed=seed)
+                   stats=None, trained_digests: dict | None = None) -> dict:
+    """Predict a ``Split`` with ``spec`` preprocessing and return :func:`evaluate_predictions`.
+
+    ``trained_digests``: the bundle's ``sample_digests`` (what the model trained and was selected
+    on). Then ``metrics["leakage"]`` counts the evaluated samples among them and, when any are,
+    ``metrics["leakage_warning"]`` says loudly that the figures overstate the model (also in the
+    notes); None/absent when the bundle recorded nothing to compare with."""
+    from voxdesk.engine.splits import describe_overlap, overlap_with_training
+
+    digests: list[str] | None = [] if trained_digests else None
+    probs = predict_split(model, split.samples, spec, batch_size, progress, stats, digests)
+    metrics = evaluate_predictions(split.labels, probs, class_names, seed=seed)
+    overlap = overlap_with_training(digests or [], trained_digests)
+    metrics["leakage"] = overlap
+    text = describe_overlap(overlap, len(probs))
+    if text:
+        metrics["leakage_warning"] = text
+        metrics["notes"] = [text] + list(metrics.get("notes", []))
+    return metrics
 
 
 def format_metrics(m: dict) -> str:

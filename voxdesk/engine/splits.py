@@ -16,7 +16,39 @@ import numpy as np
 from voxdesk.engine.datasets import LabelledDataset
 from voxdesk.engine.errors import DatasetError
 
-__all__ = ["Subset", "choose_splits", "dataset_fingerprint"]
+__all__ = ["Subset", "choose_splits", "dataset_fingerprint", "sample_digest", "overlap_with_training",
+           "MAX_DIGESTS"]
+
+MAX_DIGESTS = 100_000
+"""A bundle records the digests of at most this many training and validation samples."""
+
+
+def sample_digest(sample) -> str:
+    """A short content digest of one raw sample (shape, dtype and voxels): equal arrays, equal
+    digests, wherever they are stored. 16 hex digits of BLAKE2b."""
+    a = np.ascontiguousarray(np.asarray(sample))
+    h = hashlib.blake2b(digest_size=8)
+    h.update(f"{a.shape}{a.dtype.str}".encode())
+    h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def overlap_with_training(digests: list[str], trained: dict | None) -> dict[str, int] | None:
+    """How many of ``digests`` (samples about to be evaluated) the model trained or was selected
+    on: ``{"train": n, "val": n}``; None when the bundle recorded no digests (older bundles,
+    datasets streamed from disk)."""
+    if not trained:
+        return None
+    return {part: sum(d in set(trained.get(part, ())) for d in digests) for part in ("train", "val")}
+
+
+def describe_overlap(overlap: dict | None, n: int) -> str | None:
+    """The loud sentence for an ``overlap_with_training`` result, or None when there is none."""
+    if not overlap or not (overlap.get("train") or overlap.get("val")):
+        return None
+    return (f"{overlap['train'] + overlap['val']} of the {n} samples evaluated were used to build this model "
+            f"({overlap['train']} trained on, {overlap['val']} used for model selection): these figures "
+            "overstate how it does on new scans; evaluate on data it has not seen (e.g. the test split)")
 
 
 def dataset_fingerprint(dataset: LabelledDataset, samples_per_split: int = 8) -> str:

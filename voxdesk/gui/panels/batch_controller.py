@@ -66,10 +66,14 @@ class BatchController(QObject):
         self.rows_added.emit(rows)
 
     @Slot(object)
-    def _returned(self, _value) -> None:
+    def _returned(self, value) -> None:
         failed = sum(1 for r in self.rows if r.error)
-        self.panel.finish(f"{len(self.rows) - failed} classified, {failed} could not be read. "
+        leakage = value[2] if isinstance(value, tuple) and len(value) > 2 else None
+        self.panel.finish(("WARNING: " + leakage + ".\n" if leakage else "")
+                          + f"{len(self.rows) - failed} classified, {failed} could not be read. "
                           "Least confident first; double-click a row to open it with its heat map.")
+        if leakage:
+            self.owner._error("These test cases were used for training", leakage)
 
     @Slot(object)
     def _errored(self, exc) -> None:

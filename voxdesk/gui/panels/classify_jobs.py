@@ -90,6 +90,18 @@ def batch_items(kind: str, paths, training_dataset=None) -> tuple[list, Any]:
     raise VoxdeskError(f"unknown batch source {kind!r}")
 
 
+def _leakage(bundle, dataset) -> str | None:
+    """The loud sentence when the dataset's test split holds samples the model trained on."""
+    from voxdesk.engine.splits import describe_overlap, overlap_with_training, sample_digest
+
+    trained = bundle.metadata.get("sample_digests")
+    if not trained or dataset is None or "test" not in dataset.splits:
+        return None
+    samples = dataset.splits["test"].samples
+    digests = [sample_digest(samples[i]) for i in range(len(samples))]
+    return describe_overlap(overlap_with_training(digests, trained), len(digests))
+
+
 class BatchWorker(Worker):
     """Classifies many items; ``rows_ready(list)`` after each model batch, in input order.
 
@@ -118,6 +130,9 @@ class BatchWorker(Worker):
         self.report(0.0, "finding the volumes…")
         items, dataset = batch_items(self.kind, self.paths, self.training_dataset)
         self.dataset = dataset  # rows of a dataset read their samples from it: keep it open
+        leakage = None
+        if self.kind in ("dataset", "training"):
+            leakage = _leakage(self.bundle, dataset if dataset is not None else self.training_dataset)
         self.started_items.emit(len(items))
         self.cancel_token.raise_if_cancelled()
         self.report(0.0, "starting the model…")
@@ -130,4 +145,4 @@ class BatchWorker(Worker):
             self._buffer.append(row)
             n += 1
         self._flush(1.0, f"classified {n}/{len(items)}")
-        return n, dataset
+        return n, dataset, leakage

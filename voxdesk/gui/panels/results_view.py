@@ -8,12 +8,16 @@ here beyond formatting.
 """
 from __future__ import annotations
 
+from html import escape as html_escape
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QLabel, QSizePolicy, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
+
+from voxdesk.gui.panels.style import tones
 
 
 def _fmt(value, ci=None, pct=False) -> str:
@@ -171,7 +175,11 @@ class ResultsView(QWidget):
                  _fmt(metrics.get("roc_auc"), metrics.get("roc_auc_ci"))),
                 ("calibration error (ECE)", _fmt(metrics.get("ece")))]
         html = "".join(f"<tr><td>{k}&nbsp;&nbsp;</td><td><b>{v}</b></td></tr>" for k, v in rows)
-        notes = "".join(f"<br><i>note: {n}</i>" for n in metrics.get("notes", []))
+        notes = "".join(f"<br><i>note: {html_escape(n)}</i>" for n in metrics.get("notes", [])
+                        if n != metrics.get("leakage_warning"))
+        if metrics.get("leakage_warning"):  # loud: these figures are not a test of the model
+            notes = (f"<br><b style='color:{tones(self)['error']}'>WARNING: "
+                     f"{html_escape(metrics['leakage_warning'])}</b>") + notes
         self.summary.setText((f"<b>{header}</b>" if header else "") + f"<table>{html}</table>{notes}")
         per = metrics.get("per_class", [])
         self.table.setRowCount(len(per))
