@@ -117,3 +117,18 @@ def test_in_the_real_main_window(qtbot, window, tiny_dataset):
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert "Train" in titles
     ctl.shutdown()
+
+
+def test_open_demo_dataset_from_the_menu(qtbot, training, dialogs, monkeypatch):
+    from voxdesk.engine import demo
+
+    real = demo.ensure_demo_data
+    monkeypatch.setattr(demo, "ensure_demo_data", lambda *a, **k: real(*a, n_per_class=5, size=16, **k))
+    win, state, ctl = training
+    with qtbot.waitSignal(ctl.dataset_changed, timeout=60_000) as blocker:
+        ctl.actions["open_demo"].trigger()
+    ds = blocker.args[0]
+    assert dialogs.errors == []
+    assert ds.class_names == ["cyst", "normal", "tumour"] and sorted(ds.splits) == ["test", "train", "val"]
+    assert (demo.data_dir() / "demo" / "demo.h5").is_file()  # written to the user's data folder
+    assert ctl.dataset_panel.count("all", "test") == 3 and ctl.train_panel.train_button.isEnabled()

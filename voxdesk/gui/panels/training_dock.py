@@ -7,7 +7,8 @@ requests and show what they are given.
 
 Wiring done by :func:`install_training` (main_window.py is not edited):
   * a "Dataset" dock (``datasetDock``) and a "Training" dock (``trainingDock``);
-  * File > "Open Dataset…" (Ctrl+Shift+O) and a "Train" menu: Start (Ctrl+T), Stop, Save
+  * File > "Open Dataset…" (Ctrl+Shift+O), File > "Open Demo Dataset" (the built-in CT demo
+    with its fixed splits, written on first use) and a "Train" menu: Start (Ctrl+T), Stop, Save
     Model…, Export History CSV…, Export Curves PNG…, and the docks' show/hide toggles;
   * an event filter on the window: closing it during training asks (``confirm_stop``), then
     cancels, lets the worker end at the end of its batch, waits for the thread and closes;
@@ -106,6 +107,19 @@ class TrainingController(QObject):
 
         self.dataset_panel.set_loading(path)
         self.runner.run(lambda _w: load_dataset(path), name="load-dataset",
+                        returned=self._dataset_loaded, errored=self._dataset_failed)
+
+    def open_demo_dataset(self) -> None:
+        """The built-in CT demo (written to the data folder the first time, ~10 s), with its fixed
+        train/val/test splits: the first hour's dataset."""
+        if self.is_training:
+            show_error(self.window, "Training in progress", "Stop training before opening another dataset.")
+            return
+        from voxdesk.engine.datasets import load_dataset
+        from voxdesk.engine.demo import data_dir, ensure_demo_data
+
+        self.dataset_panel.set_loading(str(data_dir() / "demo" / "demo.h5"))
+        self.runner.run(lambda _w: load_dataset(ensure_demo_data().h5), name="load-dataset",
                         returned=self._dataset_loaded, errored=self._dataset_failed)
 
     @Slot(object)
@@ -327,6 +341,9 @@ def install_training(main_window: QMainWindow, state=None, *, train_fn=None) -> 
 
     open_action = act("Open &Dataset…", ctl.dataset_panel.choose_and_open, "Ctrl+Shift+O", "openDatasetAction")
     _file_menu(main_window).addAction(open_action)
+    demo_action = act("Open De&mo Dataset", ctl.open_demo_dataset, None, "openDemoDatasetAction")
+    demo_action.setToolTip("The built-in CT phantoms (cyst / normal / tumour) with fixed train/val/test splits")
+    _file_menu(main_window).addAction(demo_action)
     add_menu = getattr(main_window, "add_menu", None)
     menu = add_menu("&Train") if add_menu is not None else main_window.menuBar().addMenu("&Train")
     start = act("&Start Training", ctl.start, "Ctrl+T", "startTrainingAction")
@@ -345,9 +362,10 @@ def install_training(main_window: QMainWindow, state=None, *, train_fn=None) -> 
         for a, b in ((save, p.save_button), (csv_a, p.csv_button), (png_a, p.png_button)):
             a.setEnabled(b.isEnabled())
         open_action.setEnabled(not ctl.is_training)
+        demo_action.setEnabled(not ctl.is_training)
 
     menu.aboutToShow.connect(sync)
-    ctl.actions = {"open_dataset": open_action, "start": start, "stop": stop, "save": save,
+    ctl.actions = {"open_dataset": open_action, "open_demo": demo_action, "start": start, "stop": stop, "save": save,
                    "export_csv": csv_a, "export_png": png_a}
     main_window.installEventFilter(ctl)
     app = QCoreApplication.instance()
