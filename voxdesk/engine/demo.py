@@ -272,7 +272,8 @@ def generate(n_per_class: int = 50, size: int = 48, seed: int = 0, *, masks: boo
     try:
         while pending:
             try:
-                results = pool.map(_cases, pending) if pool is not None else map(_cases, pending)
+                todo = list(pending)  # ``pending`` shrinks as parts arrive; iterate over a copy
+                results = pool.map(_cases, todo) if pool is not None else map(_cases, todo)
                 for part in results:
                     for i, volume, info in part:
                         x[i], infos[i] = volume, info
