@@ -37,9 +37,12 @@ def test_models_start_at_chance(name):
     assert not np.allclose(p, p[:, :1])  # but not a zero layer, which would pass no gradient down
 
 
-def lesion_task(n=96, side=40, seed=0):
-    """Class 1: a bright ball (radius 3) somewhere inside a noisy 'body' ellipsoid; class 0: a
-    ball-free body. Returns volumes (-1000 air, ~40 tissue), labels and the ball masks."""
+RADIUS, CONTRAST = 4, 200.0
+
+
+def lesion_task(n=96, side=40, seed=0, radius=RADIUS, contrast=CONTRAST):
+    """Class 1: a bright ball somewhere inside a noisy 'body' ellipsoid; class 0: a ball-free
+    body. Returns volumes (-1000 air, ~40 tissue), labels and the ball masks."""
     rng = np.random.default_rng(seed)
     g = np.stack(np.meshgrid(*[np.arange(side)] * 3, indexing="ij"), -1).astype(np.float32)
     c = (side - 1) / 2
@@ -54,8 +57,8 @@ def lesion_task(n=96, side=40, seed=0):
                 centre = rng.uniform(8, side - 8, 3)
                 if body[tuple(centre.astype(int))]:
                     break
-            ball = ((g - centre) ** 2).sum(-1) <= 9
-            v[ball & body] += 120.0
+            ball = ((g - centre) ** 2).sum(-1) <= radius**2
+            v[ball & body] += contrast
             masks[i] = ball & body
         x[i] = v
     return x, y, masks

@@ -18,9 +18,12 @@ def add_arguments(p) -> None:
     p.add_argument("--class", dest="class_name", metavar="NAME",
                    help="class to explain (default: the predicted class)")
     p.add_argument("--layer", help="feature layer to explain (default: the last convolutional block)")
-    p.add_argument("--method", choices=["hires-cam", "grad-cam"], default="hires-cam",
-                   help="hires-cam (default): activation x gradient cell by cell; grad-cam: channels "
-                        "weighted by their averaged gradient")
+    from voxdesk.engine.explain import METHODS
+
+    p.add_argument("--method", choices=list(METHODS), default=METHODS[0],
+                   help="hires-fine (default): HiResCAM sharpened by input x gradient at voxel resolution; "
+                        "hires-cam: activation x gradient cell by cell; grad-cam: channels weighted by "
+                        "their averaged gradient")
     p.add_argument("--dataset", help="HDF5 dataset or NPZ array holding the volume")
     p.add_argument("--index", type=int, help="sample of a stack")
 

@@ -6,11 +6,12 @@ Add layers that keep its shape, so a ResNet stage's ReLU output or voxnet's last
 a nested sub-model with a spatial output counts as one feature layer), takes the gradient of
 the class's pre-softmax score (the logit: the input of the final softmax Dense layer times its
 kernel, so a confident model's gradients do not vanish) with ``tf.GradientTape``, and combines
-activations and gradients as ``method`` says (``METHODS``: HiResCAM by default, cell by cell;
-classic Grad-CAM weights each channel by its spatially averaged gradient), sums over channels,
-applies ReLU and normalises to [0, 1]. The feature-map result is resampled to the input grid
-(``scipy.ndimage.zoom``, linear, cell-centre aligned). voxnet-bn's map is 12^3 for a 48^3 scan,
-so a cell is 4 voxels: fine enough to point at a lesion of 3 voxels' radius.
+activations and gradients as ``method`` says (``METHODS``: HiResCAM cell by cell, sharpened at
+voxel resolution by default; classic Grad-CAM weights each channel by its spatially averaged
+gradient), sums over channels, applies ReLU and normalises to [0, 1]. The feature-map result is
+resampled to the input grid (linearly, each feature cell placed where the network centres it:
+``_cell_geometry``). voxnet-bn's map is 12^3 for a 48^3 scan, so a cell is 4 voxels: fine enough
+to point at a lesion of 3 voxels' radius.
 
 Faithfulness helpers: ``foreground_mask`` (the body), ``pointing_hit`` (is the hottest voxel on
 the finding?) and ``heat_share`` (how much of the heat lies in a region); ``explain`` reports
@@ -131,7 +132,7 @@ def _cam_function(model, feature_layer):
     with _LOCK:
         hit = _CACHE.get(key)
         if hit is not None and hit[0]() is model:
-            return hit[1]
+            return hit[1], hit[2]
     pre, dense = _logit_source(model)
     try:
         outputs = [feature_layer.output, model.outputs[0]] + ([pre] if pre is not None else [])
@@ -144,6 +145,7 @@ def _cam_function(model, feature_layer):
                                   tf.TensorSpec((), tf.int32)], reduce_retracing=True)
     def cam_fn(x, class_index):
         with tf.GradientTape() as tape:
+            tape.watch(x)
             outs = sub(x, training=False)
             feats, probs = outs[0], outs[1]
             tape.watch(feats)
@@ -152,16 +154,54 @@ def _cam_function(model, feature_layer):
             else:
                 scores = probs
             score = tf.reduce_sum(scores[:, class_index])
-        grads = tape.gradient(score, feats)
+        grads, input_grads = tape.gradient(score, [feats, x])
         weights = tf.reduce_mean(grads, axis=spatial_axes, keepdims=True)
         return {"grad-cam": tf.nn.relu(tf.reduce_sum(feats * weights, axis=-1)),
-                "hires-cam": tf.nn.relu(tf.reduce_sum(feats * grads, axis=-1))}, probs
+                "hires-cam": tf.nn.relu(tf.reduce_sum(feats * grads, axis=-1)),
+                "input": tf.reduce_sum(tf.abs(input_grads * x), axis=-1)}, probs
 
     import weakref
 
+    geometry = _cell_geometry(tf, sub, tuple(model.input_shape[1:]))
     with _LOCK:
-        _CACHE[key] = (weakref.ref(model), cam_fn)
-    return cam_fn
+        _CACHE[key] = (weakref.ref(model), cam_fn, geometry)
+    return cam_fn, geometry
+
+
+def _cell_geometry(tf, sub, input_shape):
+    """(scale, offset) per spatial axis: feature-map cell j is centred on input voxel
+    ``scale * j + offset``. Measured, not assumed: the centre of mass of the input gradient of the
+    middle cell (on a random input). TF's "same" padding centres a stride-2 cell on input 2j + 1
+    for even sizes, "valid" convolutions shift it by half their kernel, so a plain cell-centred
+    zoom puts the heat 1.5 voxels (48^3, voxnet-bn) off where the network looked."""
+    from scipy import ndimage
+
+    x = tf.constant(np.random.default_rng(0).random((1,) + input_shape).astype(np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        feats = sub(x, training=False)[0]
+        middle = tuple(int(n) // 2 for n in feats.shape[1:-1])
+        target = tf.reduce_sum(feats[(0,) + middle])
+    grad = tape.gradient(target, x)
+    spatial = np.asarray(input_shape[:-1], float)
+    scale = spatial / np.asarray(feats.shape[1:-1], float)
+    offset = (scale - 1) / 2  # cell-centred: the fallback when no gradient reaches the input
+    if grad is not None:
+        g = np.abs(np.asarray(grad)[0]).sum(-1)
+        if g.sum() > 0:
+            offset = np.asarray(ndimage.center_of_mass(g)) - scale * np.asarray(middle)
+    return scale, offset
+
+
+def _to_input_grid(cam: np.ndarray, shape, geometry) -> np.ndarray:
+    """Linear interpolation of a feature-map ``cam`` at every input voxel, cells placed where
+    ``_cell_geometry`` measured them (edge cells extended)."""
+    from scipy import ndimage
+
+    scale, offset = geometry
+    coords = [(np.arange(n) - o) / s for n, s, o in zip(shape, scale, offset)]
+    grid = np.meshgrid(*coords, indexing="ij", sparse=False)
+    return ndimage.map_coordinates(cam.astype(np.float32), grid, order=1, mode="nearest").astype(np.float32)
 
 
 def _resize(a: np.ndarray, shape, *, grid_mode: bool) -> np.ndarray:
@@ -184,17 +224,23 @@ def _normalised(a: np.ndarray) -> np.ndarray:
     return a / top if top > 0 else np.zeros_like(a)
 
 
-METHODS = ("hires-cam", "grad-cam")
-"""``hires-cam`` (the default): each feature-map cell's activations times the score's gradient
-there, summed over channels (HiResCAM, Draelos & Carin 2020); ``grad-cam``: activations times the
-gradient averaged over the whole map (Grad-CAM, Selvaraju et al. 2017). Measured on the CT demo's
-120 test scans (``benchmarks/bench_demo.py``, seed 0): the hottest voxel on the lesion in 88% of
-the correctly classified lesion cases with hires-cam, 79% with grad-cam; heat inside the body 95%
-and 66%. With a pooled head, the averaged gradient also lends weight to what a channel sees
-everywhere (the body's outline, the air around it); the cell-wise gradient only where it counted."""
+FINE_SIGMA = 2.0
+"""Voxels: the Gaussian that smooths the input-resolution factor of ``hires-fine``."""
+METHODS = ("hires-fine", "hires-cam", "grad-cam")
+"""``hires-cam``: each feature-map cell's activations times the score's gradient there, summed
+over channels (HiResCAM, Draelos & Carin 2020); ``grad-cam``: activations times the gradient
+averaged over the whole map (Grad-CAM, Selvaraju et al. 2017); ``hires-fine`` (the default):
+the HiResCAM map (on the model's 12^3 cells) times |input x its gradient| at voxel resolution,
+smoothed over ``FINE_SIGMA`` voxels, as Guided Grad-CAM sharpens Grad-CAM. Measured on the CT
+demo's 120 test scans, three training seeds (``benchmarks/bench_demo.py``): the hottest voxel on
+the lesion (dilated by one voxel) in 89/81/72% of the correctly classified lesion cases with
+hires-fine, 83/69/68% with hires-cam, 76/74/72% with grad-cam. With a pooled head the averaged
+gradient also lends weight to what a channel sees everywhere (the body's outline, the air); heat
+inside the body: grad-cam 61-65%, hires-cam 94-97%, hires-fine ~100% (its input factor is zero
+where a CT window maps air to 0, so that figure says little for it)."""
 
 
-def grad_cam(model, x, class_index: int | None = None, layer: str | None = None, method: str = "hires-cam"):
+def grad_cam(model, x, class_index: int | None = None, layer: str | None = None, method: str = "hires-fine"):
     """Grad-CAM of one input ``x`` (model input shape, with or without a batch axis of 1).
 
     Returns ``(heat, class_index, probabilities)``: ``heat`` float32 in [0, 1] on the
@@ -215,13 +261,19 @@ def grad_cam(model, x, class_index: int | None = None, layer: str | None = None,
     if method not in METHODS:
         raise ModelError(f"unknown explanation method {method!r}; choose one of: {', '.join(METHODS)}")
     feature_layer = find_feature_layer(model, layer)
-    fn = _cam_function(model, feature_layer)
+    fn, geometry = _cam_function(model, feature_layer)
     if class_index is None:
         probs = np.asarray(fn(tf.constant(x), tf.constant(0, tf.int32))[1])[0]
         class_index = int(np.argmax(probs))
     cams, probs = fn(tf.constant(x), tf.constant(int(class_index), tf.int32))
-    cam = np.asarray(cams[method])[0]
-    heat = _normalised(_resize(cam, want[:-1], grid_mode=True))
+    if method == "hires-fine":
+        from scipy import ndimage
+
+        coarse = _normalised(_to_input_grid(np.asarray(cams["hires-cam"])[0], want[:-1], geometry))
+        fine = _normalised(ndimage.gaussian_filter(np.asarray(cams["input"])[0], FINE_SIGMA))
+        heat = _normalised(coarse * fine)
+    else:
+        heat = _normalised(_to_input_grid(np.asarray(cams[method])[0], want[:-1], geometry))
     return heat, int(class_index), np.asarray(probs)[0].astype(float)
 
 
@@ -286,7 +338,7 @@ def heat_share(heat: np.ndarray, region: np.ndarray) -> float:
 
 
 def explain(bundle, volume: Volume, class_name: str | None = None, *, layer: str | None = None,
-            method: str = "hires-cam") -> Explanation:
+            method: str = "hires-fine") -> Explanation:
     """Grad-CAM for ``class_name`` (default: the predicted class) on ``volume``'s grid."""
     from voxdesk.engine.inference import prepare
 
