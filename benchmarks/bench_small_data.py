@@ -52,6 +52,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seeds", default="0,1,2", help="training seeds (the data stay the same)")
     ap.add_argument("--n-per-class", type=int, default=200)
     ap.add_argument("--size", type=int, default=64)
+    ap.add_argument("--normalization", default=None, help="instead of TrainConfig's (for comparisons)")
     args = ap.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
 
@@ -72,7 +73,8 @@ def main(argv=None) -> int:
     for seed in seeds:
         with load_dataset(path) as ds:
             t = time.perf_counter()
-            result = train(TrainConfig(seed=seed), ds)
+            extra = {"normalization": args.normalization} if args.normalization else {}
+            result = train(TrainConfig(seed=seed, **extra), ds)
             wall = time.perf_counter() - t
         m = result.test_metrics
         row = {"acc": m["accuracy"], "wall": wall}
