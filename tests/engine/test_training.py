@@ -67,6 +67,7 @@ def test_early_stopping_waits_for_the_minimum_steps_then_uses_patience():
     # never before MIN_STEPS steps (and half the planned epochs); then 1 epoch without a better
     # smoothed validation loss ends the run long before 200 epochs
     assert 100 <= r.epochs_run < 200 and r.epochs_run >= -(-MIN_STEPS // steps)
+    assert any(f"stopped early after epoch {r.epochs_run}" in n for n in r.notes)
 
 
 def test_same_config_same_metrics():

@@ -351,6 +351,9 @@ def train(
     t_fit = time.perf_counter()
     history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
     epochs_run = len(history.get("loss", []))
+    if cb.stopped_early:
+        plan_note += (f"; stopped early after epoch {epochs_run}: no better smoothed validation loss "
+                      f"for {config.early_stopping_patience} epochs")
 
     test_metrics = None
     if test_part is not None and len(test_part) and cb.best_epoch is not None:
