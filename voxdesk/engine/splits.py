@@ -17,7 +17,7 @@ from voxdesk.engine.datasets import LabelledDataset
 from voxdesk.engine.errors import DatasetError
 
 __all__ = ["Subset", "choose_splits", "dataset_fingerprint", "sample_digest", "overlap_with_training",
-           "MAX_DIGESTS"]
+           "describe_overlap", "MAX_DIGESTS"]
 
 MAX_DIGESTS = 100_000
 """A bundle records the digests of at most this many training and validation samples."""
@@ -39,7 +39,8 @@ def overlap_with_training(digests: list[str], trained: dict | None) -> dict[str,
     datasets streamed from disk)."""
     if not trained:
         return None
-    return {part: sum(d in set(trained.get(part, ())) for d in digests) for part in ("train", "val")}
+    seen = {part: set(trained.get(part, ())) for part in ("train", "val")}
+    return {part: sum(d in known for d in digests) for part, known in seen.items()}
 
 
 def describe_overlap(overlap: dict | None, n: int) -> str | None:
