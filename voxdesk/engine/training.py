@@ -192,9 +192,9 @@ def plan_augment(n_train: int, config: TrainConfig) -> tuple[AugmentConfig, str]
     why = "chosen by the user"
     if aug == "auto":
         if n_train >= SMALL_DATA:
-            aug, why = AugmentConfig(), f"auto: on from {SMALL_DATA} training samples"
+            aug, why = AugmentConfig(), f"auto, from {SMALL_DATA} training samples on"
         else:
-            aug, why = NO_AUGMENT, f"auto: off below {SMALL_DATA} training samples (it slows learning more than it helps)"
+            aug, why = NO_AUGMENT, f"auto, below {SMALL_DATA} training samples: it slowed learning more than it helped"
     elif aug is None:
         aug = NO_AUGMENT
     elif not isinstance(aug, AugmentConfig):
