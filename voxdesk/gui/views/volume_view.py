@@ -25,9 +25,9 @@ from voxdesk.gui.views.volume_render import (
 NO_GL_PLATFORMS = ("offscreen", "minimal", "vnc", "linuxfb")
 CAMERA = dict(elevation=12.0, azimuth=60.0)
 OPPOSITE = {"R": "L", "L": "R", "A": "P", "P": "A", "S": "I", "I": "S"}
-# sagittal (i fixed), coronal (j fixed), axial (k fixed) plane outlines
 HEAT_SHELLS = ((0.5, 0.25), (0.8, 0.55))
 """(fraction of the heat range, opacity at the default slider setting) of each 3D heat shell."""
+# sagittal (i fixed), coronal (j fixed), axial (k fixed) plane outlines
 FRAME_COLORS = ((0.95, 0.45, 0.45, 0.9), (0.45, 0.85, 0.5, 0.9), (0.45, 0.65, 1.0, 0.9))
 
 
