@@ -1,4 +1,5 @@
 """``python -m voxdesk`` starts the GUI."""
 from voxdesk.gui.app import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a spawned worker (the demo's phantom makers) imports it
+    raise SystemExit(main())

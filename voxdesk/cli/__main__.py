@@ -1,3 +1,4 @@
 from voxdesk.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a spawned worker (the demo's phantom makers) imports it
+    raise SystemExit(main())
