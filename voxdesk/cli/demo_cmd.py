@@ -34,10 +34,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"Demo data ({n} CT-like phantoms, {args.size}^3 voxels, classes "
           f"{', '.join(demo.CLASS_NAMES)}) in {paths.root} ({time.perf_counter() - start:.1f} s):")
     counts = demo.split_counts(paths)
-    print(f"  fixed splits:      " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    print(f"  HDF5 X_/y_<split>: {paths.h5}")
+    print("  fixed splits:      " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print(f"  HDF5 X/y_<split>:  {paths.h5}")
     print(f"  NIfTI folders:     {paths.nifti_dir} (<split>/<class>/case_NNNN.nii.gz)")
-    print(f"  NumPy X_/y_<split>.npy: {paths.npy_dir}")
+    print(f"  NumPy X/y_<split>: {paths.npy_dir}")
     print(f"  sample volume:     {paths.sample_volume}")
     if args.benchmark_3dmnist:
         start = time.perf_counter()
