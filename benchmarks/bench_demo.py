@@ -33,7 +33,7 @@ import numpy as np  # noqa: E402
 
 
 def _augments():
-    from voxdesk.engine.augment import NO_AUGMENT, AugmentConfig
+    from voxdesk.engine.training.augment import NO_AUGMENT, AugmentConfig
 
     flips = AugmentConfig(flips=True, rotation_deg=0.0, shift=0.0, intensity=0.0, noise=0.0)
     return {"none": NO_AUGMENT, "flips": flips, "flips-noise": AugmentConfig(flips=True, rotation_deg=0.0, shift=0.0,
@@ -47,7 +47,7 @@ AUGMENTS = _augments()
 
 def score_heat_maps(bundle, x_test, y_test, masks, class_names, method):
     """(pointing hits, lesion cases correctly classified, heat-in-body shares, hottest-in-body flags)."""
-    from voxdesk.engine.explain import explain, foreground_mask, heat_share, pointing_hit
+    from voxdesk.engine.inference.explain import explain, foreground_mask, heat_share, pointing_hit
     from voxdesk.engine.volume import Volume
 
     hits, eligible, shares, inside = 0, 0, [], []
@@ -76,10 +76,10 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
 
-    from voxdesk.engine import demo
+    from voxdesk.engine.demo import phantoms as demo
     from voxdesk.engine.datasets import load_dataset
-    from voxdesk.engine.explain import METHODS
-    from voxdesk.engine.training import TrainConfig, train
+    from voxdesk.engine.inference.explain import METHODS
+    from voxdesk.engine.training.train import TrainConfig, train
 
     n_per_class = args.n_per_class or demo.DEFAULT_N_PER_CLASS
     root = Path(args.out or tempfile.mkdtemp(prefix="voxdesk-bench-demo-")) / "demo"

@@ -28,7 +28,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def make_data(path: Path, n_train: int, n_test: int) -> Path:
-    from voxdesk.engine.demo import make_3dmnist_like
+    from voxdesk.engine.demo.phantoms import make_3dmnist_like
 
     if not path.exists():
         t = time.perf_counter()
@@ -56,7 +56,7 @@ def run_gui(data: Path, epochs: int, batch: int, interval_ms: int = 10) -> dict:
 
     from voxdesk.gui.app import make_application
     from voxdesk.gui.main_window import MainWindow
-    from voxdesk.gui.panels.training_dock import install_training
+    from voxdesk.gui.training.controller import install_training
 
     app = make_application()
     win = MainWindow()

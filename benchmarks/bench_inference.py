@@ -42,11 +42,11 @@ def main(argv=None) -> int:
 
     import nibabel as nib
 
-    from voxdesk.engine.bundle import Bundle
-    from voxdesk.engine.explain import explain
-    from voxdesk.engine.inference import classify, classify_many
-    from voxdesk.engine.models import DEFAULT_MODEL, build_model
-    from voxdesk.engine.preprocessing import make_spec
+    from voxdesk.engine.model.bundle import Bundle
+    from voxdesk.engine.inference.explain import explain
+    from voxdesk.engine.inference.classify import classify, classify_many
+    from voxdesk.engine.model.networks import DEFAULT_MODEL, build_model
+    from voxdesk.engine.model.preprocessing import make_spec
     from voxdesk.engine.volume import Volume
 
     side = args.side

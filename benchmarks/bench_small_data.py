@@ -1,6 +1,6 @@
 """A second small-data benchmark, of another anatomy and modality than the CT demo: brain MR.
 
-``voxdesk.engine.demo_brain`` makes FLAIR-like brain volumes (64^3, the size of the binary
+``voxdesk.engine.demo.brain`` makes FLAIR-like brain volumes (64^3, the size of the binary
 brain-scan tutorial; arbitrary intensity units) labelled ``lesion`` / ``normal`` (see its
 docstring). They are written as an HDF5 file with fixed splits (``X_train``/``y_train``,
 ``X_val``, ``X_test``: by default 260 / 60 / 80 volumes), loaded with ``load_dataset`` and trained
@@ -32,7 +32,7 @@ def write_dataset(path: Path, x, y, test_fraction=0.2, val_fraction=0.15) -> dic
     """Fixed per-class splits (the first cases of each class are test, the next validation)."""
     import h5py
 
-    from voxdesk.engine.demo_brain import CLASS_NAMES
+    from voxdesk.engine.demo.brain import CLASS_NAMES
 
     split = np.full(len(y), "train", dtype=object)
     for k in np.unique(y):
@@ -57,9 +57,9 @@ def main(argv=None) -> int:
     seeds = [int(s) for s in args.seeds.split(",")]
 
     from voxdesk.engine.datasets import load_dataset
-    from voxdesk.engine.demo_brain import make_brain_mr
-    from voxdesk.engine.explain import METHODS
-    from voxdesk.engine.training import TrainConfig, train
+    from voxdesk.engine.demo.brain import make_brain_mr
+    from voxdesk.engine.inference.explain import METHODS
+    from voxdesk.engine.training.train import TrainConfig, train
 
     t = time.perf_counter()
     x, y, infos = make_brain_mr(args.n_per_class, args.size, seed=0, masks=True)

@@ -1,13 +1,13 @@
 """Training quality and speed: the 3D MNIST tutorial recipe vs VoxDesk's default recipe.
 
 On a 3D-MNIST-layout file (10,000 train / 2,000 test, 16^3, 10 classes; generated with
-``voxdesk.engine.demo.make_3dmnist_like`` when missing) this runs, in one process:
+``voxdesk.engine.demo.phantoms.make_3dmnist_like`` when missing) this runs, in one process:
 
   (a) the tutorial recipe: its network (``tutorial-conv3d``), every sample colour-mapped to RGB
       with a ColorBrewer "Oranges" map scaled to the sample's range (as the Kaggle tutorial did
       with matplotlib's ScalarMappable), Adam 1e-3, batch 100, 30 epochs, validation_split 0.2,
       one-hot targets, plain ``model.fit``;
-  (b) VoxDesk's default recipe through ``voxdesk.engine.training.train``;
+  (b) VoxDesk's default recipe through ``voxdesk.engine.training.train.train``;
   (c) throughput of plain ``model.fit`` vs ``train()`` on the identical model and data
       (preprocessed 1-channel arrays, no augmentation, no validation), median epoch time
       excluding the first (tracing) epoch; the two alternate, several repeats. This VM's speed
@@ -103,7 +103,7 @@ def main(argv=None) -> int:
     thr_epochs = 3 if args.quick else 4
     skip = set(args.skip.split(","))
 
-    from voxdesk.engine.demo import make_3dmnist_like
+    from voxdesk.engine.demo.phantoms import make_3dmnist_like
 
     path = Path(args.data or f"/tmp/voxdesk-bench/3dmnist_like_{n_train}_{n_test}.h5")
     if not path.exists():
@@ -121,12 +121,12 @@ def main(argv=None) -> int:
 
     import keras
 
-    from voxdesk.engine.augment import NO_AUGMENT
+    from voxdesk.engine.training.augment import NO_AUGMENT
     from voxdesk.engine.datasets import ArraySamples, LabelledDataset, Split
-    from voxdesk.engine.models import build_model
-    from voxdesk.engine.consistency import training_data_stats
-    from voxdesk.engine.preprocessing import choose_normalization, make_spec, preprocess_array
-    from voxdesk.engine.training import TrainConfig, train
+    from voxdesk.engine.model.networks import build_model
+    from voxdesk.engine.model.consistency import training_data_stats
+    from voxdesk.engine.model.preprocessing import choose_normalization, make_spec, preprocess_array
+    from voxdesk.engine.training.train import TrainConfig, train
 
     TestAccuracy, EpochTimer = make_callbacks(keras)
     names = [str(i) for i in range(10)]

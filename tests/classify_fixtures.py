@@ -65,10 +65,10 @@ _CACHE: dict = {}
 
 
 def build_tiny(workdir: Path) -> Tiny:
-    from voxdesk.engine.bundle import load_bundle, save_bundle
-    from voxdesk.engine.consistency import STATS_KEY, training_data_stats
+    from voxdesk.engine.model.bundle import load_bundle, save_bundle
+    from voxdesk.engine.model.consistency import STATS_KEY, training_data_stats
     from voxdesk.engine.datasets import from_arrays
-    from voxdesk.engine.training import TrainConfig, train
+    from voxdesk.engine.training.train import TrainConfig, train
 
     rng = np.random.default_rng(7)
     n = 48

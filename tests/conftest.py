@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 
 # The app's own TensorFlow configuration, before any test module imports TensorFlow: its
 # symbols stay local, or Mesa's OpenGL (the Xvfb pass) binds to TensorFlow's LLVM and crashes.
-from voxdesk.gui.tf_runtime import keep_tensorflow_symbols_local  # noqa: E402
+from voxdesk.gui.infra.tf_runtime import keep_tensorflow_symbols_local  # noqa: E402
 
 keep_tensorflow_symbols_local()
 

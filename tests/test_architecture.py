@@ -26,10 +26,10 @@ def _run(code: str, blocked: list[str]) -> subprocess.CompletedProcess:
 
 ENGINE_MODULES = [
     "voxdesk.engine.volume", "voxdesk.engine.errors", "voxdesk.engine.progress",
-    "voxdesk.engine.io", "voxdesk.engine.datasets", "voxdesk.engine.demo",
-    "voxdesk.engine.preprocessing", "voxdesk.engine.models", "voxdesk.engine.training",
-    "voxdesk.engine.evaluation", "voxdesk.engine.bundle", "voxdesk.engine.inference",
-    "voxdesk.engine.explain", "voxdesk.engine.augment",
+    "voxdesk.engine.io", "voxdesk.engine.datasets", "voxdesk.engine.demo.phantoms",
+    "voxdesk.engine.model.preprocessing", "voxdesk.engine.model.networks", "voxdesk.engine.training.train",
+    "voxdesk.engine.training.evaluation", "voxdesk.engine.model.bundle", "voxdesk.engine.inference.classify",
+    "voxdesk.engine.inference.explain", "voxdesk.engine.training.augment",
 ]
 
 
@@ -46,7 +46,7 @@ def test_engine_imports_without_qt_or_gui():
     assert int(r.stdout.strip()) >= 5
 
 
-@pytest.mark.parametrize("module", ["voxdesk.engine.io", "voxdesk.engine.datasets", "voxdesk.engine.demo"])
+@pytest.mark.parametrize("module", ["voxdesk.engine.io", "voxdesk.engine.datasets", "voxdesk.engine.demo.phantoms"])
 def test_loading_data_does_not_import_tensorflow(module):
     r = _run(f"import {module}", ["tensorflow", "keras"])
     assert r.returncode == 0, r.stderr

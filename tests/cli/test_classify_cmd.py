@@ -8,7 +8,7 @@ import pytest
 from classify_fixtures import make_scan, tiny, write_nifti  # noqa: F401
 
 from voxdesk.cli import main
-from voxdesk.engine.inference import model_id
+from voxdesk.engine.inference.classify import model_id
 
 pytestmark = pytest.mark.slow
 

@@ -109,7 +109,7 @@ def test_evaluate_says_loudly_when_it_scores_training_data(trained, capsys, tmp_
 
 
 def test_train_reports_its_plan(trained, capsys):
-    from voxdesk.engine.bundle import read_metadata
+    from voxdesk.engine.model.bundle import read_metadata
 
     _, _, out = trained
     notes = read_metadata(out)["training"]["notes"]

@@ -3,9 +3,9 @@ streaming pipelines."""
 import numpy as np
 import pytest
 
-from voxdesk.engine.augment import NO_AUGMENT, AugmentConfig, array_dataset, make_augment_fn, stream_dataset
+from voxdesk.engine.training.augment import NO_AUGMENT, AugmentConfig, array_dataset, make_augment_fn, stream_dataset
 from voxdesk.engine.datasets import ArraySamples
-from voxdesk.engine.preprocessing import make_spec
+from voxdesk.engine.model.preprocessing import make_spec
 
 tf = pytest.importorskip("tensorflow")
 
@@ -86,7 +86,7 @@ def test_stream_dataset_reads_batch_by_batch():
 
 
 def test_rotation_and_shift_geometry():
-    from voxdesk.engine.augment import _rotate_shift
+    from voxdesk.engine.training.augment import _rotate_shift
 
     x = _batch((2, 6, 6, 6, 1))
     zero = tf.zeros((2, 3))
@@ -118,7 +118,7 @@ def test_left_right_matters_keeps_the_first_axis_unflipped():
 
 
 def test_auto_augmentation_depends_on_the_dataset_size():
-    from voxdesk.engine.training import SMALL_DATA, TrainConfig, plan_augment
+    from voxdesk.engine.training.train import SMALL_DATA, TrainConfig, plan_augment
 
     aug, note = plan_augment(300, TrainConfig())
     assert not aug.enabled and "auto" in note

@@ -5,10 +5,10 @@ import zipfile
 import numpy as np
 import pytest
 
-from voxdesk.engine.bundle import BUNDLE_FORMAT_VERSION, Bundle, load_bundle, read_metadata, save_bundle
+from voxdesk.engine.model.bundle import BUNDLE_FORMAT_VERSION, Bundle, load_bundle, read_metadata, save_bundle
 from voxdesk.engine.errors import ModelError
-from voxdesk.engine.models import build_model
-from voxdesk.engine.preprocessing import make_spec, preprocess_volume
+from voxdesk.engine.model.networks import build_model
+from voxdesk.engine.model.preprocessing import make_spec, preprocess_volume
 
 keras = pytest.importorskip("keras")
 

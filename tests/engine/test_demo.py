@@ -7,7 +7,7 @@ import nibabel as nib
 import numpy as np
 import pytest
 
-from voxdesk.engine import demo
+from voxdesk.engine.demo import phantoms as demo
 from voxdesk.engine.datasets import detect_layout, load_dataset
 from voxdesk.engine.errors import VoxdeskError
 
@@ -159,7 +159,7 @@ def test_3dmnist_like_benchmark(tmp_path):
 
 
 def test_3dmnist_like_is_learnable_but_not_trivial():
-    from voxdesk.engine.demo_digits import digits
+    from voxdesk.engine.demo.digits import digits
 
     rng = np.random.default_rng(5)
     xtr, ytr = digits(rng.integers(0, 10, 1000), rng)

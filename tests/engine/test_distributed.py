@@ -9,7 +9,7 @@ import h5py
 import numpy as np
 import pytest
 
-from voxdesk.engine.distribute import cluster_from_env, parse_workers, tf_config_for
+from voxdesk.engine.training.distribute import cluster_from_env, parse_workers, tf_config_for
 from voxdesk.engine.errors import ModelError
 
 
@@ -31,7 +31,7 @@ def test_parse_workers_and_tf_config(monkeypatch):
 
 def test_single_device_gets_the_default_strategy(monkeypatch):
     pytest.importorskip("tensorflow")
-    from voxdesk.engine.distribute import choose_strategy, describe, is_chief
+    from voxdesk.engine.training.distribute import choose_strategy, describe, is_chief
 
     monkeypatch.delenv("TF_CONFIG", raising=False)
     strategy = choose_strategy()
@@ -76,7 +76,7 @@ def test_two_workers_finish_with_the_same_weights(tmp_path):
                 p.kill()
     assert [p.returncode for p in procs] == [0, 0], "\n".join(l[-3000:] for l in logs)
     assert "MultiWorkerMirroredStrategy (2 replica(s))" in logs[0]
-    from voxdesk.engine.bundle import load_bundle
+    from voxdesk.engine.model.bundle import load_bundle
 
     chief, other = load_bundle(out), load_bundle(tmp_path / "m.voxmodel.worker1")
     assert len(chief.model.get_weights()) == len(other.model.get_weights())
@@ -98,7 +98,7 @@ def test_fit_context_is_a_no_op_without_multi_worker():
     pytest.importorskip("tensorflow")
     import tensorflow as tf
 
-    from voxdesk.engine.distribute import fit_context
+    from voxdesk.engine.training.distribute import fit_context
 
     class Model:  # fit_context must not touch anything on a single-process strategy
         def __setattr__(self, name, value):

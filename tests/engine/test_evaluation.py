@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from voxdesk.engine.evaluation import evaluate_predictions, expected_calibration_error, format_metrics
+from voxdesk.engine.training.evaluation import evaluate_predictions, expected_calibration_error, format_metrics
 
 
 def _onehot(y, k, conf=0.9):

@@ -6,7 +6,7 @@ import pytest
 from classify_fixtures import make_scan, tiny, write_nifti  # noqa: F401
 
 from voxdesk.engine.errors import ModelError, VoxdeskError
-from voxdesk.engine.explain import Explanation, explain, find_feature_layer, grad_cam, save_heat_map, to_volume_grid
+from voxdesk.engine.inference.explain import Explanation, explain, find_feature_layer, grad_cam, save_heat_map, to_volume_grid
 from voxdesk.engine.io import open_volume
 from voxdesk.engine.volume import Volume
 
@@ -68,7 +68,7 @@ def test_explaining_another_class_and_bad_class_names(tiny):
 
 
 def test_to_volume_grid_inverts_the_preprocessing_resize():
-    from voxdesk.engine.preprocessing import make_spec, preprocess_volume
+    from voxdesk.engine.model.preprocessing import make_spec, preprocess_volume
 
     ramp = np.broadcast_to(np.arange(24, dtype=np.float32)[:, None, None], (24, 10, 14)).copy()
     spec = make_spec((24, 10, 14), (12, 12, 12), normalization="none")
@@ -81,7 +81,7 @@ def test_to_volume_grid_inverts_the_preprocessing_resize():
 
 @pytest.mark.parametrize("name", ["tutorial-conv3d", "voxnet-bn", "resnet3d-small"])
 def test_grad_cam_works_for_every_registry_model(name):
-    from voxdesk.engine.models import build_model
+    from voxdesk.engine.model.networks import build_model
 
     model = build_model(name, (16, 16, 16, 1), 3)
     x = np.random.default_rng(0).random((16, 16, 16, 1), np.float32)
@@ -96,10 +96,10 @@ def test_grad_cam_works_for_every_registry_model(name):
 
 
 def test_grad_cam_for_2d_models_and_2d_bundles():
-    from voxdesk.engine.bundle import Bundle
-    from voxdesk.engine.inference import classify
-    from voxdesk.engine.models import build_model
-    from voxdesk.engine.preprocessing import make_spec
+    from voxdesk.engine.model.bundle import Bundle
+    from voxdesk.engine.inference.classify import classify
+    from voxdesk.engine.model.networks import build_model
+    from voxdesk.engine.model.preprocessing import make_spec
 
     spec = make_spec((16, 16, 3))
     assert spec.spatial_rank == 2 and spec.channels == 3

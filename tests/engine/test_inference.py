@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from classify_fixtures import SIDE, make_scan, tiny, write_nifti  # noqa: F401
 
-from voxdesk.engine.consistency import check_volume, robust_range, training_data_stats
-from voxdesk.engine.inference import (
+from voxdesk.engine.model.consistency import check_volume, robust_range, training_data_stats
+from voxdesk.engine.inference.classify import (
     Prediction, VolumeRef, classify, classify_many, dataset_items, expand_paths, iter_classify, model_id,
 )
 from voxdesk.engine.io import open_volume
@@ -45,7 +45,7 @@ def test_predictions_equal_the_training_pipeline(tiny):
 
 
 def test_warm_path_is_traced_once_for_any_batch_size(tiny):
-    from voxdesk.engine.inference import _runner
+    from voxdesk.engine.inference.classify import _runner
 
     vol = open_volume(tiny.heldout[0][0])
     for _ in range(3):
@@ -151,7 +151,7 @@ def test_orientation_unknown_warns_when_training_scans_had_one(tiny):
 
 
 def test_without_training_stats_checks_fall_back_to_input_size_and_ct_window(tiny):
-    from voxdesk.engine.preprocessing import make_spec
+    from voxdesk.engine.model.preprocessing import make_spec
 
     meta = {k: v for k, v in tiny.bundle.metadata.items() if k != "data_stats"}
     assert check_volume(_vol(np.random.rand(16, 16, 16) * 1e4), meta) == []
@@ -192,8 +192,8 @@ def test_training_stats_are_robust_and_read_nifti_headers(tmp_path):
 
 
 def test_importing_inference_modules_does_not_import_tensorflow():
-    code = ("import sys; import voxdesk.engine.inference, voxdesk.engine.explain, "
-            "voxdesk.engine.consistency, voxdesk.cli.classify_cmd, voxdesk.cli.explain_cmd; "
+    code = ("import sys; import voxdesk.engine.inference.classify, voxdesk.engine.inference.explain, "
+            "voxdesk.engine.model.consistency, voxdesk.cli.classify_cmd, voxdesk.cli.explain_cmd; "
             "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr

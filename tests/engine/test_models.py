@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from voxdesk.engine.errors import ModelError
-from voxdesk.engine.models import MODELS, build_model
+from voxdesk.engine.model.networks import MODELS, build_model
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))
@@ -42,7 +42,7 @@ def test_bad_requests_are_model_errors():
 
 
 def test_voxnet_bn_is_translation_invariant_on_scan_sized_inputs():
-    from voxdesk.engine.explain import find_feature_layer
+    from voxdesk.engine.inference.explain import find_feature_layer
 
     big = build_model("voxnet-bn", (48, 48, 48, 1), 3)
     small = build_model("voxnet-bn", (16, 16, 16, 1), 3)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from voxdesk.engine.errors import ModelError
-from voxdesk.engine.preprocessing import (
+from voxdesk.engine.model.preprocessing import (
     PreprocessSpec, PreprocessStats, make_spec, preprocess_array, preprocess_batch, preprocess_volume,
     split_sample_shape,
 )

@@ -6,10 +6,10 @@ import math
 import numpy as np
 import pytest
 
-from voxdesk.engine.augment import NO_AUGMENT
+from voxdesk.engine.training.augment import NO_AUGMENT
 from voxdesk.engine.datasets import from_arrays
-from voxdesk.engine.explain import explain, foreground_mask, heat_share, pointing_hit
-from voxdesk.engine.training import MIN_EPOCHS, MIN_STEPS, SMALL_DATA, TrainConfig, plan_run, train
+from voxdesk.engine.inference.explain import explain, foreground_mask, heat_share, pointing_hit
+from voxdesk.engine.training.train import MIN_EPOCHS, MIN_STEPS, SMALL_DATA, TrainConfig, plan_run, train
 from voxdesk.engine.volume import Volume
 
 pytest.importorskip("tensorflow")
@@ -27,7 +27,7 @@ def test_plan_run_thinks_in_steps():
 
 @pytest.mark.parametrize("name", ["voxnet-bn", "resnet3d-small"])
 def test_models_start_at_chance(name):
-    from voxdesk.engine.models import build_model
+    from voxdesk.engine.model.networks import build_model
 
     import keras
 

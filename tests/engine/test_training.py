@@ -2,11 +2,11 @@
 import numpy as np
 import pytest
 
-from voxdesk.engine.augment import NO_AUGMENT
+from voxdesk.engine.training.augment import NO_AUGMENT
 from voxdesk.engine.datasets import LabelledDataset, Split, ArraySamples, from_arrays
 from voxdesk.engine.errors import DatasetError, ModelError
 from voxdesk.engine.progress import CancelToken
-from voxdesk.engine.training import TrainConfig, train
+from voxdesk.engine.training.train import TrainConfig, train
 
 pytest.importorskip("tensorflow")
 
@@ -48,7 +48,7 @@ def test_result_fields(result):
 
 
 def test_best_epoch_is_chosen_on_the_smoothed_validation_loss(result):
-    from voxdesk.engine.callbacks import SMOOTHING
+    from voxdesk.engine.training.callbacks import SMOOTHING
 
     smoothed, ema = [], None
     for v in result.history["val_loss"]:
@@ -58,7 +58,7 @@ def test_best_epoch_is_chosen_on_the_smoothed_validation_loss(result):
 
 
 def test_early_stopping_waits_for_the_minimum_steps_then_uses_patience():
-    from voxdesk.engine.training import MIN_STEPS
+    from voxdesk.engine.training.train import MIN_STEPS
 
     rng = np.random.default_rng(0)  # noise and random labels: the validation loss soon stops improving
     x, y = rng.normal(size=(40, 8, 8, 8)).astype(np.float32), rng.integers(0, 2, 40)

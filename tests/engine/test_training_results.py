@@ -4,17 +4,17 @@ the built-in CT demo."""
 import numpy as np
 import pytest
 
-from voxdesk.engine import demo
-from voxdesk.engine.augment import NO_AUGMENT
-from voxdesk.engine.bundle import load_bundle, save_bundle
+from voxdesk.engine.demo import phantoms as demo
+from voxdesk.engine.training.augment import NO_AUGMENT
+from voxdesk.engine.model.bundle import load_bundle, save_bundle
 from voxdesk.engine.datasets import from_arrays, load_dataset
 from voxdesk.engine.errors import ModelError
-from voxdesk.engine.preprocessing import choose_normalization, make_spec
+from voxdesk.engine.model.preprocessing import choose_normalization, make_spec
 from voxdesk.engine.volume import Volume
 
 pytest.importorskip("tensorflow")
 
-from voxdesk.engine.training import TrainConfig, train  # noqa: E402
+from voxdesk.engine.training.train import TrainConfig, train  # noqa: E402
 
 
 def blobs(n=32, side=8, seed=0):
@@ -26,7 +26,7 @@ def blobs(n=32, side=8, seed=0):
 
 
 def test_bundle_carries_training_data_stats_and_inference_warns_on_scale(tmp_path):
-    from voxdesk.engine.inference import classify
+    from voxdesk.engine.inference.classify import classify
 
     x, y = blobs()
     r = train(TrainConfig(epochs=1, batch_size=8, augment=NO_AUGMENT), from_arrays(x, y, class_names=["a", "b"]))

@@ -21,7 +21,7 @@ __all__ = ["tiny", "classify_app", "errors", "load_model", "show", "wait_idle", 
 @pytest.fixture
 def errors(monkeypatch):
     """Dialogs shown by the classify controller, recorded as (title, text) instead of blocking."""
-    from voxdesk.gui.panels import classify_dock
+    from voxdesk.gui.classify import controller as classify_dock
 
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(classify_dock, "show_error", lambda parent, title, text: shown.append((title, text)))
@@ -31,7 +31,7 @@ def errors(monkeypatch):
 @pytest.fixture
 def classify_app(window, errors):
     """(window, controller): the viewer's MainWindow with ``install_classify`` applied."""
-    from voxdesk.gui.panels.classify_dock import install_classify
+    from voxdesk.gui.classify.controller import install_classify
 
     ctl = install_classify(window, window.state)
     yield window, ctl

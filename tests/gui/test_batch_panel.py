@@ -36,7 +36,7 @@ def run_batch(qtbot, ctl, kind, paths, timeout=60_000):
 
 
 def test_batch_on_a_folder_lists_rows_least_confident_first(qtbot, classify_app, tiny, folder, errors):
-    from voxdesk.engine.inference import classify_many
+    from voxdesk.engine.inference.classify import classify_many
 
     window, ctl = classify_app
     load_model(qtbot, ctl, tiny.path)
@@ -154,7 +154,7 @@ def test_double_clicking_a_failed_row_explains_why(qtbot, classify_app, tiny, fo
 
 
 def test_cancel_stops_the_batch_and_keeps_the_app_usable(qtbot, classify_app, tiny, folder, errors, monkeypatch):
-    from voxdesk.gui.panels import classify_jobs
+    from voxdesk.gui.classify import jobs as classify_jobs
 
     window, ctl = classify_app
     load_model(qtbot, ctl, tiny.path)

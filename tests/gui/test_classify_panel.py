@@ -20,7 +20,7 @@ def test_installing_the_classify_docks_does_not_import_tensorflow():
         from PySide6.QtWidgets import QApplication
         app = QApplication([])
         from voxdesk.gui.main_window import MainWindow
-        from voxdesk.gui.panels.classify_dock import install_classify
+        from voxdesk.gui.classify.controller import install_classify
         w = MainWindow(); w.persist_settings = False
         ctl = install_classify(w, w.state)
         w.show(); app.processEvents()
@@ -56,7 +56,7 @@ def test_loading_a_bundle_shows_its_card(qtbot, classify_app, tiny, errors):
 
 
 def test_classify_shows_the_engines_probabilities(qtbot, classify_app, tiny, errors):
-    from voxdesk.engine.inference import classify
+    from voxdesk.engine.inference.classify import classify
 
     window, ctl = classify_app
     load_model(qtbot, ctl, tiny.path)
@@ -95,7 +95,7 @@ def test_inconsistent_input_is_flagged_next_to_the_prediction(qtbot, classify_ap
 
 
 def test_explain_overlays_the_heat_map_and_jumps_to_its_hottest_voxel(qtbot, classify_app, tiny, errors):
-    from voxdesk.engine.explain import explain
+    from voxdesk.engine.inference.explain import explain
 
     window, ctl = classify_app
     load_model(qtbot, ctl, tiny.path)
@@ -140,7 +140,7 @@ def test_explain_a_chosen_class(qtbot, classify_app, tiny, errors):
 
 
 def test_a_bad_bundle_gives_the_engines_message_and_the_app_stays_usable(qtbot, classify_app, tiny, errors, tmp_path):
-    from voxdesk.engine.bundle import read_metadata
+    from voxdesk.engine.model.bundle import read_metadata
     from voxdesk.engine.errors import ModelError
 
     window, ctl = classify_app
@@ -173,7 +173,7 @@ def test_classify_without_a_volume_says_so(qtbot, classify_app, tiny, errors):
 
 def test_an_engine_error_while_classifying_becomes_a_dialog(qtbot, classify_app, tiny, errors, monkeypatch):
     from voxdesk.engine.errors import ModelError
-    from voxdesk.gui.panels import classify_jobs
+    from voxdesk.gui.classify import jobs as classify_jobs
 
     window, ctl = classify_app
     load_model(qtbot, ctl, tiny.path)

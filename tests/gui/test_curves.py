@@ -19,13 +19,13 @@ def _epoch(e, loss, val_loss, acc=0.5, val_acc=0.5, best=None, epochs=10):
     ([1.0, 0.9, 0.8], [1.0, 1.1, 1.2], False),             # not enough epochs yet
 ])
 def test_overfitting_rule(train, val, expected):
-    from voxdesk.gui.panels.curves import overfitting
+    from voxdesk.gui.training.curves import overfitting
 
     assert overfitting(train, val, 3) is expected
 
 
 def test_curves_points_best_epoch_and_overfitting_warning(qtbot):
-    from voxdesk.gui.panels.curves import TrainingCurves
+    from voxdesk.gui.training.curves import TrainingCurves
 
     c = TrainingCurves()
     qtbot.addWidget(c)
@@ -45,7 +45,7 @@ def test_curves_points_best_epoch_and_overfitting_warning(qtbot):
 
 
 def test_batches_are_smoothed_and_placed_within_their_epoch(qtbot):
-    from voxdesk.gui.panels.curves import TrainingCurves
+    from voxdesk.gui.training.curves import TrainingCurves
 
     c = TrainingCurves(smoothing=0.5)
     qtbot.addWidget(c)
@@ -57,7 +57,7 @@ def test_batches_are_smoothed_and_placed_within_their_epoch(qtbot):
 
 
 def test_batch_reports_are_throttled_but_epoch_ends_always_arrive(qtbot):
-    from voxdesk.gui.train_worker import Throttle, TrainWorker
+    from voxdesk.gui.training.worker import Throttle, TrainWorker
 
     now = [0.0]
     t = Throttle(0.05, clock=lambda: now[0])
@@ -89,8 +89,8 @@ def test_batch_reports_are_throttled_but_epoch_ends_always_arrive(qtbot):
 
 
 def test_results_view_shows_the_engines_metrics(qtbot):
-    from voxdesk.engine.evaluation import evaluate_predictions
-    from voxdesk.gui.panels.results_view import ResultsView
+    from voxdesk.engine.training.evaluation import evaluate_predictions
+    from voxdesk.gui.training.results_view import ResultsView
 
     rng = np.random.default_rng(0)
     y = np.array([0] * 7 + [1] * 5 + [2] * 3)

@@ -97,14 +97,14 @@ def test_drop_a_dataset_and_menu_action_open(qtbot, training, tiny_h5, dialogs):
 @pytest.mark.parametrize("shape,expected", [((8, 8, 8), (8, 8, 8)), ((8, 8, 8, 2), (8, 8, 8)),
                                             ((32, 32, 3), (32, 32, 1)), ((28, 28), (28, 28, 1))])
 def test_any_sample_becomes_a_viewable_volume(shape, expected):
-    from voxdesk.gui.panels.dataset_panel import sample_volume
+    from voxdesk.gui.training.dataset_panel import sample_volume
 
     v = sample_volume(np.ones(shape, np.float32), "s", {"label": "a"})
     assert v.shape == expected and v.name == "s" and not v.orientation_known
 
 
 def test_in_the_real_main_window(qtbot, window, tiny_dataset):
-    from voxdesk.gui.panels.training_dock import install_training
+    from voxdesk.gui.training.controller import install_training
 
     ctl = install_training(window, window.state)
     assert window.findChild(type(ctl.dataset_panel), "datasetPanel") is ctl.dataset_panel
@@ -120,7 +120,7 @@ def test_in_the_real_main_window(qtbot, window, tiny_dataset):
 
 
 def test_open_demo_dataset_from_the_menu(qtbot, training, dialogs, monkeypatch):
-    from voxdesk.engine import demo
+    from voxdesk.engine.demo import phantoms as demo
 
     real = demo.ensure_demo_data
     monkeypatch.setattr(demo, "ensure_demo_data", lambda *a, **k: real(*a, n_per_class=5, size=16, **k))

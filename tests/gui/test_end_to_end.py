@@ -13,9 +13,9 @@ from tests.gui.classify_gui_fixtures import errors  # noqa: F401
 def test_open_sample_train_classify_explain(qtbot, window, errors, monkeypatch, tmp_path):  # noqa: F811
     from PySide6.QtWidgets import QMessageBox
 
-    from voxdesk.engine.demo import ensure_demo_data
-    from voxdesk.gui.panels.classify_dock import install_classify
-    from voxdesk.gui.panels.training_dock import install_training
+    from voxdesk.engine.demo.phantoms import ensure_demo_data
+    from voxdesk.gui.classify.controller import install_classify
+    from voxdesk.gui.training.controller import install_training
 
     dialogs = []
     monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda _p, title, text, *a, **k: dialogs.append((title, text))))

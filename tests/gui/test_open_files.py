@@ -52,7 +52,7 @@ def test_chooser_dialog_lists_datasets_and_sample_index(qtbot, files):
     from PySide6.QtCore import Qt
 
     from voxdesk.engine.io import probe
-    from voxdesk.gui.dialogs.choose_entry import ChooseEntryDialog
+    from voxdesk.gui.viewer.chooser import ChooseEntryDialog
 
     dialog = ChooseEntryDialog(probe(str(files["h5"])))
     qtbot.addWidget(dialog)
@@ -101,7 +101,7 @@ def test_error_dialog_is_a_message_box_with_the_text(qtbot, tmp_path, monkeypatc
 
 
 def test_recent_files_last_folder_and_geometry_persist(qtbot, window, files, tmp_path):
-    from voxdesk.gui import settings
+    from voxdesk.gui.infra import settings
     from voxdesk.gui.main_window import MainWindow
 
     assert str(settings.settings_path()).startswith(os.environ["XDG_CONFIG_HOME"])

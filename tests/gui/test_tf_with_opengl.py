@@ -20,7 +20,7 @@ SCRIPT = textwrap.dedent(
     from PySide6.QtTest import QTest
     from voxdesk.engine.volume import Volume
     from voxdesk.gui.app import make_application, create_window
-    from voxdesk.gui.snapshot import grab_window
+    from voxdesk.gui.infra.snapshot import grab_window
 
     order = sys.argv[1]
     app = make_application()
@@ -30,7 +30,7 @@ SCRIPT = textwrap.dedent(
     w.show()
 
     def use_tensorflow():
-        from voxdesk.engine.models import build_model
+        from voxdesk.engine.model.networks import build_model
         model = build_model("voxnet-bn", (16, 16, 16, 1), 2)
         out = np.asarray(model(np.zeros((1, 16, 16, 16, 1), np.float32)))
         assert out.shape == (1, 2)

@@ -9,7 +9,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from voxdesk.engine.augment import AugmentConfig
+from voxdesk.engine.training.augment import AugmentConfig
 
 from tests.gui.train_fixtures import *  # noqa: F401,F403
 from tests.gui.train_fixtures import wait_trained
@@ -27,7 +27,7 @@ def test_building_the_panels_does_not_import_tensorflow():
         import sys, numpy as np
         from PySide6.QtWidgets import QApplication, QMainWindow
         app = QApplication([])
-        from voxdesk.gui.panels.training_dock import install_training
+        from voxdesk.gui.training.controller import install_training
         from voxdesk.gui.state import ViewerState
         from voxdesk.engine.datasets import from_arrays
         w = QMainWindow()
@@ -82,7 +82,7 @@ def test_train_to_the_end_shows_curves_results_and_saves(qtbot, training, tiny_d
     with qtbot.waitSignal(ctl.model_saved, timeout=60_000) as saved:
         qtbot.mouseClick(panel.save_button, __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.LeftButton)
     assert saved.args[0].endswith("tiny.voxmodel")
-    from voxdesk.engine.bundle import read_metadata
+    from voxdesk.engine.model.bundle import read_metadata
 
     assert read_metadata(saved.args[0])["class_names"] == ["empty", "blob"]
     rows = list(csv.reader(open(ctl.export_history_csv(str(tmp_path / "h.csv")))))
@@ -137,7 +137,7 @@ def test_engine_error_arrives_as_a_dialog_and_the_app_stays_usable(qtbot, traini
 
 def test_a_crash_inside_train_is_reported_not_fatal(qtbot, training, tiny_dataset, dialogs):
     from voxdesk.engine.errors import ModelError
-    from voxdesk.gui.panels import training_dock
+    from voxdesk.gui.training import controller as training_dock
 
     win, state, ctl = training
     ctl.set_dataset(tiny_dataset)

@@ -75,7 +75,7 @@ def test_3d_view_follows_colormap_and_shows_a_surface(qtbot, gl_window):
 
 
 def test_3d_overlay_and_screenshot_include_the_gl_pane(qtbot, gl_window):
-    from voxdesk.gui.snapshot import grab_window
+    from voxdesk.gui.infra.snapshot import grab_window
     from voxdesk.gui.state import Overlay
 
     vol = _ball()

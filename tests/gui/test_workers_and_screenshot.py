@@ -8,7 +8,7 @@ import pytest
 def test_worker_returns_errors_and_reaps_threads(qtbot):
     from PySide6.QtCore import QObject, Slot
 
-    from voxdesk.gui.workers import WorkerRunner
+    from voxdesk.gui.infra.workers import WorkerRunner
 
     class Sink(QObject):
         def __init__(self):

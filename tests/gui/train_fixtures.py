@@ -93,7 +93,7 @@ def training(qtbot, dialogs):
     """(window, state, controller) with the panels installed in a plain QMainWindow."""
     from PySide6.QtWidgets import QLabel, QMainWindow
 
-    from voxdesk.gui.panels.training_dock import install_training
+    from voxdesk.gui.training.controller import install_training
     from voxdesk.gui.state import ViewerState
 
     win = QMainWindow()

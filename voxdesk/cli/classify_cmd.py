@@ -82,7 +82,7 @@ def _progress(quiet: bool):
 
 
 def run(args) -> int:
-    from voxdesk.engine.inference import expand_paths
+    from voxdesk.engine.inference.classify import expand_paths
 
     if args.batch_size < 1:
         raise VoxdeskError("--batch-size must be at least 1")
@@ -92,8 +92,8 @@ def run(args) -> int:
     if not items:
         raise VoxdeskError(f"no volume files found in {', '.join(args.paths)}")
 
-    from voxdesk.engine.bundle import load_bundle
-    from voxdesk.engine.inference import iter_classify, model_id
+    from voxdesk.engine.model.bundle import load_bundle
+    from voxdesk.engine.inference.classify import iter_classify, model_id
 
     bundle = load_bundle(args.bundle)
     names = bundle.class_names

@@ -10,7 +10,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", default=None,
                         help="folder for the demo data (default: the VoxDesk data folder's 'demo')")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    from voxdesk.engine.demo import DEFAULT_N_PER_CLASS, DEFAULT_SIZE
+    from voxdesk.engine.demo.phantoms import DEFAULT_N_PER_CLASS, DEFAULT_SIZE
 
     parser.add_argument("--n-per-class", type=int, default=DEFAULT_N_PER_CLASS, metavar="N",
                         help=f"phantom volumes per class (default {DEFAULT_N_PER_CLASS})")
@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from voxdesk.engine import demo
+    from voxdesk.engine.demo import phantoms as demo
     from voxdesk.engine.errors import VoxdeskError
 
     if args.n_per_class < 1 or args.size < 16 or args.n_train < 0 or args.n_test < 0:

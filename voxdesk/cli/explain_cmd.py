@@ -18,7 +18,7 @@ def add_arguments(p) -> None:
     p.add_argument("--class", dest="class_name", metavar="NAME",
                    help="class to explain (default: the predicted class)")
     p.add_argument("--layer", help="feature layer to explain (default: the last convolutional block)")
-    from voxdesk.engine.explain import METHODS
+    from voxdesk.engine.inference.explain import METHODS
 
     p.add_argument("--method", choices=list(METHODS), default=METHODS[0],
                    help="hires-fine (default): HiResCAM sharpened by input x gradient at voxel resolution; "
@@ -45,8 +45,8 @@ def run(args) -> int:
 
     volume = open_volume(args.path, dataset=args.dataset, index=args.index)  # fail fast, before TF
 
-    from voxdesk.engine.bundle import load_bundle
-    from voxdesk.engine.explain import explain, save_heat_map
+    from voxdesk.engine.model.bundle import load_bundle
+    from voxdesk.engine.inference.explain import explain, save_heat_map
 
     bundle = load_bundle(args.bundle)
     e = explain(bundle, volume, args.class_name, layer=args.layer, method=args.method)

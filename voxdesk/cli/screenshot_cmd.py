@@ -99,8 +99,8 @@ def run(args) -> int:
     if display_problem():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from voxdesk.gui.app import make_application
-    from voxdesk.gui.contrast import PRESETS
-    from voxdesk.gui.views.colormaps import COLORMAPS
+    from voxdesk.gui.viewer.contrast import PRESETS
+    from voxdesk.gui.viewer.views.colormaps import COLORMAPS
 
     if args.preset is not None and args.preset not in PRESETS:
         raise BadArgument(f"--preset {args.preset!r}: choose one of {', '.join(PRESETS)}")
@@ -118,10 +118,10 @@ def run(args) -> int:
         dataset = load_dataset(args.train)
     bundle = prediction = explanation = None
     if args.model:  # the engine's work first: a bad bundle fails before any window opens
-        import voxdesk.gui  # noqa: F401  keeps TensorFlow's symbols local (voxdesk.gui.tf_runtime)
-        from voxdesk.engine.bundle import load_bundle
-        from voxdesk.engine.explain import explain
-        from voxdesk.engine.inference import classify
+        import voxdesk.gui  # noqa: F401  keeps TensorFlow's symbols local (voxdesk.gui.infra.tf_runtime)
+        from voxdesk.engine.model.bundle import load_bundle
+        from voxdesk.engine.inference.explain import explain
+        from voxdesk.engine.inference.classify import classify
 
         bundle = load_bundle(args.model)
         prediction = classify(bundle, volume)
@@ -164,7 +164,7 @@ def run(args) -> int:
             _settle(app, 0.05)
         vv.gl.update()
         _settle(app, 0.3)
-    from voxdesk.gui.snapshot import grab_window
+    from voxdesk.gui.infra.snapshot import grab_window
 
     image = grab_window(window)
     if image.isNull() or not image.save(out):

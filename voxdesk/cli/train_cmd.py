@@ -27,13 +27,13 @@ def _size(text: str) -> tuple[int, ...]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from voxdesk.engine.models import DEFAULT_MODEL, MODELS
+    from voxdesk.engine.model.networks import DEFAULT_MODEL, MODELS
 
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = "models:\n" + "\n".join(f"  {k}: {v}" for k, v in MODELS.items())
     parser.add_argument("data", metavar="DATA", help="labelled dataset (3D MNIST h5, MedMNIST npz, folder, CSV, ...)")
     parser.add_argument("--model", default=DEFAULT_MODEL, choices=list(MODELS), help=f"default {DEFAULT_MODEL}")
-    from voxdesk.engine.training import MIN_EPOCHS, MIN_STEPS, SMALL_DATA
+    from voxdesk.engine.training.train import MIN_EPOCHS, MIN_STEPS, SMALL_DATA
 
     parser.add_argument("--epochs", type=int, default=None,
                         help=f"default auto: enough for {MIN_STEPS} optimiser steps, at least {MIN_EPOCHS} epochs")
@@ -43,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input-size", type=_size, default=None, metavar="D,H,W",
                         help="resample samples to this size (default: the samples' own size)")
     parser.add_argument("--lr", type=float, default=1e-3, help="initial learning rate (Adam)")
-    from voxdesk.engine.preprocessing import NORMALIZATIONS
+    from voxdesk.engine.model.preprocessing import NORMALIZATIONS
 
     parser.add_argument("--normalization", default="auto", choices=list(NORMALIZATIONS),
                         help="intensity normalisation; auto (default): a CT window (level 40, width 400) "
@@ -121,9 +121,9 @@ def _summary(result, out: Path, history_csv: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from voxdesk.engine.augment import NO_AUGMENT, AugmentConfig
+    from voxdesk.engine.training.augment import NO_AUGMENT, AugmentConfig
     from voxdesk.engine.datasets import load_dataset
-    from voxdesk.engine.distribute import parse_workers
+    from voxdesk.engine.training.distribute import parse_workers
     from voxdesk.engine.errors import ModelError
     from voxdesk.engine.progress import Cancelled
 
@@ -137,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data)
     for w in dataset.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    from voxdesk.engine.training import TrainConfig, train
+    from voxdesk.engine.training.train import TrainConfig, train
 
     if args.flips:
         augment = AugmentConfig(flips=True, rot90=True)

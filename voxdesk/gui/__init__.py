@@ -9,7 +9,7 @@ Importing any part of it, before the QApplication exists:
 """
 from PySide6.QtCore import QCoreApplication, Qt
 
-from voxdesk.gui.tf_runtime import keep_tensorflow_symbols_local
+from voxdesk.gui.infra.tf_runtime import keep_tensorflow_symbols_local
 
 keep_tensorflow_symbols_local()
 

@@ -65,7 +65,7 @@ def make_application(argv=None):
     """The QApplication (reused when one exists, e.g. under pytest-qt), styled."""
     from PySide6.QtWidgets import QApplication
 
-    from voxdesk.gui.resources import app_icon, style_sheet
+    from voxdesk.gui.infra.resources import app_icon, style_sheet
 
     app = QApplication.instance()
     if app is None:
@@ -86,9 +86,9 @@ def create_window(path: str | None = None, *, sample: bool = False, restore_layo
     from PySide6.QtGui import QGuiApplication
 
     from voxdesk.gui.main_window import MainWindow
-    from voxdesk.gui.panels.classify_dock import install_classify
-    from voxdesk.gui.panels.training_dock import install_training
-    from voxdesk.gui.tf_runtime import prepare_for_opengl
+    from voxdesk.gui.classify.controller import install_classify
+    from voxdesk.gui.training.controller import install_training
+    from voxdesk.gui.infra.tf_runtime import prepare_for_opengl
 
     prepare_for_opengl(QGuiApplication.platformName())  # before the 3D view's first GL context
     window = MainWindow()

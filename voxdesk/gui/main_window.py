@@ -21,17 +21,17 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
-from voxdesk.gui import settings
-from voxdesk.gui.controls import DisplayToolBar
-from voxdesk.gui.info_panel import InfoPanel
-from voxdesk.gui.levels_histogram import LevelsHistogram
-from voxdesk.gui.opener import VolumeOpener, user_message
-from voxdesk.gui.readout import StatusReadout
-from voxdesk.gui.resources import app_icon
+from voxdesk.gui.infra import settings
+from voxdesk.gui.viewer.toolbar import DisplayToolBar
+from voxdesk.gui.viewer.info import InfoPanel
+from voxdesk.gui.viewer.histogram import LevelsHistogram
+from voxdesk.gui.viewer.opener import VolumeOpener, user_message
+from voxdesk.gui.viewer.readout import StatusReadout
+from voxdesk.gui.infra.resources import app_icon
 from voxdesk.gui.state import ViewerState
-from voxdesk.gui.views.ortho_view import LAYOUTS, OrthoView
-from voxdesk.gui.welcome import WelcomePage
-from voxdesk.gui.workers import WorkerRunner
+from voxdesk.gui.viewer.views.ortho_view import LAYOUTS, OrthoView
+from voxdesk.gui.viewer.welcome import WelcomePage
+from voxdesk.gui.infra.workers import WorkerRunner
 
 APP_NAME = "VoxDesk"
 
@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
 
     def open_sample(self) -> None:
         try:
-            from voxdesk.engine.demo import ensure_demo_data
+            from voxdesk.engine.demo.phantoms import ensure_demo_data
         except ImportError:
             self.show_error("Sample not available", "The built-in demo data is not part of this build.")
             return

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from voxdesk.gui import contrast
+from voxdesk.gui.viewer import contrast
 
 
 @dataclass

@@ -1,0 +1,284 @@
+"""Labelled datasets made of volume files: class folders and CSV manifests.
+
+Samples are read on demand with ``voxdesk.engine.io.open_volume``; loading a dataset only lists
+files and reads headers (for the sample shapes), never voxel data.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from voxdesk.engine.datasets import (
+    H5_SUFFIXES, SPLIT_ALIASES, VOLUME_SUFFIXES, LabelledDataset, Split, encode_labels, finish,
+    volume_suffix,
+)
+from voxdesk.engine.errors import CorruptFile, DatasetError, FileNotFound
+
+SUFFIX_LIST = ", ".join(VOLUME_SUFFIXES)
+
+
+def _split_address(entry: str) -> tuple[str, str]:
+    """``"scan.h5:/group/x"`` -> (``"scan.h5"``, ``"/group/x"``); other paths -> (path, "")."""
+    from voxdesk.engine.io import split_address
+
+    file, inner = split_address(entry)
+    return file, inner or ""
+
+
+def _spatial(shape: tuple[int, ...]) -> tuple[int, ...] | None:
+    shape = tuple(int(n) for n in shape)
+    while len(shape) > 3 and shape[-1] == 1:
+        shape = shape[:-1]
+    return shape if len(shape) == 3 else None
+
+
+def peek_shape(entry: str) -> tuple[int, ...] | None:
+    """The 3D shape ``open_volume(entry)`` will return, from headers only; None if unsure."""
+    file, address = _split_address(entry)
+    suffix = volume_suffix(file)
+    try:
+        if suffix in (".nii", ".nii.gz"):
+            import nibabel as nib
+
+            img = nib.load(file)
+            if len(img.shape) < 3:
+                return None
+            ornt = nib.io_orientation(img.affine)  # reader reorients to RAS: permute the axes
+            shape = [0, 0, 0]
+            for axis in range(3):
+                shape[int(ornt[axis, 0])] = int(img.shape[axis])
+            return tuple(shape)  # a 4D file yields one of its volumes
+        if suffix == ".npy":
+            from voxdesk.engine.datasets.arrays import npy_header
+
+            with open(file, "rb") as fh:
+                return _spatial(npy_header(fh)[0])
+        if suffix == ".npz":
+            from voxdesk.engine.datasets.arrays import npy_header
+
+            with zipfile.ZipFile(file) as z:
+                members = [n for n in z.namelist() if n.endswith(".npy")]
+                if len(members) != 1:
+                    return None
+                with z.open(members[0]) as fh:
+                    return _spatial(npy_header(fh)[0])
+        if suffix in H5_SUFFIXES:
+            import h5py
+
+            with h5py.File(file, "r") as f:
+                names = [address.lstrip("/")] if address else [
+                    k for k in f.keys() if isinstance(f.get(k), h5py.Dataset)
+                ]
+                if len(names) != 1:
+                    return None
+                shape = f[names[0]].shape
+                if len(shape) == 1 and round(shape[0] ** (1 / 3)) ** 3 == shape[0]:
+                    return (round(shape[0] ** (1 / 3)),) * 3
+                return _spatial(shape)
+    except Exception:  # noqa: BLE001 - unknown here; reading the sample will explain
+        return None
+    return None
+
+
+class FileSamples:
+    """Samples that are volume files (or ``file.h5:/dataset`` addresses), read on demand."""
+
+    def __init__(self, entries: Sequence[str], *, root) -> None:
+        self._entries = [str(e) for e in entries]
+        self._root = Path(root)
+        self._shapes: list | None = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def path(self, index: int) -> Path:
+        """The file of sample ``index`` (without an HDF5 address)."""
+        return Path(_split_address(self._entries[index])[0])
+
+    def entry(self, index: int) -> str:
+        """What ``open_volume`` is given for sample ``index``."""
+        return self._entries[index]
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        from voxdesk.engine.io import open_volume
+
+        return np.asarray(open_volume(self._entries[int(index)]).data)
+
+    def batch(self, indices: Sequence[int]) -> list[np.ndarray]:
+        return [self[i] for i in indices]
+
+    def shapes(self) -> list:
+        """Per-file shape from headers (None where unknown); computed once."""
+        if self._shapes is None:
+            self._shapes = [peek_shape(e) for e in self._entries]
+        return self._shapes
+
+    def known_shapes(self) -> set:
+        return {s for s in self.shapes() if s is not None}
+
+    @property
+    def sample_shape(self) -> tuple[int, ...] | None:
+        shapes = set(self.shapes())
+        return shapes.pop() if len(shapes) == 1 else None
+
+    def describe(self, index: int) -> str:
+        file, address = _split_address(self._entries[index])
+        try:
+            rel = Path(file).relative_to(self._root).as_posix()
+        except ValueError:
+            rel = file
+        return f"{rel}:{address}" if address else rel
+
+
+# --------------------------------------------------------------------------- class folders
+def _visible_dirs(p: Path) -> list[Path]:
+    return sorted(d for d in p.iterdir() if d.is_dir() and not d.name.startswith((".", "__")))
+
+
+def _files(d: Path):
+    for dirpath, dirnames, filenames in os.walk(d):
+        dirnames[:] = sorted(n for n in dirnames if not n.startswith("."))
+        for n in sorted(filenames):
+            if not n.startswith("."):
+                yield Path(dirpath) / n
+
+
+def _split_dirs(p: Path) -> dict[str, Path]:
+    dirs = _visible_dirs(p)
+    if dirs and all(d.name.lower() in SPLIT_ALIASES for d in dirs) and any(_visible_dirs(d) for d in dirs):
+        return {SPLIT_ALIASES[d.name.lower()]: d for d in dirs}
+    return {"all": p}
+
+
+def detect_folder(p: Path) -> str | None:
+    for d in _split_dirs(p).values():
+        for c in _visible_dirs(d):
+            if any(volume_suffix(f.name) for f in _files(c)):
+                return "class-folders"
+    return None
+
+
+def load_folder(p: Path) -> LabelledDataset:
+    samples, raw, warnings, ignored = {}, {}, [], []
+    for split, d in _split_dirs(p).items():
+        class_dirs = _visible_dirs(d)
+        if not class_dirs:
+            raise DatasetError(
+                f"{d.name} has no class folders. Put each class's volumes in its own sub-folder, "
+                f"e.g. {d.name}/normal/ and {d.name}/tumour/."
+            )
+        entries, labels = [], []
+        for c in class_dirs:
+            files = []
+            for f in _files(c):
+                (files if volume_suffix(f.name) else ignored).append(f)
+            if not files:
+                raise DatasetError(
+                    f"Class folder '{c.relative_to(p).as_posix()}' holds no volume files "
+                    f"({SUFFIX_LIST}); add volumes to it or remove it."
+                )
+            entries += [str(f) for f in files]
+            labels += [c.name] * len(files)
+        samples[split] = FileSamples(entries, root=p)
+        raw[split] = (np.array(labels), d.name)
+    if ignored:
+        eg = ignored[0].relative_to(p).as_posix()
+        warnings.append(f"{len(ignored)} file(s) that are not volumes ({SUFFIX_LIST}) were ignored, e.g. {eg}.")
+    class_names, enc = encode_labels(raw)
+    splits = {k: Split(samples[k], enc[k]) for k in samples}
+    return finish(class_names, splits, source=str(p), layout="class-folders", warnings=warnings)
+
+
+# ---------------------------------------------------------------------------- CSV manifest
+PATH_COLUMNS = ("path", "file", "filename", "file_name", "filepath", "image", "volume", "scan")
+LABEL_COLUMNS = ("label", "class", "target", "diagnosis", "category", "y")
+SPLIT_COLUMNS = ("split", "subset", "set", "partition")
+
+
+def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise CorruptFile(f"{path.name} is not a text CSV file (not UTF-8 text); save it as 'CSV UTF-8'.") from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows = []
+    try:
+        for row in reader:
+            rows.append((reader.line_num, [c.strip() for c in row]))
+    except csv.Error as exc:
+        raise CorruptFile(f"{path.name}, row {reader.line_num}: cannot be read as CSV ({exc}).") from None
+    return [(n, r) for n, r in rows if any(r) and not r[0].startswith("#")]
+
+
+def _columns(path: Path, rows) -> tuple[int, int, int | None, bool]:
+    first = [c.lower() for c in rows[0][1]]
+    if any(c in PATH_COLUMNS + LABEL_COLUMNS for c in first):
+        find = lambda names: next((i for i, c in enumerate(first) if c in names), None)  # noqa: E731
+        ip, il = find(PATH_COLUMNS), find(LABEL_COLUMNS)
+        if ip is None or il is None:
+            raise DatasetError(
+                f"{path.name}: the header ({', '.join(rows[0][1])}) needs a 'path' column and a "
+                "'label' column."
+            )
+        return ip, il, find(SPLIT_COLUMNS), True
+    has_split = any(len(r) > 2 and r[2] for _, r in rows)
+    return 0, 1, (2 if has_split else None), False
+
+
+def load_csv(path: Path) -> LabelledDataset:
+    rows = _read_rows(path)
+    if not rows:
+        raise DatasetError(f"{path.name} is empty: expected one 'path,label[,split]' row per volume.")
+    ip, il, isplit, header = _columns(path, rows)
+    rows = rows[1:] if header else rows
+    if not rows:
+        raise DatasetError(f"{path.name} has a header but no rows: add one 'path,label' row per volume.")
+    per_split: dict[str, tuple[list, list]] = {}
+    missing = []
+    for n, r in rows:
+        if len(r) <= max(ip, il) or not r[ip] or not r[il]:
+            raise DatasetError(
+                f"{path.name}, row {n}: expected 'path,label[,split]' but found "
+                f"{','.join(r)!r}; every row needs a file path and a label."
+            )
+        split = "all"
+        if isplit is not None:
+            value = r[isplit] if len(r) > isplit else ""
+            if not value:
+                raise DatasetError(
+                    f"{path.name}, row {n}: no split given while other rows have one; write "
+                    "train, val or test."
+                )
+            split = SPLIT_ALIASES.get(value.lower(), value.lower())
+        file, address = _split_address(r[ip])
+        fp = Path(file).expanduser()
+        fp = fp if fp.is_absolute() else path.parent / fp
+        if not volume_suffix(fp.name):
+            raise DatasetError(
+                f"{path.name}, row {n}: '{r[ip]}' is not a volume file VoxDesk reads ({SUFFIX_LIST})."
+            )
+        if not fp.is_file():
+            missing.append((n, r[ip]))
+        entries, labels = per_split.setdefault(split, ([], []))
+        entries.append(f"{fp}:{address}" if address else str(fp))
+        labels.append(r[il])
+    if missing:
+        n, p = missing[0]
+        raise FileNotFound(
+            f"{path.name}: {len(missing)} listed file(s) do not exist, e.g. row {n}: '{p}'. "
+            "Relative paths are read from the CSV file's folder."
+        )
+    raw = {k: (np.array(labels), path.name) for k, (_, labels) in per_split.items()}
+    class_names, enc = encode_labels(raw)
+    splits = {k: Split(FileSamples(e, root=path.parent), enc[k]) for k, (e, _) in per_split.items()}
+    return finish(class_names, splits, source=str(path), layout="csv")

@@ -1,0 +1,400 @@
+"""Classify volumes with a model bundle: ``classify`` one, ``iter_classify``/``classify_many`` many.
+
+Preprocessing is the bundle's own (``preprocessing.preprocess_volume`` with the bundle's
+``PreprocessSpec``), the very function training used, so a volume is prepared identically.
+
+Speed: the model is called through a cached ``tf.function`` (traced once per bundle for any
+batch size), not ``model.predict`` (which builds a data pipeline per call and is slow for one
+sample). Many volumes are read one by one, preprocessed one by one (so one bad file only
+spoils its own row) and sent to the model in batches of ``batch_size``.
+
+Each ``Prediction`` carries warnings a clinician should see next to it: the reader's (NaN
+voxels, oblique scan, several volumes in the file), preprocessing's (NaN/Inf replaced) and the
+input-consistency checks of :mod:`voxdesk.engine.model.consistency` (shape, spacing, orientation,
+intensity range against the training data). TensorFlow is imported only when a model runs.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import threading
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+
+from voxdesk.engine.errors import ModelError, VoxdeskError
+from voxdesk.engine.progress import CancelToken, Cancelled, ProgressFn, no_progress
+from voxdesk.engine.volume import Volume
+
+__all__ = ["Prediction", "Row", "VolumeRef", "Prepared", "classify", "iter_classify", "classify_many",
+           "prepare", "model_id", "file_sha256", "expand_paths", "dataset_items"]
+
+
+@dataclass
+class Prediction:
+    class_name: str
+    class_index: int
+    confidence: float
+    """Probability of the predicted class."""
+    probabilities: dict[str, float]
+    """Every class's probability, in the bundle's class order."""
+    warnings: list[str] = field(default_factory=list)
+    model_id: str = ""
+    source: str = ""
+
+
+@dataclass
+class Row:
+    """One item of a batch run: a prediction, or the error that prevented one."""
+
+    source: str
+    """What was classified: a path, ``file.h5:/X[3]``, ``X_test[12]``..."""
+    prediction: Prediction | None = None
+    error: str | None = None
+    sha256: str | None = None
+    """sha256 of the file (paths only, when requested)."""
+    label: str | None = None
+    """The true label when the item has one (a labelled dataset's split)."""
+    index: int = 0
+    """Position of the item in the input."""
+    timestamp: str = ""
+    """When the row was produced, ISO 8601 UTC."""
+    ref: Any = None
+    """The item itself (a path or ``VolumeRef``), so a GUI can open the case again."""
+
+    @property
+    def ok(self) -> bool:
+        return self.prediction is not None
+
+
+@dataclass
+class VolumeRef:
+    """A volume to open later: a file, an HDF5/NPZ dataset, one sample of a stack."""
+
+    path: str
+    dataset: str | None = None
+    index: int | None = None
+    label: str | None = None
+
+    def open(self) -> Volume:
+        from voxdesk.engine.io import open_volume
+
+        return open_volume(self.path, dataset=self.dataset, index=self.index)
+
+    def __str__(self) -> str:
+        text = self.path + (f":/{self.dataset.lstrip('/')}" if self.dataset else "")
+        return text + (f"[{self.index}]" if self.index is not None else "")
+
+
+class _SampleRef:
+    """One sample of a labelled dataset's split (an in-memory or lazily read array)."""
+
+    def __init__(self, samples, index: int, label: str | None) -> None:
+        self.samples, self.index, self.label = samples, int(index), label
+
+    def open(self) -> Volume:
+        data = np.asarray(self.samples[self.index])
+        return Volume(data=data, source=str(self), orientation_known=False) if data.ndim == 3 else _Raw(data, str(self))
+
+    def __str__(self) -> str:
+        return self.samples.describe(self.index)
+
+
+class _Raw:
+    """A 2D (+ channel) or otherwise non-3D sample: quacks like a Volume for classification."""
+
+    def __init__(self, data, source):
+        self.data, self.source, self.warnings, self.meta = data, source, [], {}
+        self.spacing, self.axcodes, self.orientation_known = (1.0,) * data.ndim, (), False
+
+    @property
+    def shape(self):
+        return tuple(self.data.shape)
+
+
+def dataset_items(dataset, split: str = "test") -> list:
+    """Items for :func:`iter_classify` from a ``LabelledDataset`` split (rows get ``label``)."""
+    if split not in dataset.splits:
+        raise VoxdeskError(f"the dataset has no {split!r} split (it has {', '.join(dataset.splits)})")
+    s = dataset.splits[split]
+    names = dataset.class_names
+    return [_SampleRef(s.samples, i, names[int(lbl)]) for i, lbl in enumerate(s.labels)]
+
+
+# ----------------------------------------------------------------------------- bundle helpers
+@dataclass
+class Prepared:
+    x: np.ndarray
+    """Model input (no batch axis), preprocessed exactly as in training."""
+    warnings: list[str]
+    class_names: list[str]
+
+
+class _Runner:
+    """Per-bundle cache: spec, class names, model id and the traced predict function."""
+
+    def __init__(self, bundle) -> None:
+        self.spec = bundle.spec
+        self.class_names = list(bundle.class_names)
+        self.metadata = dict(bundle.metadata)
+        self.model_id = model_id(bundle)
+        self._model = bundle.model
+        self._path = getattr(bundle, "path", None)
+        self._fn = None
+        self._lock = threading.Lock()
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        import tensorflow as tf
+
+        with self._lock:
+            if self._fn is None:
+                model = self._model
+                self._fn = tf.function(
+                    lambda t: model(t, training=False),
+                    input_signature=[tf.TensorSpec((None,) + tuple(self.spec.input_shape), tf.float32)],
+                )
+        return np.asarray(self._fn(tf.constant(x, tf.float32)), dtype=np.float64)
+
+
+_RUNNERS: dict[int, tuple] = {}
+_RUNNERS_LOCK = threading.Lock()
+
+
+def _runner(bundle) -> _Runner:
+    key = id(bundle)
+    with _RUNNERS_LOCK:
+        hit = _RUNNERS.get(key)
+        if hit is not None and hit[0]() is bundle and hit[1]._model is bundle.model \
+                and hit[1]._path == getattr(bundle, "path", None):
+            return hit[1]
+        runner = _Runner(bundle)
+        _RUNNERS[key] = (weakref.ref(bundle, lambda _r, k=key: _RUNNERS.pop(k, None)), runner)
+        return runner
+
+
+def file_sha256(path, chunk: int = 1 << 20) -> str:
+    """Hex sha256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(chunk), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def model_id(bundle) -> str:
+    """A short stable id: sha256 of the bundle file (or of its metadata when never saved)."""
+    path = getattr(bundle, "path", None)
+    if path is not None and Path(path).is_file():
+        digest = file_sha256(path)
+    else:
+        digest = hashlib.sha256(json.dumps(bundle.metadata, sort_keys=True, default=str).encode()).hexdigest()
+    name = bundle.metadata.get("model_name", "model")
+    return f"{name}-{digest[:12]}"
+
+
+def _check_rank(volume, spec) -> None:
+    shape = tuple(volume.data.shape)
+    if spec.spatial_rank == 3 and len(shape) != 3 + bool(spec.source_has_channels):
+        raise ModelError(f"the model classifies 3D volumes; this input has shape {shape}")
+    if spec.spatial_rank == 2:
+        ok = len(shape) == 2 or (len(shape) == 3 and shape[-1] in (1, spec.channels))
+        if not ok:
+            raise ModelError(
+                f"the model classifies 2D images of {'x'.join(map(str, spec.spatial_shape))} with "
+                f"{spec.channels} channel(s); this input is {'x'.join(map(str, shape))}"
+            )
+
+
+def _prepare(runner: _Runner, volume) -> Prepared:
+    from voxdesk.engine.model.consistency import check_volume
+    from voxdesk.engine.model.preprocessing import PreprocessStats, preprocess_volume
+
+    _check_rank(volume, runner.spec)
+    stats = PreprocessStats()
+    x = preprocess_volume(volume.data, runner.spec, stats)
+    warnings = list(getattr(volume, "warnings", []))
+    warnings += [w for w in stats.warnings() if w not in warnings]
+    if isinstance(volume, Volume):
+        warnings += check_volume(volume, runner.metadata)
+    return Prepared(x=x, warnings=warnings, class_names=runner.class_names)
+
+
+def prepare(bundle, volume: Volume) -> Prepared:
+    """The model input for ``volume`` (training's preprocessing) and its warnings."""
+    return _prepare(_runner(bundle), volume)
+
+
+def _prediction(runner: _Runner, probs: np.ndarray, warnings, source: str) -> Prediction:
+    idx = int(np.argmax(probs))
+    return Prediction(
+        class_name=runner.class_names[idx], class_index=idx, confidence=float(probs[idx]),
+        probabilities={n: float(p) for n, p in zip(runner.class_names, probs)},
+        warnings=list(warnings), model_id=runner.model_id, source=source,
+    )
+
+
+def classify(bundle, volume: Volume) -> Prediction:
+    """Classify one volume. Raises ``ModelError`` when it cannot fit the model at all."""
+    runner = _runner(bundle)
+    prepared = _prepare(runner, volume)
+    probs = runner.predict(prepared.x[None])[0]
+    return _prediction(runner, probs, prepared.warnings, getattr(volume, "source", ""))
+
+
+# ----------------------------------------------------------------------------- many volumes
+def expand_paths(paths: Iterable, *, recursive: bool = True, stacks: bool = True) -> list:
+    """Files as given, folders walked (sorted) for supported volume files.
+
+    With ``stacks``, an HDF5/NPY/NPZ file (or ``file.h5:/dataset``) holding one stack of N
+    volumes becomes N ``VolumeRef`` items (one row per volume); a file with several candidate
+    arrays stays one item (its row then says which to choose). NIfTI files stay one item.
+    Paths that do not exist are kept, so that their row reports the error.
+    """
+    from voxdesk.engine.io import SUPPORTED_SUFFIXES
+
+    files: list[str] = []
+    for p in paths:
+        p = os.fspath(p)
+        if os.path.isdir(p):
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                if not recursive:
+                    dirs[:] = []
+                for name in sorted(names):
+                    if not name.startswith(".") and name.lower().endswith(SUPPORTED_SUFFIXES):
+                        files.append(os.path.join(root, name))
+        else:
+            files.append(p)
+    if not stacks:
+        return files
+    out: list = []
+    for f in files:
+        out.extend(_stack_refs(f) or [f])
+    return out
+
+
+def _stack_refs(path: str) -> list[VolumeRef] | None:
+    """One ``VolumeRef`` per sample when ``path`` is unambiguously a stack, else None."""
+    from voxdesk.engine.io import format_of, probe, split_address
+
+    file, inner = split_address(path)
+    try:
+        if format_of(file) == "nifti":
+            return None
+        info = probe(file)
+    except (VoxdeskError, OSError, ValueError):
+        return None  # opening it will explain the problem in its row
+    want = inner.strip("/") if inner else None
+    entries = [e for e in info.entries if e.kind != "not-a-volume"
+               and (want is None or e.name.strip("/") == want)]
+    if len(entries) != 1 or entries[0].kind not in ("stack", "cube-vectors") or entries[0].n_samples < 2:
+        return None
+    e = entries[0]
+    dataset = None if info.format == "npy" else e.name
+    return [VolumeRef(file, dataset=dataset, index=i) for i in range(e.n_samples)]
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _open_item(item):
+    if isinstance(item, Volume):
+        return item
+    if isinstance(item, (str, os.PathLike)):
+        return VolumeRef(os.fspath(item)).open()
+    return item.open()
+
+
+def _file_of(item) -> str | None:
+    if isinstance(item, (str, os.PathLike)):
+        from voxdesk.engine.io import split_address
+
+        return split_address(item)[0]
+    if isinstance(item, VolumeRef):
+        return item.path
+    return None
+
+
+def iter_classify(
+    bundle,
+    items: Iterable,
+    *,
+    batch_size: int = 16,
+    hash_files: bool = True,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> Iterator[Row]:
+    """Classify many items, yielding one :class:`Row` per item, in input order.
+
+    Items: paths (files; expand folders first with :func:`expand_paths`), ``VolumeRef``,
+    ``Volume`` objects or :func:`dataset_items`. An unreadable or unusable item yields a row
+    with ``error`` set; the others go on. Raises ``Cancelled`` between batches once ``cancel``
+    is set (rows already yielded stay valid).
+    """
+    runner = _runner(bundle)
+    items = list(items)
+    total = max(len(items), 1)
+    hashes: dict[str, str] = {}  # samples of one stack share their file's hash
+    for start in range(0, len(items), max(1, batch_size)):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        chunk = items[start:start + max(1, batch_size)]
+        rows: list[Row] = []
+        ready: list[tuple[Row, Prepared]] = []
+        for offset, item in enumerate(chunk):
+            source = item.source if isinstance(item, Volume) else str(item)
+            row = Row(source=source, index=start + offset, label=getattr(item, "label", None), ref=item)
+            rows.append(row)
+            try:
+                file = _file_of(item)
+                if hash_files and file is not None and os.path.isfile(file):
+                    if file not in hashes:
+                        hashes[file] = file_sha256(file)
+                    row.sha256 = hashes[file]
+                volume = _open_item(item)
+                ready.append((row, _prepare(runner, volume)))
+            except VoxdeskError as exc:
+                row.error = str(exc)
+            except (OSError, ValueError, MemoryError) as exc:
+                row.error = f"{type(exc).__name__}: {exc}"
+        if ready:
+            probs = runner.predict(np.stack([p.x for _, p in ready]))
+            for (row, prep), pr in zip(ready, probs):
+                row.prediction = _prediction(runner, pr, prep.warnings, row.source)
+        for row in rows:
+            row.timestamp = _now()
+            yield row
+        done = start + len(chunk)
+        progress(done / total, f"classified {done}/{len(items)}")
+
+
+def classify_many(
+    bundle,
+    items: Iterable,
+    *,
+    batch_size: int = 16,
+    hash_files: bool = True,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> list[Row]:
+    """All rows of :func:`iter_classify` as a list. Path items go through :func:`expand_paths`
+    (folders walked, stacks split into one item per volume).
+
+    On cancel raises ``Cancelled`` whose ``rows`` attribute holds the rows finished so far.
+    """
+    items = [x for i in items for x in (expand_paths([i]) if isinstance(i, (str, os.PathLike)) else [i])]
+    rows: list[Row] = []
+    try:
+        for row in iter_classify(bundle, items, batch_size=batch_size, hash_files=hash_files,
+                                 progress=progress, cancel=cancel):
+            rows.append(row)
+    except Cancelled as exc:
+        exc.rows = rows  # type: ignore[attr-defined]
+        raise
+    return rows

@@ -1,0 +1,436 @@
+"""Grad-CAM heat maps (3D, and 2D for 2D models) on the volume's own grid.
+
+``grad_cam(model, x, class_index=None, layer=None)`` works on the model-input grid: it picks the
+last convolutional feature map (the last Conv layer, followed through the BatchNorm/Activation/
+Add layers that keep its shape, so a ResNet stage's ReLU output or voxnet's last ReLU is used;
+a nested sub-model with a spatial output counts as one feature layer), takes the gradient of
+the class's pre-softmax score (the logit: the input of the final softmax Dense layer times its
+kernel, so a confident model's gradients do not vanish) with ``tf.GradientTape``, and combines
+activations and gradients as ``method`` says (``METHODS``: HiResCAM cell by cell, sharpened at
+voxel resolution by default; classic Grad-CAM weights each channel by its spatially averaged
+gradient), sums over channels, applies ReLU and normalises to [0, 1]. The feature-map result is
+resampled to the input grid (linearly, each feature cell placed where the network centres it:
+``_cell_geometry``). voxnet-bn's map is 12^3 for a 48^3 scan, so a cell is 4 voxels: fine enough
+to point at a lesion of 3 voxels' radius.
+
+Faithfulness helpers: ``foreground_mask`` (the body), ``pointing_hit`` (is the hottest voxel on
+the finding?) and ``heat_share`` (how much of the heat lies in a region); ``explain`` reports
+when the map's maximum lies outside the body and then gives the hottest voxel inside it.
+
+``explain(bundle, volume, class_name=None)`` preprocesses the volume exactly as training did
+(via :mod:`voxdesk.engine.inference.classify`), runs Grad-CAM and resamples the map back to the
+volume's grid, undoing the preprocessing's resize (corner-aligned, as ``preprocessing`` zooms),
+so ``Explanation.heat[i, j, k]`` overlays ``volume.data[i, j, k]`` voxel for voxel.
+
+``save_heat_map(heat, volume, path)`` writes it as NIfTI; for a NIfTI input the map is put
+back in the file's on-disk orientation with the file's affine, so it overlays the original
+file in any viewer. TensorFlow is imported only inside the functions.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from voxdesk.engine.errors import ModelError, VoxdeskError
+from voxdesk.engine.volume import Volume
+
+__all__ = ["Explanation", "explain", "grad_cam", "find_feature_layer", "to_volume_grid", "save_heat_map",
+           "foreground_mask", "pointing_hit", "heat_share"]
+
+_KEEP_SHAPE = ("BatchNormalization", "Activation", "ReLU", "LeakyReLU", "Add", "Dropout",
+               "SpatialDropout", "LayerNormalization", "GroupNormalization", "PReLU", "ELU")
+
+
+@dataclass
+class Explanation:
+    heat: np.ndarray
+    """float32 in [0, 1], same shape as ``volume.data`` (overlay voxel for voxel)."""
+    class_name: str
+    class_index: int
+    probability: float
+    """The model's probability for ``class_name`` on this volume."""
+    hottest_voxel: tuple[int, ...]
+    """(i, j, k) of the maximum of ``heat`` inside the body (``foreground_mask``); the overall
+    maximum when no heat lies inside it."""
+    hottest_in_body: bool = True
+    """False when the map's overall maximum lies outside the body (air, background); a warning
+    then says so and ``hottest_voxel`` is the hottest voxel inside the body."""
+    layer: str = ""
+    """The feature layer the map was computed on."""
+    probabilities: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    """Input-consistency warnings, and a note when the map is empty (no evidence anywhere)."""
+
+
+def _is_conv(layer) -> bool:
+    name = type(layer).__name__
+    return name.startswith(("Conv", "SeparableConv", "DepthwiseConv")) and "Transpose" not in name
+
+
+def _out_shape(layer):
+    try:
+        shape = layer.output.shape
+    except (AttributeError, ValueError):
+        return None
+    return tuple(shape) if shape is not None else None
+
+
+def find_feature_layer(model, layer: str | None = None):
+    """The top-level layer whose output Grad-CAM explains (see the module docstring)."""
+    spatial_rank = len(model.input_shape)  # batch + spatial + channels
+    layers = [lyr for lyr in model.layers if type(lyr).__name__ != "InputLayer"]
+    if layer is not None:
+        for lyr in layers:
+            if lyr.name == layer:
+                if len(_out_shape(lyr) or ()) != spatial_rank:
+                    raise ModelError(f"layer {layer!r} has no spatial output {_out_shape(lyr)}; "
+                                     "Grad-CAM needs a convolutional feature map")
+                return lyr
+        for lyr in layers:
+            inner = getattr(lyr, "layers", None)
+            if inner and any(sub.name == layer for sub in inner):
+                raise ModelError(f"layer {layer!r} is inside the nested model {lyr.name!r}; "
+                                 f"name {lyr.name!r} or a top-level layer instead")
+        raise ModelError(f"the model has no layer {layer!r}")
+    spatial = [i for i, lyr in enumerate(layers) if len(_out_shape(lyr) or ()) == spatial_rank]
+    convs = [i for i in spatial if _is_conv(layers[i]) or getattr(layers[i], "layers", None)]
+    if not convs:
+        raise ModelError("the model has no convolutional layer to explain (Grad-CAM needs one)")
+    best = convs[-1]
+    shape = _out_shape(layers[best])
+    for i in range(best + 1, len(layers)):
+        lyr = layers[i]
+        if _out_shape(lyr) != shape or not type(lyr).__name__.startswith(_KEEP_SHAPE):
+            break
+        best = i
+    return layers[best]
+
+
+def _logit_source(model):
+    """(tensor whose Dense transform gives the logits, dense layer) or (None, None)."""
+    last = model.layers[-1]
+    act = getattr(last, "activation", None)
+    if type(last).__name__ == "Dense" and getattr(act, "__name__", "") == "softmax":
+        return last.input, last
+    return None, None
+
+
+_CACHE: dict = {}
+_LOCK = threading.Lock()
+
+
+def _cam_function(model, feature_layer):
+    """A cached tf.function (x, class_index) -> (cam on the feature grid, probabilities)."""
+    import keras
+    import tensorflow as tf
+
+    key = (id(model), feature_layer.name)
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0]() is model:
+            return hit[1], hit[2]
+    pre, dense = _logit_source(model)
+    try:
+        outputs = [feature_layer.output, model.outputs[0]] + ([pre] if pre is not None else [])
+        sub = keras.Model(model.inputs, outputs)
+    except Exception as exc:  # keras raises Value/AttributeError variants (disconnected, unbuilt)
+        raise ModelError(f"cannot explain this model through layer {feature_layer.name!r}: {exc}") from None
+    spatial_axes = list(range(1, len(model.input_shape) - 1))
+
+    @tf.function(input_signature=[tf.TensorSpec((None,) + tuple(model.input_shape[1:]), tf.float32),
+                                  tf.TensorSpec((), tf.int32)], reduce_retracing=True)
+    def cam_fn(x, class_index):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            outs = sub(x, training=False)
+            feats, probs = outs[0], outs[1]
+            tape.watch(feats)
+            if dense is not None:
+                scores = tf.matmul(outs[2], dense.kernel) + (dense.bias if dense.use_bias else 0.0)
+            else:
+                scores = probs
+            score = tf.reduce_sum(scores[:, class_index])
+        grads, input_grads = tape.gradient(score, [feats, x])
+        weights = tf.reduce_mean(grads, axis=spatial_axes, keepdims=True)
+        return {"grad-cam": tf.nn.relu(tf.reduce_sum(feats * weights, axis=-1)),
+                "hires-cam": tf.nn.relu(tf.reduce_sum(feats * grads, axis=-1)),
+                "input": tf.reduce_sum(tf.abs(input_grads * x), axis=-1)}, probs
+
+    import weakref
+
+    geometry = _cell_geometry(tf, sub, tuple(model.input_shape[1:]))
+    with _LOCK:
+        _CACHE[key] = (weakref.ref(model), cam_fn, geometry)
+    return cam_fn, geometry
+
+
+def _cell_geometry(tf, sub, input_shape):
+    """(scale, offset) per spatial axis: feature-map cell j is centred on input voxel
+    ``scale * j + offset``. Measured, not assumed: the centre of mass of the input gradient of the
+    middle cell (on a random input). TF's "same" padding centres a stride-2 cell on input 2j + 1
+    for even sizes, "valid" convolutions shift it by half their kernel, so a plain cell-centred
+    zoom puts the heat 1.5 voxels (48^3, voxnet-bn) off where the network looked."""
+    from scipy import ndimage
+
+    x = tf.constant(np.random.default_rng(0).random((1,) + input_shape).astype(np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        feats = sub(x, training=False)[0]
+        middle = tuple(int(n) // 2 for n in feats.shape[1:-1])
+        target = tf.reduce_sum(feats[(0,) + middle])
+    grad = tape.gradient(target, x)
+    spatial = np.asarray(input_shape[:-1], float)
+    scale = spatial / np.asarray(feats.shape[1:-1], float)
+    offset = (scale - 1) / 2  # cell-centred: the fallback when no gradient reaches the input
+    if grad is not None:
+        g = np.abs(np.asarray(grad)[0]).sum(-1)
+        if g.sum() > 0:
+            offset = np.asarray(ndimage.center_of_mass(g)) - scale * np.asarray(middle)
+    return scale, offset
+
+
+def _to_input_grid(cam: np.ndarray, shape, geometry) -> np.ndarray:
+    """Linear interpolation of a feature-map ``cam`` at every input voxel, cells placed where
+    ``_cell_geometry`` measured them (edge cells extended)."""
+    from scipy import ndimage
+
+    scale, offset = geometry
+    coords = [(np.arange(n) - o) / s for n, s, o in zip(shape, scale, offset)]
+    grid = np.meshgrid(*coords, indexing="ij", sparse=False)
+    return ndimage.map_coordinates(cam.astype(np.float32), grid, order=1, mode="nearest").astype(np.float32)
+
+
+def _resize(a: np.ndarray, shape, *, grid_mode: bool) -> np.ndarray:
+    from scipy import ndimage
+
+    shape = tuple(int(s) for s in shape)
+    if a.shape == shape:
+        return a.astype(np.float32, copy=False)
+    factors = [t / s for t, s in zip(shape, a.shape)]
+    out = ndimage.zoom(a.astype(np.float32), factors, order=1, mode="nearest", grid_mode=grid_mode)
+    if out.shape != shape:  # rounding safety net
+        out = out[tuple(slice(0, t) for t in shape)]
+        out = np.pad(out, [(0, t - s) for t, s in zip(shape, out.shape)], mode="edge")
+    return out
+
+
+def _normalised(a: np.ndarray) -> np.ndarray:
+    a = np.clip(np.nan_to_num(a.astype(np.float32), nan=0.0), 0.0, None)
+    top = float(a.max()) if a.size else 0.0
+    return a / top if top > 0 else np.zeros_like(a)
+
+
+FINE_SIGMA = 2.0
+"""Voxels: the Gaussian that smooths the input-resolution factor of ``hires-fine``."""
+METHODS = ("hires-fine", "hires-cam", "grad-cam")
+"""``hires-cam``: each feature-map cell's activations times the score's gradient there, summed
+over channels (HiResCAM, Draelos & Carin 2020); ``grad-cam``: activations times the gradient
+averaged over the whole map (Grad-CAM, Selvaraju et al. 2017); ``hires-fine`` (the default):
+the HiResCAM map (on the model's 12^3 cells) times |input x its gradient| at voxel resolution,
+smoothed over ``FINE_SIGMA`` voxels, as Guided Grad-CAM sharpens Grad-CAM. Measured on the CT
+demo's 120 test scans, three training seeds (``benchmarks/bench_demo.py``): the hottest voxel on
+the lesion (dilated by one voxel) in 89/81/72% of the correctly classified lesion cases with
+hires-fine, 83/69/68% with hires-cam, 76/74/72% with grad-cam. With a pooled head the averaged
+gradient also lends weight to what a channel sees everywhere (the body's outline, the air); heat
+inside the body: grad-cam 61-65%, hires-cam 94-97%, hires-fine ~100% (its input factor is zero
+where a CT window maps air to 0, so that figure says little for it)."""
+
+
+def grad_cam(model, x, class_index: int | None = None, layer: str | None = None, method: str = "hires-fine"):
+    """Grad-CAM of one input ``x`` (model input shape, with or without a batch axis of 1).
+
+    Returns ``(heat, class_index, probabilities)``: ``heat`` float32 in [0, 1] on the
+    model-input spatial grid, the explained class (``argmax`` when ``class_index`` is None) and
+    the model's class probabilities for ``x``.
+    """
+    import tensorflow as tf
+
+    x = np.asarray(x, np.float32)
+    want = tuple(model.input_shape[1:])
+    if x.shape == want:
+        x = x[None]
+    if x.shape[1:] != want or len(x) != 1:
+        raise ModelError(f"Grad-CAM takes one input of shape {want}, got {x.shape}")
+    n_classes = int(model.output_shape[-1])
+    if class_index is not None and not 0 <= int(class_index) < n_classes:
+        raise ModelError(f"class index {class_index} is out of range (the model has {n_classes} classes)")
+    if method not in METHODS:
+        raise ModelError(f"unknown explanation method {method!r}; choose one of: {', '.join(METHODS)}")
+    feature_layer = find_feature_layer(model, layer)
+    fn, geometry = _cam_function(model, feature_layer)
+    if class_index is None:
+        probs = np.asarray(fn(tf.constant(x), tf.constant(0, tf.int32))[1])[0]
+        class_index = int(np.argmax(probs))
+    cams, probs = fn(tf.constant(x), tf.constant(int(class_index), tf.int32))
+    if method == "hires-fine":
+        from scipy import ndimage
+
+        coarse = _normalised(_to_input_grid(np.asarray(cams["hires-cam"])[0], want[:-1], geometry))
+        fine = _normalised(ndimage.gaussian_filter(np.asarray(cams["input"])[0], FINE_SIGMA))
+        heat = _normalised(coarse * fine)
+    else:
+        heat = _normalised(_to_input_grid(np.asarray(cams[method])[0], want[:-1], geometry))
+    return heat, int(class_index), np.asarray(probs)[0].astype(float)
+
+
+def to_volume_grid(heat: np.ndarray, volume_shape) -> np.ndarray:
+    """Undo the preprocessing resize: model-input grid -> the raw volume's grid, in [0, 1].
+
+    The preprocessing zooms corner-aligned (``grid_mode=False``), so the inverse does too. For a
+    2D model whose samples carry a channel axis (H, W, C), the map is repeated over channels.
+    """
+    volume_shape = tuple(int(s) for s in volume_shape)
+    spatial = volume_shape[:heat.ndim]
+    out = _normalised(_resize(heat, spatial, grid_mode=False))
+    if len(volume_shape) > heat.ndim:
+        out = np.repeat(out[..., None], volume_shape[-1], axis=-1)
+    return out.astype(np.float32)
+
+
+MIN_BACKGROUND = 0.05
+
+
+def foreground_mask(data: np.ndarray) -> np.ndarray:
+    """Voxels of the body (or object) rather than the air or background around it.
+
+    CT in Hounsfield units (the volume reaches air, below -500 HU): every voxel above -500 HU.
+    Other data: voxels above 10% of the way from the 1st to the 99th percentile. Holes (lungs,
+    bowel gas) are filled with ``scipy.ndimage.binary_fill_holes``, so they count as inside. A
+    volume without a real background (less than ``MIN_BACKGROUND`` of it outside: a crop inside
+    the body, a noise phantom) is all foreground.
+    """
+    from scipy import ndimage
+
+    a = np.asarray(data, np.float32)
+    finite = a[np.isfinite(a)]
+    if not finite.size:
+        return np.zeros(a.shape, bool)
+    lo, hi = np.percentile(finite, [1, 99])
+    threshold = -500.0 if lo < -500 <= hi else lo + 0.1 * (hi - lo)
+    mask = np.nan_to_num(a, nan=float(lo)) > threshold
+    mask = ndimage.binary_fill_holes(mask) if mask.any() else mask
+    if (~mask).mean() < MIN_BACKGROUND:
+        return np.ones(a.shape, bool)
+    return mask
+
+
+def pointing_hit(heat: np.ndarray, target: np.ndarray, dilate: int = 1) -> bool:
+    """Pointing game: does the hottest voxel of ``heat`` lie in ``target`` (a bool mask of the
+    finding, on the same grid) dilated by ``dilate`` voxels? False for an empty map."""
+    from scipy import ndimage
+
+    target = np.asarray(target, bool)
+    if not heat.any() or not target.any():
+        return False
+    if dilate:
+        target = ndimage.binary_dilation(target, iterations=int(dilate))
+    return bool(target[np.unravel_index(int(np.argmax(heat)), heat.shape)])
+
+
+def heat_share(heat: np.ndarray, region: np.ndarray) -> float:
+    """The share of the map's total heat that lies in ``region`` (a bool mask); 0 for an empty map."""
+    total = float(np.sum(heat))
+    return float(np.sum(heat[np.asarray(region, bool)]) / total) if total > 0 else 0.0
+
+
+def explain(bundle, volume: Volume, class_name: str | None = None, *, layer: str | None = None,
+            method: str = "hires-fine") -> Explanation:
+    """Grad-CAM for ``class_name`` (default: the predicted class) on ``volume``'s grid."""
+    from voxdesk.engine.inference.classify import prepare
+
+    prepared = prepare(bundle, volume)
+    names = prepared.class_names
+    class_index = None
+    if class_name is not None:
+        if class_name not in names:
+            raise ModelError(f"the model has no class {class_name!r}; its classes are {', '.join(names)}")
+        class_index = names.index(class_name)
+    heat_in, class_index, probs = grad_cam(bundle.model, prepared.x, class_index, layer, method)
+    heat = to_volume_grid(heat_in, volume.shape)
+    warnings = list(prepared.warnings)
+    if not heat.any():
+        warnings.append(f"the heat map is empty: no region of this scan raises the score of "
+                        f"{names[class_index]!r}, so it cannot say where the model looked")
+    hottest = tuple(int(v) for v in np.unravel_index(int(np.argmax(heat)), heat.shape))
+    in_body = True
+    if heat.any() and np.ndim(volume.data) == 3:
+        body = foreground_mask(volume.data)
+        if body.any() and not body[hottest]:
+            in_body = False
+            inside = np.where(body, heat, -1.0)
+            if inside.max() > 0:
+                hottest_inside = tuple(int(v) for v in np.unravel_index(int(np.argmax(inside)), heat.shape))
+                warnings.append(f"the heat map's maximum {hottest} lies outside the body (in air or "
+                                f"background); the hottest voxel inside the body is {hottest_inside}")
+                hottest = hottest_inside
+            else:
+                warnings.append("the heat map lies entirely outside the body (in air or background): "
+                                "it shows no evidence in the anatomy")
+    return Explanation(
+        heat=heat, class_name=names[class_index], class_index=int(class_index),
+        probability=float(probs[class_index]), hottest_voxel=hottest, hottest_in_body=in_body,
+        layer=find_feature_layer(bundle.model, layer).name,
+        probabilities={n: float(p) for n, p in zip(names, probs)}, warnings=warnings,
+    )
+
+
+def _on_disk_image(heat: np.ndarray, volume: Volume):
+    """(data, affine, original image or None): ``heat`` in the source file's own voxel order."""
+    import nibabel as nib
+    from nibabel import orientations as ornt_mod
+
+    src = volume.source.split(":/")[0] if volume.source else ""
+    if volume.meta.get("format") != "nifti" or not os.path.isfile(src):
+        return heat, volume.affine, None
+    try:
+        orig = nib.load(src)
+    except Exception:  # the file changed since; the RAS grid is still correct in world space
+        return heat, volume.affine, None
+    to_disk = ornt_mod.ornt_transform(ornt_mod.io_orientation(volume.affine),
+                                      ornt_mod.io_orientation(orig.affine))
+    data = ornt_mod.apply_orientation(heat, to_disk)
+    affine = volume.affine @ ornt_mod.inv_ornt_aff(to_disk, heat.shape)
+    if data.shape == tuple(orig.shape[:3]) and np.allclose(affine, orig.affine, atol=1e-4):
+        return data, orig.affine, orig
+    return heat, volume.affine, None
+
+
+def save_heat_map(heat: np.ndarray, volume: Volume, path, *, description: str = "") -> Path:
+    """Write ``heat`` (on ``volume``'s grid) as NIfTI, atomically (write, then rename).
+
+    A NIfTI source gets its on-disk voxel order, affine and qform/sform codes back, so the map
+    overlays the original file voxel for voxel; other sources get ``volume.affine``.
+    """
+    import nibabel as nib
+
+    heat = np.asarray(heat, np.float32)
+    if heat.shape != volume.shape:
+        raise VoxdeskError(f"heat map shape {heat.shape} does not match the volume's {volume.shape}")
+    path = Path(path)
+    name = path.name.lower()
+    if not (name.endswith(".nii") or name.endswith(".nii.gz")):
+        raise VoxdeskError(f"{path.name}: the heat map is written as NIfTI; name it .nii or .nii.gz")
+    data, affine, orig = _on_disk_image(heat, volume)
+    img = nib.Nifti1Image(np.ascontiguousarray(data, np.float32), affine)
+    qcode = int(orig.header["qform_code"]) if orig is not None else 1
+    scode = int(orig.header["sform_code"]) if orig is not None else 1
+    img.set_qform(affine, code=qcode or 1)
+    img.set_sform(affine, code=scode or 1)
+    img.header.set_xyzt_units("mm")
+    img.header["descrip"] = (description or "VoxDesk Grad-CAM heat map")[:79].encode("ascii", "replace")
+    img.header["cal_min"], img.header["cal_max"] = 0.0, 1.0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}"
+    try:
+        nib.save(img, str(tmp))
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise VoxdeskError(f"could not write {path}: {exc}") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path

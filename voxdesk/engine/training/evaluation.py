@@ -1,0 +1,196 @@
+"""Classification metrics with uncertainty, as plain JSON-ready dicts (sklearn.metrics).
+
+:func:`evaluate_predictions` works on labels and predicted probabilities (no TF);
+:func:`evaluate_model` runs a model over a split with the bundle's preprocessing first.
+
+The metrics dict holds: ``n``, ``accuracy`` and ``accuracy_ci`` (bootstrap 95%), ``balanced_accuracy``,
+``per_class`` (precision, recall, F1, support per class), ``macro_f1``, ``confusion_matrix``
+(rows = true class, columns = predicted), ``roc_auc`` (binary: positive = class 1; otherwise
+macro one-vs-rest) with ``roc_auc_ci``, ``roc_curve`` (binary only: fpr/tpr lists), ``ece``
+(expected calibration error, 15 equal-width confidence bins) and ``notes``. When the split
+holds a single class (or a class never appears), AUC is ``None`` and a note says why.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+ECE_BINS = 15
+
+
+def expected_calibration_error(y_true: np.ndarray, probs: np.ndarray, n_bins: int = ECE_BINS) -> float:
+    """Weighted mean |accuracy - confidence| over equal-width confidence bins."""
+    conf = probs.max(axis=1)
+    correct = probs.argmax(axis=1) == y_true
+    bins = np.minimum((conf * n_bins).astype(int), n_bins - 1)
+    ece = 0.0
+    for b in range(n_bins):
+        mask = bins == b
+        if mask.any():
+            ece += mask.mean() * abs(correct[mask].mean() - conf[mask].mean())
+    return float(ece)
+
+
+def _auc(y_true, probs, n_classes):
+    from sklearn.metrics import roc_auc_score
+
+    present = np.unique(y_true)
+    if len(present) < 2:
+        return None
+    if n_classes == 2:
+        return float(roc_auc_score(y_true, probs[:, 1]))
+    if len(present) < n_classes:
+        # macro one-vs-rest over the classes that occur (renormalised probabilities)
+        sub = probs[:, present]
+        sub = sub / np.clip(sub.sum(axis=1, keepdims=True), 1e-12, None)
+        if len(present) == 2:
+            return float(roc_auc_score(y_true == present[1], sub[:, 1]))
+        return float(roc_auc_score(y_true, sub, multi_class="ovr", average="macro", labels=present))
+    return float(roc_auc_score(y_true, probs, multi_class="ovr", average="macro", labels=np.arange(n_classes)))
+
+
+def _ci(values) -> list[float] | None:
+    values = [v for v in values if v is not None]
+    if len(values) < 10:
+        return None
+    return [float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))]
+
+
+def evaluate_predictions(
+    y_true,
+    probs,
+    class_names: list[str],
+    *,
+    n_bootstrap: int = 1000,
+    n_bootstrap_auc: int = 200,
+    seed: int = 0,
+) -> dict:
+    """Metrics for integer labels ``y_true`` (N,) and class probabilities ``probs`` (N, K)."""
+    from sklearn.metrics import balanced_accuracy_score, confusion_matrix, precision_recall_fscore_support, roc_curve
+
+    y_true = np.asarray(y_true, dtype=np.int64).reshape(-1)
+    probs = np.asarray(probs, dtype=np.float64)
+    k = len(class_names)
+    if probs.ndim != 2 or probs.shape != (len(y_true), k):
+        raise ValueError(f"probabilities of shape {probs.shape} do not match {len(y_true)} labels x {k} classes")
+    notes: list[str] = []
+    n = len(y_true)
+    if n == 0:
+        return {"n": 0, "accuracy": None, "notes": ["no samples to evaluate"], "class_names": list(class_names)}
+    pred = probs.argmax(axis=1)
+    labels = np.arange(k)
+    p, r, f, s = precision_recall_fscore_support(y_true, pred, labels=labels, zero_division=0)
+    cm = confusion_matrix(y_true, pred, labels=labels)
+    rng = np.random.default_rng(seed)
+
+    correct = (pred == y_true).astype(np.float64)
+    boot = rng.integers(0, n, size=(n_bootstrap, n))
+    acc_ci = _ci(correct[boot].mean(axis=1))
+
+    auc = _auc(y_true, probs, k)
+    auc_ci = None
+    curve = None
+    present = np.unique(y_true)
+    if auc is None:
+        notes.append(f"ROC AUC undefined: the split holds only class {class_names[present[0]]!r}")
+    else:
+        if len(present) < k:
+            missing = [class_names[i] for i in labels if i not in present]
+            notes.append(f"classes absent from this split ({', '.join(missing)}): AUC over the others")
+        auc_ci = _ci(_auc(y_true[idx], probs[idx], k) for idx in boot[:n_bootstrap_auc])
+        if k == 2:
+            fpr, tpr, _ = roc_curve(y_true, probs[:, 1])
+            curve = {"fpr": fpr.tolist(), "tpr": tpr.tolist()}
+    return {
+        "n": n,
+        "class_names": list(class_names),
+        "accuracy": float(correct.mean()),
+        "accuracy_ci": acc_ci,
+        "balanced_accuracy": float(balanced_accuracy_score(y_true, pred)) if len(present) > 1 else None,
+        "per_class": [
+            {"class": class_names[i], "precision": float(p[i]), "recall": float(r[i]),
+             "f1": float(f[i]), "support": int(s[i])}
+            for i in labels
+        ],
+        "macro_f1": float(np.mean(f[s > 0])) if (s > 0).any() else None,
+        "confusion_matrix": cm.tolist(),
+        "roc_auc": auc,
+        "roc_auc_ci": auc_ci,
+        "roc_curve": curve,
+        "ece": expected_calibration_error(y_true, probs),
+        "notes": notes,
+    }
+
+
+def predict_split(model, samples, spec, batch_size: int = 64, progress=None, stats=None, digests=None):
+    """Class probabilities for every sample in ``samples`` (batched, preprocessed like training);
+    appends each raw sample's ``splits.sample_digest`` to ``digests`` when given."""
+    from voxdesk.engine.model.preprocessing import preprocess_batch
+    from voxdesk.engine.datasets.splits import sample_digest
+
+    n = len(samples)
+    out = []
+    for start in range(0, n, batch_size):
+        raw = samples.batch(range(start, min(n, start + batch_size)))
+        if digests is not None:
+            digests.extend(sample_digest(r) for r in raw)
+        x = preprocess_batch(raw, spec, stats)
+        out.append(np.asarray(model.predict_on_batch(x)))
+        if progress is not None:
+            progress(min(n, start + batch_size) / max(n, 1), "evaluating")
+    k = int(model.output_shape[-1])
+    return np.concatenate(out) if out else np.empty((0, k), np.float32)
+
+
+def evaluate_model(model, split, spec, class_names, *, batch_size: int = 64, seed: int = 0, progress=None,
+                   stats=None, trained_digests: dict | None = None) -> dict:
+    """Predict a ``Split`` with ``spec`` preprocessing and return :func:`evaluate_predictions`.
+
+    ``trained_digests``: the bundle's ``sample_digests`` (what the model trained and was selected
+    on). Then ``metrics["leakage"]`` counts the evaluated samples among them and, when any are,
+    ``metrics["leakage_warning"]`` says loudly that the figures overstate the model (also in the
+    notes); None/absent when the bundle recorded nothing to compare with."""
+    from voxdesk.engine.datasets.splits import describe_overlap, overlap_with_training
+
+    digests: list[str] | None = [] if trained_digests else None
+    probs = predict_split(model, split.samples, spec, batch_size, progress, stats, digests)
+    metrics = evaluate_predictions(split.labels, probs, class_names, seed=seed)
+    overlap = overlap_with_training(digests or [], trained_digests)
+    metrics["leakage"] = overlap
+    text = describe_overlap(overlap, len(probs))
+    if text:
+        metrics["leakage_warning"] = text
+        metrics["notes"] = [text] + list(metrics.get("notes", []))
+    return metrics
+
+
+def format_metrics(m: dict) -> str:
+    """A plain-text report: headline metrics, per-class table and confusion matrix."""
+    if not m.get("n"):
+        return "no samples evaluated"
+
+    def ci(v):
+        return f" (95% CI {v[0]:.3f}-{v[1]:.3f})" if v else ""
+
+    lines = [f"samples: {m['n']}", f"accuracy: {m['accuracy']:.4f}{ci(m.get('accuracy_ci'))}"]
+    if m.get("roc_auc") is not None:
+        lines.append(f"ROC AUC: {m['roc_auc']:.4f}{ci(m.get('roc_auc_ci'))}")
+    else:
+        lines.append("ROC AUC: n/a")
+    lines.append(f"expected calibration error: {m['ece']:.4f}")
+    if m.get("macro_f1") is not None:
+        lines.append(f"macro F1: {m['macro_f1']:.4f}")
+    names = m["class_names"]
+    width = max(8, *(len(n) for n in names))
+    lines.append("")
+    lines.append(f"{'class':<{width}}  precision  recall     f1  support")
+    for row in m["per_class"]:
+        lines.append(f"{row['class']:<{width}}  {row['precision']:9.3f}  {row['recall']:6.3f}  "
+                     f"{row['f1']:5.3f}  {row['support']:7d}")
+    lines.append("")
+    lines.append("confusion matrix (rows: true, columns: predicted)")
+    cw = max(5, width)
+    lines.append(" " * cw + "".join(f"{n[:cw]:>{cw + 1}}" for n in names))
+    for name, row in zip(names, m["confusion_matrix"]):
+        lines.append(f"{name[:cw]:<{cw}}" + "".join(f"{v:>{cw + 1}d}" for v in row))
+    lines.extend(f"note: {note}" for note in m.get("notes", []))
+    return "\n".join(lines)

@@ -1,0 +1,120 @@
+"""Batch runs for the classify docks: one ``BatchWorker`` at a time, its rows, the CSV export.
+
+Owned by :class:`~voxdesk.gui.classify.controller.ClassifyController`, which holds the model
+(``bundle``, ``model_id``), the Training panel's dataset and the error dialog; this object only
+runs batches (through the shared ``WorkerRunner``) and feeds the :class:`BatchPanel`.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from voxdesk.gui.viewer.opener import user_message
+from voxdesk.gui.classify import jobs
+
+SOURCES = {"folder": "the folder", "files": "the files", "dataset": "the dataset's test split",
+           "training": "the training dataset's test split"}
+
+
+class BatchController(QObject):
+    rows_added = Signal(object)
+    finished = Signal(object)
+    """All rows of the batch (a list), also after a cancel or an error."""
+
+    def __init__(self, owner, panel, runner) -> None:
+        super().__init__(owner)
+        self.owner, self.panel, self.runner = owner, panel, runner
+        self.rows: list = []
+        self.worker: jobs.BatchWorker | None = None
+        self._dataset = None
+
+    @property
+    def running(self) -> bool:
+        return self.worker is not None
+
+    def run(self, kind: str, paths=None) -> jobs.BatchWorker | None:
+        o = self.owner
+        if o.bundle is None:
+            o._error("No model", "Load a model bundle (or train one) first.")
+            return None
+        if self.worker is not None:
+            o._error("Batch in progress", "A batch is already running; cancel it first.")
+            return None
+        worker = jobs.BatchWorker(o.bundle, kind, paths or [], o.training_dataset)
+        q = Qt.QueuedConnection
+        worker.rows_ready.connect(self._rows, q)
+        worker.progress.connect(self.panel.show_progress, q)
+        worker.returned.connect(self._returned, q)
+        worker.errored.connect(self._errored, q)
+        worker.finished.connect(self._done, q)
+        self.close_dataset()
+        self.rows = []
+        self.worker = worker
+        self.panel.start(f"Classifying {SOURCES.get(kind, kind)} with {o.model_id}…")
+        self.runner.start(worker)
+        return worker
+
+    @Slot()
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.panel.summary.setText("Cancelling after the current batch…")
+
+    @Slot(object)
+    def _rows(self, rows) -> None:
+        self.rows.extend(rows)
+        self.panel.add_rows(rows)
+        self.rows_added.emit(rows)
+
+    @Slot(object)
+    def _returned(self, value) -> None:
+        failed = sum(1 for r in self.rows if r.error)
+        leakage = value[2] if isinstance(value, tuple) and len(value) > 2 else None
+        self.panel.finish(("WARNING: " + leakage + ".\n" if leakage else "")
+                          + f"{len(self.rows) - failed} classified, {failed} could not be read. "
+                          "Least confident first; double-click a row to open it with its heat map.")
+        if leakage:
+            self.owner._error("These test cases were used for training", leakage)
+
+    @Slot(object)
+    def _errored(self, exc) -> None:
+        from voxdesk.engine.progress import Cancelled
+
+        if isinstance(exc, Cancelled):
+            self.panel.finish(f"Cancelled: {len(self.rows)} row(s) kept.")
+            return
+        self.panel.finish("The batch stopped: " + user_message(exc))
+        self.owner._error("Batch classification failed", user_message(exc))
+
+    @Slot()
+    def _done(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None and worker.dataset is not None:
+            self._dataset = worker.dataset  # its rows read their samples from it on double-click
+        self.panel.set_model_loaded(self.owner.bundle is not None)
+        self.finished.emit(list(self.rows))
+
+    def close_dataset(self) -> None:
+        ds, self._dataset = self._dataset, None
+        if ds is not None and ds is not self.owner.training_dataset and hasattr(ds, "close"):
+            ds.close()
+
+    def clear(self, message: str = "") -> None:
+        self.rows = []
+        self.panel.clear(message)
+
+    @Slot(str)
+    def export_csv(self, path: str) -> str | None:
+        """The rows as CSV with the columns of ``voxdesk-cli classify --csv``."""
+        from voxdesk.cli.classify_cmd import csv_header, csv_row, write_csv_atomic
+
+        o = self.owner
+        if not self.rows or o.bundle is None:
+            return None
+        names = o.bundle.class_names
+        try:
+            write_csv_atomic(path, csv_header(names), [csv_row(r, names, o.model_id) for r in self.rows])
+        except Exception as exc:  # noqa: BLE001 - any failure becomes a dialog
+            o._error("Cannot export the CSV", user_message(exc))
+            return None
+        self.panel.summary.setText(f"{len(self.rows)} rows exported to {path}")
+        return path

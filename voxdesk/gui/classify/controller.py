@@ -1,0 +1,381 @@
+"""Classification in the main window: ``install_classify(main_window, state, training_controller=None)``.
+
+The :class:`ClassifyController` owns the moving parts: the model bundle, the last prediction
+and explanation, and the workers (through the window's ``WorkerRunner``: Python owns worker
+and thread; nothing is connected to ``deleteLater``). The panels only emit requests and show
+what they are given; the views learn about the heat map through ``state.set_overlay``.
+
+Wiring done by :func:`install_classify` (main_window.py is not edited):
+  * a "Classify" dock (``classifyDock``, right, tabbed with the Volume dock) and a "Batch" dock
+    (``batchDock``, bottom, tabbed with the Training dock when there is one);
+  * a "Classify" menu: Load Model… (Ctrl+L), Use Trained Model, Classify (Ctrl+K), Explain
+    (Ctrl+E), Batch Classify…, and the docks' show/hide toggles;
+  * with a ``training_controller``: ``model_ready`` offers the model just trained (used at once
+    when no model is loaded), ``model_saved`` refreshes its card, ``dataset_changed`` enables
+    "Training Data (test split)" in the batch panel.
+
+Every failure (bad bundle, unreadable file, no volume, shape mismatch, TensorFlow refusing to
+load) reaches :func:`show_error` with the engine's message (tests patch this module's
+``show_error``) and the ``failed(title, text)`` signal; the app stays usable.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from voxdesk.gui.infra.style import dock_panel
+from voxdesk.gui.viewer.opener import user_message
+from voxdesk.gui.classify import jobs
+from voxdesk.gui.classify.batch_controller import BatchController
+from voxdesk.gui.classify.batch_panel import BatchPanel
+from voxdesk.gui.classify.panel import ClassifyPanel
+from voxdesk.gui.state import Overlay
+from voxdesk.gui.infra.workers import Worker, WorkerRunner
+
+OVERLAY_THRESHOLD = 0.1
+"""Heat below 10% of the map's maximum stays clear, so the anatomy shows through."""
+
+
+def show_error(parent: QWidget | None, title: str, text: str) -> None:
+    """An error dialog (tests patch this function)."""
+    QMessageBox.critical(parent, title, text)
+
+
+class ClassifyController(QObject):
+    bundle_changed = Signal(object)
+    prediction_ready = Signal(object)
+    explanation_ready = Signal(object)
+    batch_rows = Signal(object)
+    batch_finished = Signal(object)
+    """All rows of the batch (a list), also after a cancel."""
+    case_opened = Signal(object)
+    failed = Signal(str, str)
+    idle = Signal()
+    """A single-volume job (load, classify, explain, open case) ended, whatever the outcome."""
+
+    def __init__(self, state, window: QWidget | None = None, *, runner: WorkerRunner | None = None) -> None:
+        super().__init__(window)
+        self.state = state
+        self.window = window
+        self.runner = runner or WorkerRunner(self)
+        self.bundle = None
+        self.model_id = ""
+        self.trained_bundle = None
+        self.training_dataset = None
+        self.prediction = None
+        self.explanation = None
+        self._job: Worker | None = None
+        self._job_volume = None
+        self.classify_panel = ClassifyPanel(state)
+        self.batch_panel = BatchPanel()
+        self.batch = BatchController(self, self.batch_panel, self.runner)
+        self.batch.rows_added.connect(self.batch_rows)
+        self.batch.finished.connect(self.batch_finished)
+        cp, bp = self.classify_panel, self.batch_panel
+        cp.load_requested.connect(self.load_model)
+        cp.use_trained_requested.connect(self.use_trained)
+        cp.classify_requested.connect(self.classify)
+        cp.explain_requested.connect(self.explain)
+        bp.run_requested.connect(self.run_batch)
+        bp.cancel_requested.connect(self.cancel_batch)
+        bp.case_requested.connect(self.open_case)
+        bp.export_requested.connect(self.export_csv)
+
+    # -- plumbing -------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+    def _error(self, title: str, text: str) -> None:
+        self.classify_panel.show_status(f"{title}.")
+        self.failed.emit(title, text)
+        show_error(self.window, title, text)
+
+    def _start(self, job, message: str, returned, errored) -> Worker | None:
+        """Run one single-volume job; refuses while another runs (the buttons are disabled)."""
+        if self._job is not None:
+            self.classify_panel.show_status("Busy: wait for the current job to finish.")
+            return None
+        worker = Worker(job, name="classify")
+        q = Qt.QueuedConnection
+        worker.returned.connect(returned, q)
+        worker.errored.connect(errored, q)
+        worker.finished.connect(self._job_finished, q)
+        self._job = worker
+        self.classify_panel.set_busy(message)
+        self.runner.start(worker)
+        return worker
+
+    @Slot()
+    def _job_finished(self) -> None:
+        self._job = None
+        self._job_volume = None
+        self.classify_panel.set_busy("")
+        self.idle.emit()
+
+    def _need(self, volume: bool = True) -> bool:
+        if self.bundle is None:
+            self._error("No model", "Load a model bundle (or train one) first.")
+            return False
+        if volume and self.state.volume is None:
+            self._error("No volume", "Open a volume to classify first (File > Open, or Open Sample).")
+            return False
+        return True
+
+    # -- the model ------------------------------------------------------------------------
+    @Slot(str)
+    def load_model(self, path: str) -> Worker | None:
+        if self.batch.running:
+            self._error("Batch in progress", "Cancel or wait for the batch before changing the model.")
+            return None
+        return self._start(lambda _w: jobs.load_model(path), "Loading the model (starting TensorFlow)…",
+                           self._model_loaded, self._model_failed)
+
+    @Slot(object)
+    def _model_loaded(self, value) -> None:
+        bundle, mid = value
+        self.set_bundle(bundle, mid)
+
+    @Slot(object)
+    def _model_failed(self, exc) -> None:
+        self._error("Cannot load the model", user_message(exc))
+
+    def set_bundle(self, bundle, mid: str | None = None) -> None:
+        """Use ``bundle`` (an engine Bundle) from now on; clears what the old one produced."""
+        if mid is None and bundle is not None:
+            from voxdesk.engine.inference.classify import model_id
+
+            mid = model_id(bundle)  # unsaved bundles: a hash of the metadata, no file read
+        self.bundle, self.model_id = bundle, mid or ""
+        self.prediction = self.explanation = None
+        if self.state.overlay is not None and self.state.overlay.name.startswith("Grad-CAM"):
+            self.state.set_overlay(None)
+        path = getattr(bundle, "path", None)
+        source = str(path) if path else ("the model just trained (not saved)" if bundle is not None else "")
+        self.classify_panel.set_bundle(None if bundle is None else bundle.metadata, source)
+        self.classify_panel.show_status(f"Model {self.model_id} ready." if bundle is not None else "")
+        self.batch_panel.set_model_loaded(bundle is not None)
+        self.batch.clear("Model changed: run the batch again." if bundle is not None else "")
+        self.bundle_changed.emit(bundle)
+
+    @Slot(object)
+    def offer_trained(self, bundle) -> None:
+        """The Training panel's ``model_ready``: use it now when no model is loaded."""
+        self.trained_bundle = bundle
+        self.classify_panel.set_trained_available(bundle is not None)
+        if bundle is not None and self.bundle is None and not self.batch.running:
+            self.set_bundle(bundle)
+
+    @Slot()
+    def use_trained(self) -> None:
+        if self.trained_bundle is None:
+            self._error("No trained model", "Train a model in the Training panel first.")
+        elif self.batch.running:
+            self._error("Batch in progress", "Cancel or wait for the batch before changing the model.")
+        else:
+            self.set_bundle(self.trained_bundle)
+
+    @Slot(str)
+    def _trained_saved(self, _path: str) -> None:
+        """The trained model was saved: its card gains the file, time and versions."""
+        if self.bundle is not None and self.bundle is self.trained_bundle:
+            from voxdesk.engine.inference.classify import model_id
+
+            self.model_id = model_id(self.bundle)
+            self.classify_panel.update_card(self.bundle.metadata, str(self.bundle.path or ""))
+
+    @Slot(object)
+    def set_training_dataset(self, dataset) -> None:
+        self.training_dataset = dataset
+        self.batch_panel.set_training_data_available(dataset is not None)
+
+    # -- one volume -----------------------------------------------------------------------
+    @Slot()
+    def classify(self) -> Worker | None:
+        if not self._need():
+            return None
+        bundle, volume = self.bundle, self.state.volume
+        worker = self._start(lambda _w: jobs.classify_volume(bundle, volume), "Classifying…",
+                             self._classified, self._classify_failed)
+        if worker is not None:
+            self._job_volume = volume
+        return worker
+
+    @Slot(object)
+    def _classified(self, prediction) -> None:
+        if self._job_volume is not self.state.volume:
+            self.classify_panel.show_status("The volume changed meanwhile: classify it again.")
+            return
+        self.show_prediction(prediction)
+
+    def show_prediction(self, prediction) -> None:
+        self.prediction = prediction
+        self.classify_panel.show_prediction(prediction)
+        n = len(prediction.warnings)
+        self.classify_panel.show_status(f"Classified with {prediction.model_id}" +
+                                        (f"; {n} warning(s) about the input." if n else "."))
+        self.prediction_ready.emit(prediction)
+
+    @Slot(object)
+    def _classify_failed(self, exc) -> None:
+        self._error("Cannot classify this volume", user_message(exc))
+
+    @Slot(object)
+    def explain(self, class_name=None) -> Worker | None:
+        if not self._need():
+            return None
+        bundle, volume = self.bundle, self.state.volume
+        predict = self.prediction is None
+        worker = self._start(lambda _w: jobs.explain_volume(bundle, volume, class_name, predict),
+                             "Computing the Grad-CAM heat map…", self._explained, self._explain_failed)
+        if worker is not None:
+            self._job_volume = volume
+        return worker
+
+    @Slot(object)
+    def _explained(self, value) -> None:
+        prediction, explanation = value
+        if self._job_volume is not self.state.volume:
+            self.classify_panel.show_status("The volume changed meanwhile: explain it again.")
+            return
+        if prediction is not None:
+            self.show_prediction(prediction)
+        self.show_explanation(explanation)
+
+    def show_explanation(self, explanation) -> None:
+        """Overlay the heat map on every view and offer the jump to its hottest voxel."""
+        self.explanation = explanation
+        p = self.classify_panel
+        self.state.set_overlay(Overlay(explanation.heat, opacity=p.overlay_opacity, colormap=p.overlay_colormap,
+                                       levels=(0.0, 1.0), threshold=OVERLAY_THRESHOLD,
+                                       name=f"Grad-CAM {explanation.class_name}"))
+        p.show_explanation(explanation)
+        p.show_status(f"Heat map of {explanation.class_name!r} shown on every view.")
+        self.explanation_ready.emit(explanation)
+
+    @Slot(object)
+    def _explain_failed(self, exc) -> None:
+        self._error("Cannot explain this volume", user_message(exc))
+
+    # -- many volumes (BatchController) ----------------------------------------------------
+    @Slot(str, object)
+    def run_batch(self, kind: str, paths=None):
+        return self.batch.run(kind, paths)
+
+    @Slot()
+    def cancel_batch(self) -> None:
+        self.batch.cancel()
+
+    @Slot(str)
+    def export_csv(self, path: str) -> str | None:
+        return self.batch.export_csv(path)
+
+    @property
+    def rows(self) -> list:
+        return self.batch.rows
+
+    @Slot(object)
+    def open_case(self, row) -> Worker | None:
+        """Show a batch row's volume with its prediction and the heat map of its class."""
+        if not self._need(volume=False):
+            return None
+        if row.error or row.prediction is None:
+            self._error("Cannot open this case", row.error or "this row has no prediction")
+            return None
+        bundle = self.bundle
+        worker = self._start(lambda _w: jobs.open_case(bundle, row.ref), f"Opening {row.source}…",
+                             self._case_ready, self._case_failed)
+        if worker is not None:
+            self._case_row = row
+        return worker
+
+    @Slot(object)
+    def _case_ready(self, value) -> None:
+        volume, explanation = value
+        show = getattr(self.window, "show_volume", None)
+        if show is not None:
+            show(volume)  # also swaps the welcome page for the views
+        else:
+            self.state.set_volume(volume)
+        self.show_prediction(self._case_row.prediction)
+        self.show_explanation(explanation)
+        self.case_opened.emit(self._case_row)
+
+    @Slot(object)
+    def _case_failed(self, exc) -> None:
+        self._error("Cannot open this case", user_message(exc))
+
+    @Slot()
+    def shutdown(self, timeout_ms: int = 30_000) -> None:
+        self.runner.shutdown(timeout_ms)
+        self._job = None
+        self.batch.worker = None
+
+
+def install_classify(main_window, state=None, training_controller=None) -> ClassifyController:
+    """Add the Classify and Batch docks and the Classify menu to ``main_window``.
+
+    Uses VoxDesk's ``MainWindow`` extension points when present (``add_panel``, ``add_menu``,
+    ``runner``, ``show_volume``); any QMainWindow works.
+    """
+    state = state if state is not None else main_window.state
+    ctl = ClassifyController(state, main_window, runner=getattr(main_window, "runner", None))
+    panels = getattr(main_window, "panels", {})
+    cdock = dock_panel(main_window, ctl.classify_panel, "Classify", Qt.RightDockWidgetArea, "classifyDock")
+    if "volumeDock" in panels:
+        main_window.tabifyDockWidget(panels["volumeDock"], cdock)
+    bdock = dock_panel(main_window, ctl.batch_panel, "Batch", Qt.BottomDockWidgetArea, "batchDock")
+    cdock.raise_()
+    ctl.docks = (cdock, bdock)
+
+    def act(text, slot, shortcut=None, name=None):
+        a = QAction(text, main_window)
+        if shortcut:
+            a.setShortcut(QKeySequence(shortcut))
+        a.setObjectName(name or "")
+        a.triggered.connect(lambda _checked=False: slot())
+        return a
+
+    def batch():
+        bdock.show()
+        bdock.raise_()
+        if ctl.bundle is not None and not ctl.batch.running:
+            ctl.batch_panel._choose("folder")
+
+    add_menu = getattr(main_window, "add_menu", None)
+    menu = add_menu("&Classify") if add_menu is not None else main_window.menuBar().addMenu("&Classify")
+    cp = ctl.classify_panel
+    actions = {
+        "load": act("&Load Model…", cp.choose_and_load, "Ctrl+L", "loadModelAction"),
+        "use_trained": act("Use &Trained Model", ctl.use_trained, None, "useTrainedModelAction"),
+        "classify": act("&Classify", ctl.classify, "Ctrl+K", "classifyAction"),
+        "explain": act("&Explain", lambda: ctl.explain(cp.class_choice.currentData()), "Ctrl+E", "explainAction"),
+        "batch": act("&Batch Classify…", batch, None, "batchClassifyAction"),
+    }
+    for a in (*actions.values(), None, cdock.toggleViewAction(), bdock.toggleViewAction()):
+        menu.addSeparator() if a is None else menu.addAction(a)
+
+    def sync():
+        ready = ctl.bundle is not None and not ctl.busy
+        actions["load"].setEnabled(not ctl.busy)
+        actions["use_trained"].setEnabled(ctl.trained_bundle is not None)
+        actions["classify"].setEnabled(ready)
+        actions["explain"].setEnabled(ready)
+        actions["batch"].setEnabled(ctl.bundle is not None and not ctl.batch.running)
+
+    menu.aboutToShow.connect(sync)
+    ctl.actions = actions
+    if training_controller is not None:
+        training_controller.model_ready.connect(ctl.offer_trained)
+        training_controller.model_saved.connect(ctl._trained_saved)
+        training_controller.dataset_changed.connect(ctl.set_training_dataset)
+        if getattr(training_controller, "bundle", None) is not None:
+            ctl.offer_trained(training_controller.bundle)
+        if getattr(training_controller, "dataset", None) is not None:
+            ctl.set_training_dataset(training_controller.dataset)
+    if getattr(main_window, "runner", None) is None:
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(ctl.shutdown)
+    return ctl

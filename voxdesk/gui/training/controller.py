@@ -1,0 +1,374 @@
+"""Training in the main window: ``install_training(main_window, state) -> TrainingController``.
+
+The controller owns the only moving parts: the dataset being trained on, the worker and its
+thread (through the viewer's ``WorkerRunner``: Python owns worker and thread, the thread is
+quit and waited on, nothing is connected to ``deleteLater``). The two panels only emit
+requests and show what they are given.
+
+Wiring done by :func:`install_training` (main_window.py is not edited):
+  * a "Dataset" dock (``datasetDock``) and a "Training" dock (``trainingDock``);
+  * File > "Open Dataset…" (Ctrl+Shift+O), File > "Open Demo Dataset" (the built-in CT demo
+    with its fixed splits, written on first use) and a "Train" menu: Start (Ctrl+T), Stop, Save
+    Model…, Export History CSV…, Export Curves PNG…, and the docks' show/hide toggles;
+  * an event filter on the window: closing it during training asks (``confirm_stop``), then
+    cancels, lets the worker end at the end of its batch, waits for the thread and closes;
+  * ``QCoreApplication.aboutToQuit`` -> :meth:`TrainingController.shutdown` as a last resort.
+
+Signals for the rest of the app: ``dataset_changed(object)`` (LabelledDataset or None),
+``training_started()``, ``training_finished(object)`` (TrainResult, or None after an error),
+``model_ready(object)`` (the engine ``Bundle`` of the model just trained: what the classify
+panel uses; ``bundle.path`` is set once saved), ``model_saved(str)``, and ``epoch_ended`` /
+``batch_ended`` (dict reports, re-emitted in the GUI thread after the panel showed them).
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+
+from voxdesk.gui.infra.style import dock_panel
+from voxdesk.gui.training.dataset_panel import DatasetPanel
+from voxdesk.gui.training.panel import TrainPanel
+from voxdesk.gui.training.worker import TrainWorker
+from voxdesk.gui.infra.workers import Worker, WorkerRunner
+
+
+def confirm_stop(parent: QWidget | None) -> bool:
+    """Ask whether to stop training and close (tests patch ``QMessageBox.question``)."""
+    answer = QMessageBox.question(
+        parent, "Training in progress",
+        "A model is being trained. Stop training and close?\n\n"
+        "Training stops at the end of the current batch; the model is not saved.",
+        QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+    return answer == QMessageBox.Yes
+
+
+def show_error(parent: QWidget | None, title: str, text: str) -> None:
+    """An error dialog (tests patch ``QMessageBox.critical``)."""
+    QMessageBox.critical(parent, title, text)
+
+
+def describe_error(exc: BaseException) -> str:
+    from voxdesk.engine.errors import VoxdeskError
+
+    if isinstance(exc, VoxdeskError):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return "out of memory: try a smaller batch size or input size"
+    return f"{type(exc).__name__}: {exc}"
+
+
+class TrainingController(QObject):
+    dataset_changed = Signal(object)
+    training_started = Signal()
+    training_finished = Signal(object)
+    model_ready = Signal(object)
+    model_saved = Signal(str)
+    epoch_ended = Signal(object)
+    """An epoch report (dict), emitted in the GUI thread after the panel has shown it."""
+    batch_ended = Signal(object)
+    """A throttled batch report (dict), emitted in the GUI thread after the panel has shown it."""
+
+    def __init__(self, state=None, window: QWidget | None = None, *, train_fn=None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.train_fn = train_fn
+        self.dataset = None
+        self.result = None
+        self.bundle = None
+        self.runner = WorkerRunner(self)
+        self._worker: TrainWorker | None = None
+        self._close_when_done = False
+        self.dataset_panel = DatasetPanel(state)
+        self.train_panel = TrainPanel()
+        self.dataset_panel.open_requested.connect(self.open_dataset)
+        p = self.train_panel
+        p.train_requested.connect(self.start)
+        p.stop_requested.connect(self.stop)
+        p.save_requested.connect(self.save_model)
+        p.export_csv_requested.connect(self.export_history_csv)
+        p.export_png_requested.connect(self.export_curves_png)
+        self.runner.all_done.connect(self._all_done)
+
+    @property
+    def is_training(self) -> bool:
+        return self._worker is not None
+
+    # -- dataset --------------------------------------------------------------------------
+    @Slot(str)
+    def open_dataset(self, path: str) -> None:
+        if self.is_training:
+            show_error(self.window, "Training in progress", "Stop training before opening another dataset.")
+            return
+        from voxdesk.engine.datasets import load_dataset
+
+        self.dataset_panel.set_loading(path)
+        self.runner.run(lambda _w: load_dataset(path), name="load-dataset",
+                        returned=self._dataset_loaded, errored=self._dataset_failed)
+
+    def open_demo_dataset(self) -> None:
+        """The built-in CT demo (written to the data folder the first time, ~10 s), with its fixed
+        train/val/test splits: the first hour's dataset."""
+        if self.is_training:
+            show_error(self.window, "Training in progress", "Stop training before opening another dataset.")
+            return
+        from voxdesk.engine.datasets import load_dataset
+        from voxdesk.engine.demo.phantoms import data_dir, ensure_demo_data
+
+        self.dataset_panel.set_loading(str(data_dir() / "demo" / "demo.h5"))
+        self.runner.run(lambda _w: load_dataset(ensure_demo_data().h5), name="load-dataset",
+                        returned=self._dataset_loaded, errored=self._dataset_failed)
+
+    @Slot(object)
+    def _dataset_loaded(self, dataset) -> None:
+        self.set_dataset(dataset)
+
+    @Slot(object)
+    def _dataset_failed(self, exc) -> None:
+        self.dataset_panel.set_dataset(self.dataset)
+        show_error(self.window, "Cannot open dataset", describe_error(exc))
+
+    def set_dataset(self, dataset) -> None:
+        """Show and train on ``dataset`` (the previous one is closed)."""
+        if self.is_training:
+            raise RuntimeError("cannot change the dataset while training")
+        old, self.dataset = self.dataset, dataset
+        if old is not None and old is not dataset and hasattr(old, "close"):
+            old.close()
+        self.dataset_panel.set_dataset(dataset)
+        self.train_panel.set_dataset(dataset)
+        self.dataset_changed.emit(dataset)
+
+    # -- training -------------------------------------------------------------------------
+    @Slot(object)
+    def start(self, config=None) -> TrainWorker | None:
+        """Start training with ``config`` (default: the panel's settings). Returns the worker."""
+        if self.is_training or self.dataset is None:
+            return None
+        if config is None:
+            try:
+                config = self.train_panel.form.config()
+            except ValueError as exc:
+                show_error(self.window, "Invalid settings", str(exc))
+                return None
+        worker = TrainWorker(config, self.dataset, train_fn=self.train_fn)
+        # Queued explicitly: these are emitted in the worker thread, handled in the GUI thread.
+        q = Qt.QueuedConnection
+        worker.batch_ended.connect(self._batch, q)
+        worker.epoch_ended.connect(self._epoch, q)
+        worker.progress.connect(self.train_panel.show_progress, q)
+        worker.returned.connect(self._returned, q)
+        worker.errored.connect(self._errored, q)
+        worker.finished.connect(self._worker_finished, q)
+        self._worker = worker
+        self.result = self.bundle = None
+        self.train_panel.set_running(True)
+        self.training_started.emit()
+        self.runner.start(worker)
+        return worker
+
+    @Slot()
+    def stop(self) -> None:
+        """Stop at the end of the current batch; the result keeps the best model so far."""
+        if self._worker is not None:
+            self._worker.cancel()
+            self.train_panel.set_stopping()
+
+    @Slot(object)
+    def _batch(self, info) -> None:
+        self.train_panel.show_batch(info)
+        self.batch_ended.emit(info)
+
+    @Slot(object)
+    def _epoch(self, info) -> None:
+        self.train_panel.show_epoch(info)
+        self.epoch_ended.emit(info)
+
+    @Slot(object)
+    def _returned(self, value) -> None:
+        result, bundle = value
+        self.result, self.bundle = result, bundle
+        self.train_panel.show_result(result)
+        self.training_finished.emit(result)
+        if bundle is not None and result.best_epoch is not None:
+            self.model_ready.emit(bundle)
+
+    @Slot(object)
+    def _errored(self, exc) -> None:
+        from voxdesk.engine.progress import Cancelled
+
+        if isinstance(exc, Cancelled):  # stopped before the first batch: nothing to keep
+            self.train_panel.show_result(None)
+            self.train_panel.status.setText("Stopped before training began; no model.")
+            self.training_finished.emit(None)
+            return
+        text = describe_error(exc)
+        self.train_panel.show_error(text)
+        self.training_finished.emit(None)
+        if not self._close_when_done:
+            show_error(self.window, "Training failed", text)
+
+    @Slot()
+    def _worker_finished(self) -> None:
+        self._worker = None
+        self.train_panel.running = False
+        self.train_panel._update_buttons()
+
+    @Slot()
+    def _all_done(self) -> None:
+        if self._close_when_done and self.window is not None:
+            self._close_when_done = False
+            QTimer.singleShot(0, self.window.close)
+
+    # -- closing --------------------------------------------------------------------------
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if obj is self.window and event.type() == QEvent.Close and (self.is_training or self.runner.busy):
+            event.ignore()
+            if not self._close_when_done and (not self.is_training or confirm_stop(self.window)):
+                self._close_when_done = True
+                self.stop()
+            return True
+        return False
+
+    @Slot()
+    def shutdown(self, timeout_ms: int = 60_000) -> None:
+        """Cancel everything and wait for the threads (application quitting)."""
+        self.runner.shutdown(timeout_ms)
+        self._worker = None
+
+    # -- saving and exporting ------------------------------------------------------------
+    @Slot()
+    def save_model(self, path: str | None = None) -> Worker | None:
+        if self.bundle is None:
+            return None
+        if not path:
+            name = f"{self.result.config.model}.voxmodel" if self.result else "model.voxmodel"
+            path, _ = QFileDialog.getSaveFileName(self.window, "Save Model", name, "VoxDesk model (*.voxmodel)")
+            if not path:
+                return None
+            if not path.endswith(".voxmodel"):
+                path += ".voxmodel"
+        from voxdesk.engine.model.bundle import save_bundle
+
+        bundle = self.bundle
+        self.train_panel.status.setText(f"Saving the model to {Path(path).name}…")
+        return self.runner.run(lambda _w: str(save_bundle(bundle, path)), name="save-model",
+                               returned=self._saved, errored=self._save_failed)
+
+    @Slot(object)
+    def _saved(self, path) -> None:
+        self.train_panel.status.setText(f"Model saved to {path}")
+        self.model_saved.emit(str(path))
+
+    @Slot(object)
+    def _save_failed(self, exc) -> None:
+        self.train_panel.status.setText("The model was not saved.")
+        show_error(self.window, "Cannot save the model", describe_error(exc))
+
+    def _ask_path(self, title: str, name: str, filt: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self.window, title, name, filt)
+        return path or None
+
+    @Slot()
+    def export_history_csv(self, path: str | None = None) -> str | None:
+        """The engine's history (one row per epoch) as CSV."""
+        if self.result is None:
+            return None
+        path = path or self._ask_path("Export History", "history.csv", "CSV (*.csv)")
+        if not path:
+            return None
+        history = self.result.history
+        keys = list(history)
+        try:
+            with open(path, "w", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(["epoch", *keys])
+                for i in range(len(history.get("loss", []))):
+                    w.writerow([i + 1, *(history[k][i] if i < len(history[k]) else "" for k in keys)])
+        except OSError as exc:
+            show_error(self.window, "Cannot export the history", str(exc))
+            return None
+        self.train_panel.status.setText(f"History exported to {path}")
+        return path
+
+    @Slot()
+    def export_curves_png(self, path: str | None = None) -> str | None:
+        path = path or self._ask_path("Export Curves", "curves.png", "PNG image (*.png)")
+        if not path:
+            return None
+        if not self.train_panel.curves.export_png(path):
+            show_error(self.window, "Cannot export the curves", f"could not write {path}")
+            return None
+        self.train_panel.status.setText(f"Curves exported to {path}")
+        return path
+
+
+def _file_menu(window: QMainWindow):
+    bar = window.menuBar()
+    for action in bar.actions():
+        menu = action.menu()
+        if menu is not None and action.text().replace("&", "").strip().lower() == "file":
+            return menu
+    return bar.addMenu("&File")
+
+
+def install_training(main_window: QMainWindow, state=None, *, train_fn=None) -> TrainingController:
+    """Add the Dataset and Training docks and their menu actions to ``main_window``.
+
+    Uses VoxDesk's ``MainWindow`` extension points when present (``add_panel``, ``add_menu``,
+    ``show_volume``, which also swaps the welcome page for the views); any QMainWindow works.
+
+    """
+    shows = getattr(main_window, "show_volume", None)
+    ctl = TrainingController(None if shows else state, main_window, train_fn=train_fn)
+    if shows is not None:
+        ctl.dataset_panel.sample_selected.connect(lambda s: shows(s["volume"]))
+    data_dock = dock_panel(main_window, ctl.dataset_panel, "Dataset", Qt.LeftDockWidgetArea, "datasetDock")
+    train_dock = dock_panel(main_window, ctl.train_panel, "Training", Qt.BottomDockWidgetArea, "trainingDock")
+    ctl.docks = (data_dock, train_dock)
+
+    def act(text, slot, shortcut=None, name=None):
+        a = QAction(text, main_window)
+        if shortcut:
+            a.setShortcut(QKeySequence(shortcut))
+        if name:
+            a.setObjectName(name)
+        a.triggered.connect(lambda _checked=False: slot())
+        return a
+
+    open_action = act("Open &Dataset…", ctl.dataset_panel.choose_and_open, "Ctrl+Shift+O", "openDatasetAction")
+    _file_menu(main_window).addAction(open_action)
+    demo_action = act("Open De&mo Dataset", ctl.open_demo_dataset, None, "openDemoDatasetAction")
+    demo_action.setToolTip("The built-in CT phantoms (cyst / normal / tumour) with fixed train/val/test splits")
+    _file_menu(main_window).addAction(demo_action)
+    add_menu = getattr(main_window, "add_menu", None)
+    menu = add_menu("&Train") if add_menu is not None else main_window.menuBar().addMenu("&Train")
+    start = act("&Start Training", ctl.start, "Ctrl+T", "startTrainingAction")
+    stop = act("S&top Training", ctl.stop, None, "stopTrainingAction")
+    save = act("&Save Model…", ctl.save_model, None, "saveModelAction")
+    csv_a = act("Export &History CSV…", ctl.export_history_csv, None, "exportHistoryAction")
+    png_a = act("Export &Curves PNG…", ctl.export_curves_png, None, "exportCurvesAction")
+    for a in (start, stop, None, save, csv_a, png_a, None, data_dock.toggleViewAction(),
+              train_dock.toggleViewAction()):
+        menu.addSeparator() if a is None else menu.addAction(a)
+    p = ctl.train_panel
+
+    def sync():
+        start.setEnabled(p.train_button.isEnabled())
+        stop.setEnabled(p.stop_button.isEnabled())
+        for a, b in ((save, p.save_button), (csv_a, p.csv_button), (png_a, p.png_button)):
+            a.setEnabled(b.isEnabled())
+        open_action.setEnabled(not ctl.is_training)
+        demo_action.setEnabled(not ctl.is_training)
+
+    menu.aboutToShow.connect(sync)
+    ctl.actions = {"open_dataset": open_action, "open_demo": demo_action, "start": start, "stop": stop, "save": save,
+                   "export_csv": csv_a, "export_png": png_a}
+    main_window.installEventFilter(ctl)
+    app = QCoreApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(ctl.shutdown)
+    return ctl

@@ -1,0 +1,234 @@
+"""The training settings form: every choice of ``TrainConfig`` with field-level validation.
+
+Defaults come from the engine (``TrainConfig()``, ``AugmentConfig()``, ``DEFAULT_MODEL``).
+Spin boxes refuse out-of-range values by construction; free-text fields (input size,
+learning rate) and choices that depend on the dataset (input size rank, batch size larger
+than the dataset) show a message right under the field. ``errors()`` lists what blocks
+training; ``validity_changed(bool)`` tells the panel to enable or disable Train.
+"""
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit,
+                               QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
+
+from voxdesk.engine.training.augment import AugmentConfig
+from voxdesk.engine.model.networks import DEFAULT_MODEL, MODELS
+from voxdesk.engine.model.preprocessing import NORMALIZATIONS, split_sample_shape
+from voxdesk.engine.training.train import MIN_EPOCHS, MIN_STEPS, SMALL_DATA, TrainConfig
+from voxdesk.gui.infra.style import tones
+
+
+
+def parse_input_size(text: str, rank: int | None) -> tuple[int, ...] | None:
+    """``""`` -> None; ``"32"`` -> a cube of ``rank`` axes; ``"32x32x16"`` -> that. ValueError otherwise."""
+    text = text.strip()
+    if not text:
+        return None
+    parts = [p for p in re.split(r"[x×,\s]+", text.lower()) if p]
+    if not parts or not all(p.isdigit() for p in parts):
+        raise ValueError("write one size (32) or one per axis (32x32x32)")
+    sizes = tuple(int(p) for p in parts)
+    if any(not 4 <= s <= 512 for s in sizes):
+        raise ValueError("each size must be between 4 and 512 voxels")
+    if len(sizes) == 1:
+        return sizes * (rank or 3)
+    if rank is not None and len(sizes) != rank:
+        raise ValueError(f"the samples have {rank} spatial axes; give {rank} sizes or one")
+    if len(sizes) not in (2, 3):
+        raise ValueError("give 2 or 3 sizes")
+    return sizes
+
+
+class TrainForm(QWidget):
+    validity_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trainForm")
+        d, a = TrainConfig(), AugmentConfig()
+        self._rank: int | None = None
+        self._n_train: int | None = None
+        self._messages: dict[str, QLabel] = {}
+        self._errors: dict[str, str] = {}
+
+        self.model_combo = QComboBox()
+        self.model_combo.setObjectName("modelCombo")
+        for name, text in MODELS.items():
+            self.model_combo.addItem(name, name)
+            self.model_combo.setItemData(self.model_combo.count() - 1, text, 3)  # Qt.ToolTipRole
+        self.model_combo.setCurrentIndex(list(MODELS).index(DEFAULT_MODEL))
+        self.model_help = QLabel()
+        self.model_help.setWordWrap(True)
+        self.model_help.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.model_help.setMinimumHeight(44)
+        self.model_help.setStyleSheet(f"QLabel {{ color: {tones(self)['muted']}; font-size: 11px; }}")
+        self.model_combo.currentIndexChanged.connect(self._model_changed)
+        self._model_changed()
+
+        self.input_size = QLineEdit()
+        self.input_size.setObjectName("inputSizeEdit")
+        self.input_size.setPlaceholderText("the dataset's shape")
+        self.input_size.setToolTip("Resample every sample to this size: 32 (a cube) or 32x32x32. Empty: keep the shape.")
+        # 0 shows as "auto": the engine plans epochs and batch size from the dataset (plan_run).
+        self.epochs = QSpinBox(objectName="epochsSpin", minimum=0, maximum=1000, value=d.epochs or 0,
+                               specialValueText="auto")
+        self.epochs.setToolTip(f"auto: enough epochs for at least {MIN_STEPS} optimiser steps "
+                               f"(and at least {MIN_EPOCHS} epochs), with warm-up and cosine decay")
+        self.batch_size = QSpinBox(objectName="batchSizeSpin", minimum=0, maximum=4096, value=d.batch_size or 0,
+                                   specialValueText="auto")
+        self.batch_size.setToolTip(f"auto: 16 for fewer than {SMALL_DATA} training samples, else 32")
+        self.learning_rate = QLineEdit(f"{d.learning_rate:g}")
+        self.learning_rate.setObjectName("learningRateEdit")
+        self.val_fraction = QDoubleSpinBox(objectName="valFractionSpin", minimum=0.0, maximum=0.5,
+                                           singleStep=0.05, decimals=2, value=d.val_fraction)
+        self.val_fraction.setToolTip("Held out of the training split for model selection when the "
+                                     "dataset has no validation split.")
+        self.normalization = QComboBox(objectName="normalizationCombo")
+        self.normalization.addItems(list(NORMALIZATIONS))
+        self.normalization.setCurrentText(d.normalization)
+        self.class_weights = QCheckBox("balance classes", objectName="classWeightsCheck")
+        self.class_weights.setChecked(d.class_weights)
+        self.class_weights.setToolTip("Weight the loss by inverse class frequency (for imbalanced data)")
+        self.seed = QSpinBox(objectName="seedSpin", minimum=0, maximum=2**31 - 1, value=d.seed)
+
+        self.augment_mode = QComboBox(objectName="augmentModeCombo")
+        for text, value in (("auto", "auto"), ("on", "on"), ("off", "off")):
+            self.augment_mode.addItem(text, value)
+        self.augment_mode.setToolTip(f"auto: off below {SMALL_DATA} training samples (measured: it slows "
+                                     "learning on small datasets more than it helps), on from there")
+        self.augment = QGroupBox("Augmentation", objectName="augmentGroup")
+        self.flips = QCheckBox("random flips", objectName="augFlips", checked=a.flips)
+        self.flips.setToolTip("Mirror training scans: a lesion mirrored is still a lesion")
+        self.left_right = QCheckBox("left/right matters (no left-right flips)", objectName="augLeftRight",
+                                    checked=d.left_right_matters)
+        self.left_right.setToolTip("Tick when the class depends on the side (e.g. left vs right "
+                                   "hemisphere); stored in the model bundle")
+        self.rot90 = QCheckBox("90° rotations", objectName="augRot90", checked=a.rot90)
+        self.rotation = QDoubleSpinBox(objectName="augRotation", minimum=0, maximum=45, value=a.rotation_deg,
+                                       suffix=" °", decimals=0)
+        self.shift = QDoubleSpinBox(objectName="augShift", minimum=0, maximum=0.3, singleStep=0.05, value=a.shift)
+        self.intensity = QDoubleSpinBox(objectName="augIntensity", minimum=0, maximum=0.5, singleStep=0.05,
+                                        value=a.intensity)
+        self.noise = QDoubleSpinBox(objectName="augNoise", minimum=0, maximum=0.2, singleStep=0.01, value=a.noise,
+                                    decimals=3)
+        aug = QFormLayout(self.augment)
+        aug.addRow("mode", self.augment_mode)
+        aug.addRow(self.flips)
+        aug.addRow(self.left_right)
+        aug.addRow(self.rot90)
+        aug.addRow("rotation up to", self.rotation)
+        aug.addRow("shift (fraction)", self.shift)
+        aug.addRow("intensity jitter", self.intensity)
+        aug.addRow("noise (std)", self.noise)
+
+        form = QFormLayout()
+        form.addRow("Model", self.model_combo)
+        form.addRow("", self.model_help)
+        self._add(form, "Input size", self.input_size, "input_size")
+        form.addRow("Epochs", self.epochs)
+        self._add(form, "Batch size", self.batch_size, "batch_size")
+        self._add(form, "Learning rate", self.learning_rate, "learning_rate")
+        form.addRow("Validation fraction", self.val_fraction)
+        form.addRow("Normalisation", self.normalization)
+        form.addRow("Class weights", self.class_weights)
+        form.addRow("Seed", self.seed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(self.augment)
+
+        self.augment_mode.currentIndexChanged.connect(self._augment_mode_changed)
+        self._augment_mode_changed()
+        self.input_size.textChanged.connect(self.validate)
+        self.learning_rate.textChanged.connect(self.validate)
+        self.batch_size.valueChanged.connect(self.validate)
+        self.val_fraction.valueChanged.connect(self.validate)
+        self.validate()
+
+    def _add(self, form: QFormLayout, label: str, widget: QWidget, key: str) -> None:
+        msg = QLabel(objectName=f"{key}Message")
+        msg.setWordWrap(True)
+        msg.setVisible(False)
+        self._messages[key] = msg
+        form.addRow(label, widget)
+        form.addRow("", msg)
+
+    def _augment_mode_changed(self, *_):
+        """The parts are editable when augmentation is on; "auto" uses the defaults shown."""
+        on = self.augment_mode.currentData() == "on"
+        for w in (self.flips, self.rot90, self.rotation, self.shift, self.intensity, self.noise):
+            w.setEnabled(on)
+
+    def _model_changed(self, *_):
+        self.model_help.setText(MODELS.get(self.model_combo.currentData(), ""))
+
+    # -- dataset-dependent checks -------------------------------------------------------
+    def set_dataset(self, dataset) -> None:
+        """Remember the dataset's spatial rank and training size for the field checks."""
+        self._rank, self._n_train = None, None
+        if dataset is not None:
+            shape = dataset.sample_shape
+            if shape is not None:
+                self._rank = len(split_sample_shape(shape)[0])
+            split = dataset.splits.get("train") or dataset.splits.get("all")
+            self._n_train = len(split) if split is not None else None
+            self.input_size.setPlaceholderText(
+                "×".join(map(str, split_sample_shape(shape)[0])) if shape else "required: shapes differ")
+        self.validate()
+
+    def _show(self, key: str, text: str, error: bool) -> None:
+        msg = self._messages[key]
+        msg.setText(text)
+        msg.setStyleSheet(f"QLabel {{ color: {tones(self)['error' if error else 'warn']}; font-size: 11px; }}")
+        msg.setVisible(bool(text))
+        if error and text:
+            self._errors[key] = text
+
+    def validate(self, *_) -> bool:
+        self._errors = {}
+        try:
+            parse_input_size(self.input_size.text(), self._rank)
+            self._show("input_size", "", False)
+        except ValueError as exc:
+            self._show("input_size", str(exc), True)
+        try:
+            lr = float(self.learning_rate.text().strip())
+            if not 0 < lr <= 1:
+                raise ValueError
+            self._show("learning_rate", "", False)
+        except ValueError:
+            self._show("learning_rate", "a number between 0 and 1, e.g. 0.001", True)
+        n = self._n_train
+        if n is not None and self.batch_size.value() > n:  # 0 (auto) never is
+            self._show("batch_size", f"larger than the {n} training samples: one batch per epoch", False)
+        else:
+            self._show("batch_size", "", False)
+        ok = not self._errors
+        self.validity_changed.emit(ok)
+        return ok
+
+    def errors(self) -> dict[str, str]:
+        self.validate()
+        return dict(self._errors)
+
+    def config(self) -> TrainConfig:
+        """The TrainConfig the fields describe; ValueError listing the field messages if invalid."""
+        errors = self.errors()
+        if errors:
+            raise ValueError("; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in errors.items()))
+        mode = self.augment_mode.currentData()
+        augment = "auto" if mode == "auto" else None
+        if mode == "on":
+            augment = AugmentConfig(flips=self.flips.isChecked(), rot90=self.rot90.isChecked(),
+                                    rotation_deg=self.rotation.value(), shift=self.shift.value(),
+                                    intensity=self.intensity.value(), noise=self.noise.value())
+        return TrainConfig(
+            model=self.model_combo.currentData(), input_size=parse_input_size(self.input_size.text(), self._rank),
+            epochs=self.epochs.value() or None, batch_size=self.batch_size.value() or None,
+            learning_rate=float(self.learning_rate.text()), val_fraction=self.val_fraction.value(),
+            augment=augment, normalization=self.normalization.currentText(),
+            class_weights=self.class_weights.isChecked(), seed=self.seed.value(),
+            left_right_matters=self.left_right.isChecked())

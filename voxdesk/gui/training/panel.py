@@ -1,0 +1,228 @@
+"""Training panel: settings, Start/Stop, progress, live curves, epoch log and results.
+
+The panel is display and input only. It emits requests (``train_requested(TrainConfig)``,
+``stop_requested``, ``save_requested``, ``export_csv_requested``, ``export_png_requested``)
+and shows what the controller hands it: batch/epoch reports, progress phases, the finished
+TrainResult. It never touches the worker, the thread or TensorFlow.
+"""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
+                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
+
+from voxdesk.gui.training.curves import TrainingCurves
+from voxdesk.gui.training.results_view import ResultsView
+from voxdesk.gui.infra.style import tones
+from voxdesk.gui.training.form import TrainForm
+
+PROGRESS_STEPS = 1000
+
+
+def _clock(seconds) -> str:
+    if seconds is None or seconds != seconds:
+        return "–"
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def _metric(info: dict, key: str) -> str:
+    v = info.get(key)
+    return "–" if v is None else f"{v:.4f}" if "loss" in key else f"{v:.1%}"
+
+
+class TrainPanel(QWidget):
+    train_requested = Signal(object)
+    stop_requested = Signal()
+    save_requested = Signal()
+    export_csv_requested = Signal()
+    export_png_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trainPanel")
+        self._error_color = tones(self)["error"]
+        self.has_dataset = False
+        self.running = False
+        self.form = TrainForm()
+        self.form.validity_changed.connect(lambda _ok: self._update_buttons())
+
+        self.train_button = QPushButton("Train", objectName="trainButton")
+        self.train_button.setToolTip("Train the chosen model on the open dataset (Ctrl+T)")
+        self.train_button.setStyleSheet("QPushButton:enabled { font-weight: bold; }")
+        self.stop_button = QPushButton("Stop", objectName="stopButton")
+        self.stop_button.setToolTip("Stop at the end of the current batch; the best model so far is kept")
+        self.save_button = QPushButton("Save Model…", objectName="saveModelButton")
+        self.csv_button = QPushButton("History CSV…", objectName="exportCsvButton")
+        self.png_button = QPushButton("Curves PNG…", objectName="exportPngButton")
+        self.train_button.clicked.connect(self._request_train)
+        self.stop_button.clicked.connect(self.stop_requested)
+        self.save_button.clicked.connect(self.save_requested)
+        self.csv_button.clicked.connect(self.export_csv_requested)
+        self.png_button.clicked.connect(self.export_png_requested)
+
+        self.progress = QProgressBar(objectName="trainProgress")
+        self.progress.setRange(0, PROGRESS_STEPS)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("Ready")
+        self.progress.setAlignment(Qt.AlignCenter)
+        self.status = QLabel("Open a labelled dataset to train a model.", objectName="trainStatus")
+        self.status.setWordWrap(True)
+        self.curves = TrainingCurves()
+        self.log = QPlainTextEdit(objectName="epochLog")
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(2000)
+        self.log.setPlaceholderText("One line per epoch appears here.")
+        f = self.log.font()
+        f.setStyleHint(f.StyleHint.Monospace)
+        f.setFamily("monospace")
+        self.log.setFont(f)
+        self.results = ResultsView()
+
+        curves_tab = QSplitter(Qt.Vertical)
+        curves_tab.addWidget(self.curves)
+        curves_tab.addWidget(self.log)
+        curves_tab.setStretchFactor(0, 4)
+        curves_tab.setStretchFactor(1, 1)
+        self.tabs = QTabWidget(objectName="trainTabs")
+        self.tabs.addTab(curves_tab, "Curves")
+        self.tabs.addTab(self.results, "Results")
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        scroll.setMinimumWidth(330)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.train_button)
+        buttons.addWidget(self.stop_button)
+        exports = QHBoxLayout()
+        exports.addWidget(self.save_button)
+        exports.addWidget(self.csv_button)
+        exports.addWidget(self.png_button)
+        left = QVBoxLayout()
+        left.addWidget(scroll, 1)
+        left.addLayout(buttons)
+        left.addLayout(exports)
+        right = QVBoxLayout()
+        right.addWidget(self.progress)
+        right.addWidget(self.status)
+        right.addWidget(self.tabs, 1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 0)
+        layout.addLayout(right, 1)
+        self._has_result = False
+        self._update_buttons()
+
+    # -- requests -----------------------------------------------------------------------
+    def _request_train(self) -> None:
+        try:
+            config = self.form.config()
+        except ValueError as exc:  # fields show their own messages; say it here too
+            self.status.setText(f"<span style='color:{self._error_color}'>Fix the settings first: {html.escape(str(exc))}</span>")
+            return
+        self.train_requested.emit(config)
+
+    def _update_buttons(self) -> None:
+        valid = not self.form._errors
+        self.train_button.setEnabled(self.has_dataset and valid and not self.running)
+        self.stop_button.setEnabled(self.running)
+        self.form.setEnabled(not self.running)
+        for b in (self.save_button, self.csv_button, self.png_button):
+            b.setEnabled(self._has_result and not self.running)
+
+    # -- what the controller shows --------------------------------------------------------
+    def set_dataset(self, dataset) -> None:
+        self.has_dataset = dataset is not None
+        self.form.set_dataset(dataset)
+        if not self.running:
+            self.status.setText("Choose the settings and press Train." if self.has_dataset
+                                else "Open a labelled dataset to train a model.")
+        self._update_buttons()
+
+    def set_running(self, running: bool) -> None:
+        self.running = running
+        if running:
+            self._has_result = False
+            self.curves.reset()
+            self.results.clear()
+            self.log.clear()
+            self.tabs.setCurrentIndex(0)
+            self.progress.setRange(0, 0)  # busy until the first batch: TF start-up, graph tracing
+            self.progress.setFormat("Starting…")
+            self.status.setText("Starting TensorFlow and preparing the data…")
+        self._update_buttons()
+
+    def set_stopping(self) -> None:
+        self.stop_button.setEnabled(False)
+        self.status.setText("Stopping at the end of the current batch; the best model so far is kept…")
+
+    @Slot(float, str)
+    def show_progress(self, fraction: float, message: str) -> None:
+        """Phases before and after the epochs (preparing data, evaluating)."""
+        if message:
+            self.status.setText(html.escape(message[:1].upper() + message[1:]) + "…")
+
+    @Slot(object)
+    def show_batch(self, info: dict) -> None:
+        epochs, steps = int(info.get("epochs", 1)), max(int(info.get("steps", 1)), 1)
+        epoch, batch = int(info.get("epoch", 1)), int(info.get("batch", 0))
+        if self.progress.maximum() == 0:
+            self.progress.setRange(0, PROGRESS_STEPS)
+            self.status.setText("Training…")
+        done = ((epoch - 1) * steps + batch) / max(epochs * steps, 1)
+        self.progress.setValue(int(round(done * PROGRESS_STEPS)))
+        self.progress.setFormat(
+            f"Epoch {epoch}/{epochs} · batch {batch}/{steps} · {info.get('samples_per_s', 0):.0f} samples/s"
+            f" · ETA {_clock(info.get('eta_s'))}")
+        self.curves.add_batch(info)
+
+    @Slot(object)
+    def show_epoch(self, info: dict) -> None:
+        self.curves.add_epoch(info)
+        best = info.get("best_epoch")
+        mark = " *best*" if best == info.get("epoch") else ""
+        self.log.appendPlainText(
+            f"epoch {info['epoch']:>3}/{info.get('epochs', '?')}  loss {_metric(info, 'loss')}  "
+            f"acc {_metric(info, 'accuracy')}  val_loss {_metric(info, 'val_loss')}  "
+            f"val_acc {_metric(info, 'val_accuracy')}  lr {info.get('learning_rate', 0):.1e}  "
+            f"{info.get('seconds', 0):.1f} s{mark}")
+
+    def show_result(self, result) -> None:
+        """A finished (or stopped) TrainResult: final curves, results tab, status line."""
+        self.running = False
+        self._has_result = result is not None and result.best_epoch is not None
+        self.progress.setRange(0, PROGRESS_STEPS)
+        self.progress.setValue(PROGRESS_STEPS)
+        if result is None:
+            self.progress.setFormat("Stopped")
+            self._update_buttons()
+            return
+        self.curves.set_history(result.history, result.best_epoch)
+        how = "Stopped" if result.cancelled else "Finished"
+        early = result.epochs_run < result.split_sizes.get("epochs_planned", result.epochs_run) and not result.cancelled
+        self.progress.setFormat(f"{how} after {result.epochs_run} epoch(s)" + (" (early stopping)" if early else ""))
+        sps = result.timings.get("train_samples_per_s")
+        best = (f"the model holds the weights of epoch {result.best_epoch}" if result.best_epoch
+                else "no epoch finished: no usable model")
+        self.status.setText(f"{how}: {best}. " + (f"{sps:.0f} samples/s. " if sps else "") +
+                            "".join(f"<br>⚠ {html.escape(w)}" for w in result.warnings))
+        header = f"{result.config.model} · best epoch {result.best_epoch} of {result.epochs_run}"
+        self.results.show_metrics(result.test_metrics, header=header)
+        if result.test_metrics:
+            self.tabs.setCurrentIndex(1)
+        self._update_buttons()
+
+    def show_error(self, message: str) -> None:
+        self.running = False
+        self.progress.setRange(0, PROGRESS_STEPS)
+        self.progress.setValue(0)
+        self.progress.setFormat("Failed")
+        self.status.setText(f"<span style='color:{self._error_color}'>Training failed: {html.escape(message)}</span>")
+        self._update_buttons()

@@ -1,0 +1,201 @@
+"""Test-split results of a training run, as the engine computed them.
+
+Shows the metrics dict of ``evaluation.evaluate_predictions`` (``TrainResult.test_metrics``):
+headline numbers with their 95% confidence intervals, a confusion-matrix heat map
+(``confusionMatrix``; colour = fraction of the true class, text = count), a per-class table
+(``perClassTable``) and, for binary tasks, the ROC curve (``rocCurve``). Nothing is computed
+here beyond formatting.
+"""
+from __future__ import annotations
+
+from html import escape as html_escape
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QLabel, QSizePolicy, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from voxdesk.gui.infra.style import tones
+
+
+def _fmt(value, ci=None, pct=False) -> str:
+    if value is None:
+        return "n/a"
+    text = f"{value:.1%}" if pct else f"{value:.3f}"
+    if ci:
+        text += f"  (95% CI {ci[0]:.1%}–{ci[1]:.1%})" if pct else f"  (95% CI {ci[0]:.3f}–{ci[1]:.3f})"
+    return text
+
+
+class ConfusionMatrixView(pg.GraphicsLayoutWidget):
+    """Heat map of a confusion matrix: rows = true class, columns = predicted class."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        bg = QWidget().palette().color(QPalette.Base) if parent is None else parent.palette().color(QPalette.Base)
+        super().__init__(parent, border=None)
+        self.setBackground(bg)
+        self.setObjectName("confusionMatrix")
+        self.setMinimumSize(240, 220)
+        self._fg = self.palette().color(QPalette.Text)
+        self.plot = self.addPlot()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(False, False)
+        self.plot.hideButtons()
+        self.plot.invertY(True)
+        self.plot.setAspectLocked(True)
+        self.plot.setLabel("bottom", "predicted")
+        self.plot.setLabel("left", "true")
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).setPen(self._fg)
+            self.plot.getAxis(side).setTextPen(self._fg)
+        self.plot.getAxis("left").setWidth(78)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        pal = self.palette()
+        base, high = pal.color(QPalette.Base), pal.color(QPalette.Highlight)
+        low = base.lighter(135) if base.lightness() < 128 else base.darker(104)
+        cmap = pg.ColorMap([0.0, 1.0], [low, high])  # empty cells blend in, full cells stand out
+        self.image.setLookupTable(cmap.getLookupTable(nPts=256))
+        self.plot.addItem(self.image)
+        self._texts: list[pg.TextItem] = []
+        self._matrix = np.zeros((0, 0), dtype=np.int64)
+
+    def set_matrix(self, matrix, class_names) -> None:
+        m = np.asarray(matrix, dtype=np.int64)
+        self._matrix = m
+        for t in self._texts:
+            self.plot.removeItem(t)
+        self._texts = []
+        k = m.shape[0]
+        if k == 0:
+            self.image.clear()
+            self.plot.getAxis("bottom").setTicks([[]])
+            self.plot.getAxis("left").setTicks([[]])
+            return
+        rows = m.sum(axis=1, keepdims=True)
+        frac = np.divide(m, rows, out=np.zeros(m.shape, float), where=rows > 0)
+        self.image.setImage(frac, levels=(0.0, 1.0))
+        self.image.setRect(0, 0, k, k)
+        font_px = max(9, min(16, int(120 / max(k, 1))))
+        for i in range(k):
+            for j in range(k):
+                color = "w" if frac[i, j] > 0.55 else self._fg
+                t = pg.TextItem(str(int(m[i, j])), color=color, anchor=(0.5, 0.5))
+                f = t.textItem.font()
+                f.setPixelSize(font_px)
+                f.setBold(i == j)
+                t.setFont(f)
+                t.setPos(j + 0.5, i + 0.5)
+                self.plot.addItem(t)
+                self._texts.append(t)
+        short = [n if len(n) <= 10 else n[:9] + "…" for n in class_names]
+        ticks = [[(i + 0.5, short[i]) for i in range(k)]]
+        self.plot.getAxis("bottom").setTicks(ticks)
+        self.plot.getAxis("left").setTicks(ticks)
+        self.plot.setRange(xRange=(0, k), yRange=(0, k), padding=0.02)
+
+    def matrix(self) -> np.ndarray:
+        """The counts shown (rows = true, columns = predicted)."""
+        return self._matrix.copy()
+
+    def cell_texts(self) -> list[str]:
+        return [t.textItem.toPlainText() for t in self._texts]
+
+
+class ResultsView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("resultsView")
+        self.metrics: dict | None = None
+        self.summary = QLabel("Train a model to see its test-split results here.")
+        self.summary.setObjectName("testMetrics")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.summary.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.table = QTableWidget(0, 5)
+        self.table.setObjectName("perClassTable")
+        self.table.setHorizontalHeaderLabels(["class", "precision", "recall", "F1", "support"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.table.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        self.confusion = ConfusionMatrixView(self)
+        pal = self.palette()
+        self.roc = pg.PlotWidget(background=pal.color(QPalette.Base))
+        self.roc.setObjectName("rocCurve")
+        self.roc.setMinimumSize(220, 200)
+        fg = pal.color(QPalette.Text)
+        item = self.roc.getPlotItem()
+        for side in ("left", "bottom"):
+            item.getAxis(side).setPen(fg)
+            item.getAxis(side).setTextPen(fg)
+        item.setLabel("bottom", "false positive rate")
+        item.setLabel("left", "true positive rate")
+        item.setXRange(0, 1, padding=0.02)
+        item.setYRange(0, 1, padding=0.02)
+        item.setAspectLocked(True)
+        item.plot([0, 1], [0, 1], pen=pg.mkPen((150, 150, 150), width=1, style=Qt.DashLine))
+        self._roc_curve = item.plot([], [], pen=pg.mkPen("#1f77b4", width=2))
+        self.roc.setVisible(False)
+
+        left = QVBoxLayout()
+        left.addWidget(self.summary)
+        left.addWidget(self.table, 1)
+        right = QGridLayout()
+        right.addWidget(self.confusion, 0, 0)
+        right.addWidget(self.roc, 0, 1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 4)
+
+    def clear(self) -> None:
+        self.metrics = None
+        self.summary.setText("Train a model to see its test-split results here.")
+        self.table.setRowCount(0)
+        self.confusion.set_matrix(np.zeros((0, 0)), [])
+        self.roc.setVisible(False)
+
+    def show_metrics(self, metrics: dict | None, *, header: str = "") -> None:
+        """Display ``TrainResult.test_metrics`` (None: no test split / cancelled too early)."""
+        self.metrics = metrics
+        if not metrics or not metrics.get("n"):
+            self.summary.setText((header + "<br>" if header else "") +
+                                 "No test-split metrics: the dataset has no test split or training "
+                                 "stopped before the first epoch ended.")
+            self.table.setRowCount(0)
+            self.confusion.set_matrix(np.zeros((0, 0)), [])
+            self.roc.setVisible(False)
+            return
+        rows = [("test samples", str(metrics["n"])),
+                ("accuracy", _fmt(metrics.get("accuracy"), metrics.get("accuracy_ci"), pct=True)),
+                ("balanced accuracy", _fmt(metrics.get("balanced_accuracy"), pct=True)),
+                ("macro F1", _fmt(metrics.get("macro_f1"))),
+                ("ROC AUC" + ("" if len(metrics["class_names"]) == 2 else " (macro, one-vs-rest)"),
+                 _fmt(metrics.get("roc_auc"), metrics.get("roc_auc_ci"))),
+                ("calibration error (ECE)", _fmt(metrics.get("ece")))]
+        html = "".join(f"<tr><td>{k}&nbsp;&nbsp;</td><td><b>{v}</b></td></tr>" for k, v in rows)
+        notes = "".join(f"<br><i>note: {html_escape(n)}</i>" for n in metrics.get("notes", [])
+                        if n != metrics.get("leakage_warning"))
+        if metrics.get("leakage_warning"):  # loud: these figures are not a test of the model
+            notes = (f"<br><b style='color:{tones(self)['error']}'>WARNING: "
+                     f"{html_escape(metrics['leakage_warning'])}</b>") + notes
+        self.summary.setText((f"<b>{header}</b>" if header else "") + f"<table>{html}</table>{notes}")
+        per = metrics.get("per_class", [])
+        self.table.setRowCount(len(per))
+        for r, row in enumerate(per):
+            cells = [row["class"], f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
+                     str(row["support"])]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                self.table.setItem(r, c, item)
+        self.confusion.set_matrix(metrics["confusion_matrix"], metrics["class_names"])
+        curve = metrics.get("roc_curve")
+        if curve:
+            self._roc_curve.setData(curve["fpr"], curve["tpr"])
+            auc = metrics.get("roc_auc")
+            self.roc.getPlotItem().setTitle(f"ROC (positive: {metrics['class_names'][1]}, AUC {auc:.3f})",
+                                            color=self.palette().color(QPalette.Text), size="9pt")
+        self.roc.setVisible(bool(curve))

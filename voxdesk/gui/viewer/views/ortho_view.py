@@ -1,0 +1,114 @@
+"""OrthoView: the three linked slice views and the 3D pane, in a 2x2 grid or one large view.
+
+The views share ``state`` and never know each other; this widget only arranges them.
+The 3D pane (``views.volume_view``, OpenGL) is imported and built when the first volume
+arrives, so the window appears without paying for OpenGL.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from voxdesk.gui.viewer.views.slice_view import SliceView
+
+LAYOUTS: dict[str, str] = {
+    "2x2": "2 x 2 (three slices + 3D)",
+    "1+3": "One large + three small",
+    "axial": "Axial only",
+    "coronal": "Coronal only",
+    "sagittal": "Sagittal only",
+    "3d": "3D only",
+}
+PANES = ("axial", "sagittal", "coronal", "3d")  # 2x2 reading order (as in ITK-SNAP)
+
+
+class OrthoView(QWidget):
+    layout_changed = Signal(str)
+
+    def __init__(self, state, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("orthoView")
+        self.state = state
+        self.views: dict[str, SliceView] = {p: SliceView(state, p) for p in ("axial", "coronal", "sagittal")}
+        self.volume_view = None  # built lazily (OpenGL)
+        self._pane3d = QWidget()
+        self._pane3d.setObjectName("volumePane")
+        self._pane3d.setStyleSheet("background: #0c0c10;")
+        pane_layout = QVBoxLayout(self._pane3d)
+        pane_layout.setContentsMargins(0, 0, 0, 0)
+        hint = QLabel("3D view: open a volume")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setStyleSheet("color: #777;")
+        self._pane3d_hint = hint
+        pane_layout.addWidget(hint)
+        self.panes: dict[str, QWidget] = {**self.views, "3d": self._pane3d}
+
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(3)
+        self.current_layout = ""
+        self.large = "axial"
+        self.set_layout("2x2")
+        state.volume_changed.connect(self._on_volume)
+
+    # -- 3D pane ----------------------------------------------------------------------
+    def _on_volume(self, volume) -> None:
+        if volume is not None:
+            self.ensure_volume_view()
+
+    def ensure_volume_view(self):
+        """Build the 3D pane now (imports OpenGL); returns the VolumeView."""
+        if self.volume_view is None:
+            from voxdesk.gui.viewer.views.volume_view import VolumeView
+
+            self.volume_view = VolumeView(self.state)
+            self._pane3d_hint.hide()
+            self._pane3d.layout().addWidget(self.volume_view)
+        return self.volume_view
+
+    # -- layout -----------------------------------------------------------------------
+    def set_layout(self, name: str, large: str | None = None) -> None:
+        """``name`` is a key of LAYOUTS; ``large`` picks the big pane for "1+3"."""
+        if name not in LAYOUTS:
+            raise ValueError(f"unknown layout {name!r}; choose one of {', '.join(LAYOUTS)}")
+        if large in self.panes:
+            self.large = large
+        for pane in self.panes.values():
+            self.grid.removeWidget(pane)
+            pane.hide()
+        for i in range(4):
+            self.grid.setRowStretch(i, 0)
+            self.grid.setColumnStretch(i, 0)
+        if name == "2x2":
+            for idx, key in enumerate(PANES):
+                self.grid.addWidget(self.panes[key], idx // 2, idx % 2)
+            self.grid.setRowStretch(0, 1)
+            self.grid.setRowStretch(1, 1)
+            self.grid.setColumnStretch(0, 1)
+            self.grid.setColumnStretch(1, 1)
+            shown = list(PANES)
+        elif name == "1+3":
+            big = self.large
+            small = [k for k in PANES if k != big]
+            self.grid.addWidget(self.panes[big], 0, 0, 3, 1)
+            for row, key in enumerate(small):
+                self.grid.addWidget(self.panes[key], row, 1)
+                self.grid.setRowStretch(row, 1)
+            self.grid.setColumnStretch(0, 3)
+            self.grid.setColumnStretch(1, 1)
+            shown = [big, *small]
+        else:
+            self.grid.addWidget(self.panes[name], 0, 0)
+            self.grid.setRowStretch(0, 1)
+            self.grid.setColumnStretch(0, 1)
+            shown = [name]
+        for key in shown:
+            self.panes[key].show()
+        self.current_layout = name
+        self.layout_changed.emit(name)
+
+    def reset_views(self) -> None:
+        for view in self.views.values():
+            view.reset_view()
+        if self.volume_view is not None:
+            self.volume_view.reset_camera()
