@@ -13,6 +13,9 @@ from voxdesk.gui.infra.tf_runtime import keep_tensorflow_symbols_local  # noqa: 
 
 keep_tensorflow_symbols_local()
 
+# Shared fixtures, one module per topic (tests/fixtures/); helpers are imported by name.
+pytest_plugins = ["fixtures.gui", "fixtures.classify", "fixtures.classify_gui", "fixtures.training"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory, monkeypatch):

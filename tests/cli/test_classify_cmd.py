@@ -5,7 +5,7 @@ import hashlib
 
 import numpy as np
 import pytest
-from classify_fixtures import make_scan, tiny, write_nifti  # noqa: F401
+from fixtures.classify import make_scan, write_nifti
 
 from voxdesk.cli import main
 from voxdesk.engine.inference.classify import model_id

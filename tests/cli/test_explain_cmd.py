@@ -4,7 +4,7 @@ import ast
 import nibabel as nib
 import numpy as np
 import pytest
-from classify_fixtures import make_scan, tiny, write_nifti  # noqa: F401
+from fixtures.classify import make_scan, write_nifti
 
 from voxdesk.cli import main
 from voxdesk.engine.io import open_volume

@@ -6,11 +6,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.gui.classify_gui_fixtures import errors  # noqa: F401
 
 
 @pytest.mark.slow
-def test_open_sample_train_classify_explain(qtbot, window, errors, monkeypatch, tmp_path):  # noqa: F811
+def test_open_sample_train_classify_explain(qtbot, window, errors, monkeypatch, tmp_path):
     from PySide6.QtWidgets import QMessageBox
 
     from voxdesk.engine.demo.phantoms import ensure_demo_data

@@ -3,7 +3,7 @@ registry model (3D and 2D), Sequential and nested models, and saves as an overla
 import nibabel as nib
 import numpy as np
 import pytest
-from classify_fixtures import make_scan, tiny, write_nifti  # noqa: F401
+from fixtures.classify import make_scan, write_nifti
 
 from voxdesk.engine.errors import ModelError, VoxdeskError
 from voxdesk.engine.inference.explain import Explanation, explain, find_feature_layer, grad_cam, save_heat_map, to_volume_grid

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
 
-from tests.gui.conftest import coded_array
+from fixtures.gui import coded_array
 
 
 def _widget_pos(view, ijk):
@@ -102,7 +102,7 @@ def test_colormap_applies_to_all_views(qtbot, window, coded_volume):
 
 
 def test_orientation_letters_and_convention(qtbot, window, files):
-    from tests.gui.conftest import open_and_wait
+    from fixtures.gui import open_and_wait
 
     open_and_wait(qtbot, window, files["nii.gz"])
     axial = window.ortho.views["axial"]
@@ -117,7 +117,7 @@ def test_orientation_letters_and_convention(qtbot, window, files):
 
 
 def test_arrays_without_orientation_say_so(qtbot, window, files):
-    from tests.gui.conftest import open_and_wait
+    from fixtures.gui import open_and_wait
 
     open_and_wait(qtbot, window, files["npy"])
     assert window.ortho.views["axial"].letters["left"].textItem.toPlainText() == "R?"

@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.gui.classify_gui_fixtures import *  # noqa: F401,F403
-from tests.gui.classify_gui_fixtures import load_model, make_scan
+from fixtures.classify_gui import load_model, make_scan
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.gui.train_fixtures import *  # noqa: F401,F403
 
 
 def _epoch(e, loss, val_loss, acc=0.5, val_acc=0.5, best=None, epochs=10):

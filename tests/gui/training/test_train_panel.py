@@ -11,8 +11,7 @@ import pytest
 
 from voxdesk.engine.training.augment import AugmentConfig
 
-from tests.gui.train_fixtures import *  # noqa: F401,F403
-from tests.gui.train_fixtures import wait_trained
+from fixtures.training import wait_trained
 
 
 def _configure(ctl, epochs=2, batch=8):

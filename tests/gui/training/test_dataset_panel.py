@@ -6,7 +6,6 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from tests.gui.train_fixtures import *  # noqa: F401,F403
 
 
 def _open(qtbot, ctl, path):

@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.gui.classify_gui_fixtures import *  # noqa: F401,F403
-from tests.gui.classify_gui_fixtures import lesion_case, load_model, odd_volume, show, wait_idle
+from fixtures.classify_gui import lesion_case, load_model, odd_volume, show, wait_idle
 
 
 def test_installing_the_classify_docks_does_not_import_tensorflow():

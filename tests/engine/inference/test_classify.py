@@ -6,7 +6,7 @@ import sys
 
 import numpy as np
 import pytest
-from classify_fixtures import SIDE, make_scan, tiny, write_nifti  # noqa: F401
+from fixtures.classify import SIDE, make_scan, write_nifti
 
 from voxdesk.engine.model.consistency import check_volume, robust_range, training_data_stats
 from voxdesk.engine.inference.classify import (

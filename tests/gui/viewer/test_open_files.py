@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from tests.gui.conftest import coded_array, open_and_wait
+from fixtures.gui import coded_array, open_and_wait
 
 
 @pytest.mark.parametrize("kind", ["npy", "npz", "nii.gz"])
