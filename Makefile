@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.voxdesk-installed
 XVFB := xvfb-run -a -s "-screen 0 1600x1000x24 +extension GLX"
 
-.PHONY: run test venv sysdeps test-fast bench screenshots clean
+.PHONY: run test lint venv sysdeps test-fast bench screenshots clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "VoxDesk needs Python >= 3.10 ($(PYTHON) is older)"; exit 2; }
@@ -27,6 +27,10 @@ run: venv sysdeps
 
 test: venv sysdeps
 	@bash .ci/test.sh $(PY)
+
+# ruff, configured in pyproject.toml ([tool.ruff]).
+lint: venv
+	$(VENV)/bin/ruff check voxdesk tests benchmarks
 
 # Engine and CLI only; no GUI, no Xvfb.
 test-fast: venv

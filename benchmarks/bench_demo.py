@@ -29,7 +29,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 
 def _augments():
@@ -76,10 +76,11 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
 
-    from voxdesk.engine.demo import phantoms as demo
     from voxdesk.engine.datasets import load_dataset
+    from voxdesk.engine.demo import phantoms as demo
     from voxdesk.engine.inference.explain import METHODS
-    from voxdesk.engine.training.train import TrainConfig, train
+    from voxdesk.engine.training.config import TrainConfig
+    from voxdesk.engine.training.train import train
 
     n_per_class = args.n_per_class or demo.DEFAULT_N_PER_CLASS
     root = Path(args.out or tempfile.mkdtemp(prefix="voxdesk-bench-demo-")) / "demo"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 
 def _median_time(fn, runs: int) -> float:
@@ -42,9 +42,9 @@ def main(argv=None) -> int:
 
     import nibabel as nib
 
-    from voxdesk.engine.model.bundle import Bundle
-    from voxdesk.engine.inference.explain import explain
     from voxdesk.engine.inference.classify import classify, classify_many
+    from voxdesk.engine.inference.explain import explain
+    from voxdesk.engine.model.bundle import Bundle
     from voxdesk.engine.model.networks import DEFAULT_MODEL, build_model
     from voxdesk.engine.model.preprocessing import make_spec
     from voxdesk.engine.volume import Volume
@@ -80,7 +80,7 @@ def main(argv=None) -> int:
     vols = [Volume(rng.random((side,) * 3, dtype=np.float32) * 255) for _ in range(args.batch)]
     for bs in (1, 16):
         classify_many(bundle, vols[:bs], batch_size=bs)  # warm this batch size
-        secs = _median_time(lambda: classify_many(bundle, vols, batch_size=bs), 3)
+        secs = _median_time(lambda bs=bs: classify_many(bundle, vols, batch_size=bs), 3)
         print(f"batch throughput, in-memory volumes, batch size {bs:>2}:     {len(vols) / secs:7.1f} volumes/s")
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
@@ -101,8 +101,8 @@ def main(argv=None) -> int:
         _, other = make_bundle(name)
         classify(other, vol)
         explain(other, vol)
-        warm = _median_time(lambda: classify(other, vol), args.runs)
-        cam = _median_time(lambda: explain(other, vol), max(3, args.runs // 3))
+        warm = _median_time(lambda other=other: classify(other, vol), args.runs)
+        cam = _median_time(lambda other=other: explain(other, vol), max(3, args.runs // 3))
         print(f"{name}: classify one {side}^3 volume warm {warm * 1e3:7.1f} ms; Grad-CAM {cam * 1e3:7.1f} ms")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     return 0

@@ -23,9 +23,8 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import numpy as np  # noqa: E402
-
-from bench_demo import score_heat_maps  # noqa: E402
+import numpy as np
+from bench_demo import score_heat_maps
 
 
 def write_dataset(path: Path, x, y, test_fraction=0.2, val_fraction=0.15) -> dict:
@@ -59,7 +58,8 @@ def main(argv=None) -> int:
     from voxdesk.engine.datasets import load_dataset
     from voxdesk.engine.demo.brain import make_brain_mr
     from voxdesk.engine.inference.explain import METHODS
-    from voxdesk.engine.training.train import TrainConfig, train
+    from voxdesk.engine.training.config import TrainConfig
+    from voxdesk.engine.training.train import train
 
     t = time.perf_counter()
     x, y, infos = make_brain_mr(args.n_per_class, args.size, seed=0, masks=True)

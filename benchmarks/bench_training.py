@@ -121,12 +121,13 @@ def main(argv=None) -> int:
 
     import keras
 
-    from voxdesk.engine.training.augment import NO_AUGMENT
     from voxdesk.engine.datasets import ArraySamples, LabelledDataset, Split
-    from voxdesk.engine.model.networks import build_model
     from voxdesk.engine.model.consistency import training_data_stats
+    from voxdesk.engine.model.networks import build_model
     from voxdesk.engine.model.preprocessing import choose_normalization, make_spec, preprocess_array
-    from voxdesk.engine.training.train import TrainConfig, train
+    from voxdesk.engine.training.augment import NO_AUGMENT
+    from voxdesk.engine.training.config import TrainConfig
+    from voxdesk.engine.training.train import train
 
     TestAccuracy, EpochTimer = make_callbacks(keras)
     names = [str(i) for i in range(10)]
@@ -200,7 +201,8 @@ def main(argv=None) -> int:
         report["c"] = {"plain": plain, "engine": engine}
         print(f"(c) throughput {args.model} batch {bs}, median of {args.repeats}: plain model.fit {plain:.0f} "
               f"samples/s, VoxDesk train() {engine:.0f} samples/s, ratio {engine / plain:.2f}; "
-              f"median of the per-repeat ratios {statistics.median(ratios):.2f} ({', '.join(f'{r:.2f}' for r in ratios)}); "
+              f"median of the per-repeat ratios {statistics.median(ratios):.2f} "
+              f"({', '.join(f'{r:.2f}' for r in ratios)}); "
               f"best runs (least disturbed by this VM's speed swings) {max(plains):.0f} vs {max(engines):.0f}, "
               f"ratio {max(engines) / max(plains):.2f}")
 

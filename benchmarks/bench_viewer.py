@@ -126,11 +126,11 @@ def bench_3d(app, window, runs=3):
         if vv is None or not vv.available:
             return None
         wait(app, vv.gl.isExposed)
-        wait(app, lambda: "volume" in vv._items)  # the deferred volume texture is built
+        wait(app, lambda vv=vv: "volume" in vv._items)  # the deferred volume texture is built
         vv.gl.grabFramebuffer()  # renders one complete frame
         times.append(time.perf_counter() - t0)
     # interaction: time from an orbit step to the frame on screen
-    wait(app, lambda: "volume" in vv._items)
+    wait(app, lambda vv=vv: "volume" in vv._items)
     swapped = []
     vv.gl.frameSwapped.connect(lambda: swapped.append(time.perf_counter()))
     frames = []

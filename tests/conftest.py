@@ -5,11 +5,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-import pytest  # noqa: E402
+import pytest
 
 # The app's own TensorFlow configuration, before any test module imports TensorFlow: its
 # symbols stay local, or Mesa's OpenGL (the Xvfb pass) binds to TensorFlow's LLVM and crashes.
-from voxdesk.gui.infra.tf_runtime import keep_tensorflow_symbols_local  # noqa: E402
+from voxdesk.gui.infra.tf_runtime import keep_tensorflow_symbols_local
 
 keep_tensorflow_symbols_local()
 

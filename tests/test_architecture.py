@@ -1,5 +1,15 @@
-"""The dependency rule: the engine never imports Qt, pyqtgraph, the GUI or the CLI, and
-loading data never imports TensorFlow."""
+"""The dependency rules (see the developer map in ``voxdesk/__init__.py``):
+
+* the engine never imports Qt, pyqtgraph, OpenGL, the GUI or the CLI, and loads TensorFlow only
+  inside functions; loading data never imports TensorFlow at all;
+* the GUI never imports the CLI; of the CLI only ``screenshot_cmd`` may import the GUI;
+* the engine's vocabulary (errors, progress, volume) imports nothing else of VoxDesk;
+* training and inference are siblings that meet only in ``engine.model``;
+* no import circles, lazy imports included.
+
+The static checks read every import statement (function-level ones too) with ``ast``; the
+subprocess checks import the real modules with the forbidden packages blocked.
+"""
 import subprocess
 import sys
 import textwrap
@@ -24,15 +34,6 @@ def _run(code: str, blocked: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", src], capture_output=True, text=True, timeout=300)
 
 
-ENGINE_MODULES = [
-    "voxdesk.engine.volume", "voxdesk.engine.errors", "voxdesk.engine.progress",
-    "voxdesk.engine.io", "voxdesk.engine.datasets", "voxdesk.engine.demo.phantoms",
-    "voxdesk.engine.model.preprocessing", "voxdesk.engine.model.networks", "voxdesk.engine.training.train",
-    "voxdesk.engine.training.evaluation", "voxdesk.engine.model.bundle", "voxdesk.engine.inference.classify",
-    "voxdesk.engine.inference.explain", "voxdesk.engine.training.augment",
-]
-
-
 def test_engine_imports_without_qt_or_gui():
     code = """
     import importlib, pkgutil, voxdesk.engine as e
@@ -50,3 +51,79 @@ def test_engine_imports_without_qt_or_gui():
 def test_loading_data_does_not_import_tensorflow(module):
     r = _run(f"import {module}", ["tensorflow", "keras"])
     assert r.returncode == 0, r.stderr
+
+
+# -- static rules over the import graph ---------------------------------------------------------
+from import_graph import cycles, graph, imports, modules  # noqa: E402
+
+MODULES = modules()
+KNOWN = set(MODULES)
+VOCABULARY = {"voxdesk.engine.errors", "voxdesk.engine.progress", "voxdesk.engine.volume"}
+
+
+def _violations(rule) -> list[str]:
+    out = []
+    for mod, path in MODULES.items():
+        for name, line, top in imports(path, KNOWN):
+            why = rule(mod, name, top)
+            if why:
+                out.append(f"{path.relative_to(path.parents[len(mod.split('.')) - 1])}:{line} {mod} -> {name}: {why}")
+    return out
+
+
+def _under(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
+def test_engine_imports_no_ui_and_tensorflow_only_lazily():
+    def rule(mod, name, top):
+        if not _under(mod, "voxdesk.engine"):
+            return None
+        if any(_under(name, p) for p in ("PySide6", "pyqtgraph", "OpenGL", "voxdesk.gui", "voxdesk.cli")):
+            return "the engine is Qt-free and knows no front end"
+        if top and any(_under(name, p) for p in ("tensorflow", "keras")):
+            return "TensorFlow only inside the functions that need it"
+        return None
+
+    assert _violations(rule) == []
+
+
+def test_gui_never_imports_cli_and_only_screenshot_imports_gui():
+    def rule(mod, name, top):
+        if _under(mod, "voxdesk.gui") and _under(name, "voxdesk.cli"):
+            return "what GUI and CLI share lives in the engine"
+        if _under(mod, "voxdesk.cli") and _under(name, "voxdesk.gui") and mod != "voxdesk.cli.screenshot_cmd":
+            return "only the screenshot command drives the GUI"
+        return None
+
+    assert _violations(rule) == []
+
+
+def test_vocabulary_imports_nothing_else_of_voxdesk():
+    def rule(mod, name, top):
+        if mod in VOCABULARY and _under(name, "voxdesk") and name not in VOCABULARY:
+            return "errors, progress and volume are the vocabulary everything else uses"
+        return None
+
+    assert _violations(rule) == []
+
+
+def test_training_and_inference_meet_only_in_the_model_package():
+    pairs = (("voxdesk.engine.training", "voxdesk.engine.inference"),
+             ("voxdesk.engine.inference", "voxdesk.engine.training"))
+
+    def rule(mod, name, top):
+        if any(_under(mod, a) and _under(name, b) for a, b in pairs):
+            return "share through voxdesk.engine.model (what a bundle holds)"
+        return None
+
+    assert _violations(rule) == []
+
+
+def test_no_import_circles():
+    assert cycles(graph()) == []
+
+
+def test_cycle_finder_finds_a_circle():
+    g = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(g) == [["a", "b", "c"]]

@@ -1,5 +1,6 @@
 """The wheel must contain every sub-package and the app's resources."""
 import pathlib
+
 import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]

@@ -51,8 +51,8 @@ def test_explain_oblique_lps_file_and_chosen_class(tiny, tmp_path, capsys):
     printed = stdout.split("hottest voxel ")[1].split(" of the input file")[0]
     assert ast.literal_eval(printed) in ties, (printed, hot)  # index in the FILE's voxel order (file is LPS)
     # overlay check in world space: the saved map read back (reoriented) equals the engine's map
-    from voxdesk.engine.model.bundle import load_bundle
     from voxdesk.engine.inference.explain import explain
+    from voxdesk.engine.model.bundle import load_bundle
 
     e = explain(load_bundle(tiny.path), open_volume(src), "clear")
     np.testing.assert_allclose(open_volume(out).data, e.heat, atol=1e-6)

@@ -115,3 +115,12 @@ def test_train_reports_its_plan(trained, capsys):
     notes = read_metadata(out)["training"]["notes"]
     assert any("augmentation off (auto" in n for n in notes), notes  # 32 training samples: below 1,000
     assert any("2 epochs of" in n and "warm-up and cosine decay" in n for n in notes), notes
+
+
+def test_cli_refuses_what_the_engine_refuses_before_reading_data(tmp_path, capsys):
+    """The CLI validates with TrainConfig and names its own flags; the dataset is not read first
+    (a missing dataset would otherwise be reported instead)."""
+    missing = tmp_path / "missing.h5"
+    assert main(["train", str(missing), "--lr", "2", "--out", str(tmp_path / "x.voxmodel")]) == 2
+    err = _err(capsys)
+    assert "--lr: a number between 0 and 1" in err and "missing" not in err

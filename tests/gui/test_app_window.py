@@ -6,7 +6,6 @@ import numpy as np
 from PySide6.QtWidgets import QWidget
 
 from voxdesk.engine.volume import Volume
-
 from voxdesk.gui.app import create_window
 
 REQUIRED = [

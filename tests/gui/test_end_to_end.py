@@ -7,7 +7,6 @@ import pytest
 from PySide6.QtCore import Qt
 
 
-
 @pytest.mark.slow
 def test_open_sample_train_classify_explain(qtbot, window, errors, monkeypatch, tmp_path):
     from PySide6.QtWidgets import QMessageBox
@@ -17,7 +16,8 @@ def test_open_sample_train_classify_explain(qtbot, window, errors, monkeypatch, 
     from voxdesk.gui.training.controller import install_training
 
     dialogs = []
-    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda _p, title, text, *a, **k: dialogs.append((title, text))))
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda _p, title, text, *a, **k: dialogs.append((title, text))))
     training = install_training(window, window.state)
     ctl = install_classify(window, window.state, training_controller=training)
     try:

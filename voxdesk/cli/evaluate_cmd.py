@@ -15,11 +15,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from voxdesk.engine.model.bundle import load_bundle
     from voxdesk.engine.datasets import load_dataset
     from voxdesk.engine.errors import DatasetError
-    from voxdesk.engine.training.evaluation import evaluate_model, format_metrics
+    from voxdesk.engine.model.bundle import load_bundle
     from voxdesk.engine.model.preprocessing import PreprocessStats
+    from voxdesk.engine.training.evaluation import evaluate_model, format_metrics
 
     bundle = load_bundle(args.bundle)
     dataset = load_dataset(args.data)

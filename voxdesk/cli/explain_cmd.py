@@ -9,11 +9,12 @@ Exit codes: 0 written; 2 bad input, bundle or class name (one line on stderr).
 from __future__ import annotations
 
 from voxdesk.engine.errors import VoxdeskError
+from voxdesk.engine.io import formats
 
 
 def add_arguments(p) -> None:
     p.add_argument("bundle", help="a model bundle (.voxmodel)")
-    p.add_argument("path", help="one volume (.nii, .nii.gz, .npy, .npz, .h5; file.h5:/dataset)")
+    p.add_argument("path", help=f"one volume ({formats.describe()}; file.h5:/dataset)")
     p.add_argument("--out", required=True, help="where to write the heat map (.nii or .nii.gz)")
     p.add_argument("--class", dest="class_name", metavar="NAME",
                    help="class to explain (default: the predicted class)")
@@ -39,14 +40,14 @@ def _file_index(path, world) -> tuple[int, ...]:
 
 def run(args) -> int:
     out = str(args.out)
-    if not out.lower().endswith((".nii", ".nii.gz")):
+    if not formats.is_nifti(out):
         raise VoxdeskError(f"--out {out}: the heat map is written as NIfTI; name it .nii or .nii.gz")
     from voxdesk.engine.io import open_volume
 
     volume = open_volume(args.path, dataset=args.dataset, index=args.index)  # fail fast, before TF
 
-    from voxdesk.engine.model.bundle import load_bundle
     from voxdesk.engine.inference.explain import explain, save_heat_map
+    from voxdesk.engine.model.bundle import load_bundle
 
     bundle = load_bundle(args.bundle)
     e = explain(bundle, volume, args.class_name, layer=args.layer, method=args.method)

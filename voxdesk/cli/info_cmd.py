@@ -6,10 +6,11 @@ import math
 
 from voxdesk.engine import io
 from voxdesk.engine.errors import NeedsChoice
+from voxdesk.engine.io import formats
 
 
 def add_arguments(p) -> None:
-    p.add_argument("path", help="a volume file (.nii, .nii.gz, .npy, .npz, .h5; file.h5:/dataset) or a dataset")
+    p.add_argument("path", help=f"a volume file ({formats.describe()}; file.h5:/dataset) or a dataset")
     p.add_argument("--dataset", help="HDF5 dataset or NPZ array to describe")
     p.add_argument("--index", type=int, help="sample of a stack to describe")
     p.add_argument("--volume", type=int, help="volume of a 4D NIfTI to describe")
@@ -41,9 +42,11 @@ def _print_volume(s: dict) -> None:
     meta = s["meta"]
     rows = [
         ("shape", " x ".join(map(str, s["shape"]))),
-        ("dtype", s["dtype"] + (f" (on disk {meta['dtype_on_disk']})" if meta.get("dtype_on_disk", s["dtype"]) != s["dtype"] else "")),
+        ("dtype", s["dtype"] + (f" (on disk {meta['dtype_on_disk']})"
+                                if meta.get("dtype_on_disk", s["dtype"]) != s["dtype"] else "")),
         ("spacing", " x ".join(f"{v:.4g}" for v in s["spacing_mm"]) + " mm"),
-        ("orientation", s["orientation"] + (f" (on disk {meta['axcodes_on_disk']})" if meta.get("axcodes_on_disk") else "")),
+        ("orientation", s["orientation"] + (f" (on disk {meta['axcodes_on_disk']})"
+                                            if meta.get("axcodes_on_disk") else "")),
         ("value range", f"{_fmt(s['value_range'][0])} .. {_fmt(s['value_range'][1])}"),
         ("NaN/Inf", str(s["nan_count"])),
     ]
@@ -74,7 +77,8 @@ def _dataset_layout(path: str):
 
 def run(args) -> int:
     file, inner = io.split_address(args.path)
-    layout = None if (inner or args.dataset or args.index is not None or args.volume is not None) else _dataset_layout(args.path)
+    addressed = inner or args.dataset or args.index is not None or args.volume is not None
+    layout = None if addressed else _dataset_layout(args.path)
     if layout:
         from voxdesk.engine.datasets import load_dataset
 

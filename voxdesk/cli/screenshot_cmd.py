@@ -9,6 +9,7 @@ import os
 import time
 
 from voxdesk.engine.errors import VoxdeskError
+from voxdesk.engine.io import formats
 
 LAYOUT_CHOICES = ("2x2", "1+3", "axial", "coronal", "sagittal", "3d")
 
@@ -18,7 +19,7 @@ class BadArgument(VoxdeskError):
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("path", help="volume to open (.nii, .nii.gz, .npy, .npz, .h5[:/dataset])")
+    parser.add_argument("path", help=f"volume to open ({formats.describe()}; file.h5:/dataset)")
     parser.add_argument("out", help="PNG file to write")
     parser.add_argument("--size", default="1400x900", help="window size WIDTHxHEIGHT (default 1400x900)")
     parser.add_argument("--cursor", help="cursor voxel i,j,k (default: the centre)")
@@ -35,7 +36,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--train", metavar="DATA", help="train on this labelled dataset in the window first "
                         "(the Training panel's settings), and show the curves and results")
     parser.add_argument("--epochs", type=int, default=5, help="with --train: epochs (default 5)")
-    parser.add_argument("--class", dest="class_name", help="with --explain: the class to explain (default: the predicted one)")
+    parser.add_argument("--class", dest="class_name",
+                        help="with --explain: the class to explain (default: the predicted one)")
 
 
 def _parse_size(text: str) -> tuple[int, int]:
@@ -119,9 +121,9 @@ def run(args) -> int:
     bundle = prediction = explanation = None
     if args.model:  # the engine's work first: a bad bundle fails before any window opens
         import voxdesk.gui  # noqa: F401  keeps TensorFlow's symbols local (voxdesk.gui.infra.tf_runtime)
-        from voxdesk.engine.model.bundle import load_bundle
-        from voxdesk.engine.inference.explain import explain
         from voxdesk.engine.inference.classify import classify
+        from voxdesk.engine.inference.explain import explain
+        from voxdesk.engine.model.bundle import load_bundle
 
         bundle = load_bundle(args.model)
         prediction = classify(bundle, volume)

@@ -9,21 +9,22 @@ other workers write ``<out>.worker<I>`` so that nothing collides on a shared dis
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 
+FLAGS = {"model": "--model", "input_size": "--input-size", "epochs": "--epochs", "batch_size": "--batch-size",
+         "learning_rate": "--lr", "lr_schedule": "--lr-schedule", "val_fraction": "--val-fraction",
+         "normalization": "--normalization", "early_stopping_patience": "--patience"}
+"""The flag each TrainConfig field is set with, for the engine's validation messages."""
+
 
 def _size(text: str) -> tuple[int, ...]:
+    from voxdesk.engine.training.config import parse_input_size
+
     try:
-        size = tuple(int(v) for v in text.replace("x", ",").split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"input size {text!r} is not like 16,16,16") from None
-    if len(size) == 1:
-        size = size * 3
-    if len(size) not in (2, 3) or min(size) < 1:
-        raise argparse.ArgumentTypeError(f"input size {text!r} needs 2 or 3 positive numbers")
-    return size
+        return parse_input_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"input size {text!r}: {exc}") from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = "models:\n" + "\n".join(f"  {k}: {v}" for k, v in MODELS.items())
     parser.add_argument("data", metavar="DATA", help="labelled dataset (3D MNIST h5, MedMNIST npz, folder, CSV, ...)")
     parser.add_argument("--model", default=DEFAULT_MODEL, choices=list(MODELS), help=f"default {DEFAULT_MODEL}")
-    from voxdesk.engine.training.train import MIN_EPOCHS, MIN_STEPS, SMALL_DATA
+    from voxdesk.engine.training.config import MIN_EPOCHS, MIN_STEPS, SMALL_DATA
 
     parser.add_argument("--epochs", type=int, default=None,
                         help=f"default auto: enough for {MIN_STEPS} optimiser steps, at least {MIN_EPOCHS} epochs")
@@ -86,24 +87,13 @@ def _epoch_line(info: dict) -> str:
     return "  ".join(parts)
 
 
-def write_history_csv(history: dict, path: Path) -> Path:
-    keys = list(history)
-    n = max((len(v) for v in history.values()), default=0)
-    with open(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["epoch"] + keys)
-        for i in range(n):
-            w.writerow([i + 1] + [history[k][i] if i < len(history[k]) else "" for k in keys])
-    return path
-
-
 def _summary(result, out: Path, history_csv: Path) -> str:
     m = result.test_metrics or {}
     t = result.timings
     rows = [
         ("model", result.config.model), ("input", "x".join(map(str, result.spec.input_shape))),
         ("classes", ", ".join(result.class_names)),
-        ("samples train/val/test", f"{result.split_sizes['train']}/{result.split_sizes['val']}/{result.split_sizes['test']}"),
+        ("samples train/val/test", "/".join(str(result.split_sizes[k]) for k in ("train", "val", "test"))),
         ("validation from", result.split_sizes["val_source"]), ("test from", result.split_sizes["test_source"]),
         ("normalisation", result.spec.normalization),
         ("epochs run / best", f"{result.epochs_run} / {result.best_epoch}"),
@@ -121,23 +111,16 @@ def _summary(result, out: Path, history_csv: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from voxdesk.engine.training.augment import NO_AUGMENT, AugmentConfig
     from voxdesk.engine.datasets import load_dataset
-    from voxdesk.engine.training.distribute import parse_workers
-    from voxdesk.engine.errors import ModelError
     from voxdesk.engine.progress import Cancelled
+    from voxdesk.engine.training.augment import NO_AUGMENT, AugmentConfig
+    from voxdesk.engine.training.distribute import parse_workers
 
-    if (args.epochs is not None and args.epochs < 1) or (args.batch_size is not None and args.batch_size < 1) \
-            or args.lr <= 0 or not 0 <= args.val_fraction < 1:
-        raise ModelError("--epochs and --batch-size must be at least 1, --lr positive, --val-fraction in [0, 1)")
     workers = parse_workers(args.workers)
     out = Path(args.out)
     if workers and args.worker_index != 0:
         out = out.with_name(f"{out.name}.worker{args.worker_index}")
-    dataset = load_dataset(args.data)
-    for w in dataset.warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    from voxdesk.engine.training.train import TrainConfig, train
+    from voxdesk.engine.training.config import TrainConfig
 
     if args.flips:
         augment = AugmentConfig(flips=True, rot90=True)
@@ -148,7 +131,12 @@ def run(args: argparse.Namespace) -> int:
                          augment=augment, normalization=args.normalization, class_weights=args.class_weights,
                          seed=args.seed, early_stopping_patience=args.patience, backup_dir=args.backup_dir,
                          lr_schedule=args.lr_schedule, left_right_matters=args.left_right_matters,
-                         workers=workers, worker_index=args.worker_index)
+                         workers=workers, worker_index=args.worker_index).validate(FLAGS)  # before reading data
+    dataset = load_dataset(args.data)
+    for w in dataset.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    from voxdesk.engine.training.train import train
+
     tty = sys.stdout.isatty()
 
     def on_batch(info):
@@ -171,6 +159,8 @@ def run(args: argparse.Namespace) -> int:
     for note in result.notes:
         print(f"note: {note}", flush=True)
     result.save(out)
+    from voxdesk.engine.training.history import write_history_csv
+
     history_csv = write_history_csv(result.history, out.with_name(out.name + ".history.csv"))
     print("\nsummary")
     print(_summary(result, out, history_csv))

@@ -2,8 +2,9 @@
 
 Index convention: ``data[i, j, k]``. ``affine`` maps (i, j, k, 1) to world millimetres.
 NIfTI volumes are reoriented to the closest canonical orientation (RAS+): i grows towards
-the patient's Right, j towards Anterior, k towards Superior, and ``axcodes == ("R", "A", "S")``. Arrays from NPY/HDF5 have no orientation on
-disk: they get unit spacing, an identity affine, ``axcodes`` ("R", "A", "S") and
+the patient's Right, j towards Anterior, k towards Superior, and ``axcodes == ("R", "A", "S")``.
+Arrays from NPY/HDF5 have no orientation on disk: they get unit spacing (or the spacing a
+file's attributes give), an identity-like affine, ``axcodes`` ("R", "A", "S") and
 ``orientation_known = False`` so that the GUI can say the letters are assumed.
 """
 from __future__ import annotations

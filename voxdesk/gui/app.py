@@ -9,6 +9,8 @@ import argparse
 import os
 import sys
 
+from voxdesk.engine.io import formats
+
 NO_DISPLAY_PLATFORMS = ("offscreen", "minimal", "vnc", "linuxfb", "eglfs")
 
 
@@ -35,7 +37,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     from voxdesk import __version__
 
     p = argparse.ArgumentParser(prog="voxdesk", description="VoxDesk: view, train on and classify 3D scans.")
-    p.add_argument("path", nargs="?", help="a volume to open (.nii, .nii.gz, .npy, .npz, .h5)")
+    p.add_argument("path", nargs="?", help=f"a volume to open ({formats.describe()})")
     p.add_argument("--sample", action="store_true", help="open the built-in demo sample volume")
     p.add_argument("--version", action="version", version=f"voxdesk {__version__}")
     return p.parse_args(argv)
@@ -85,10 +87,10 @@ def create_window(path: str | None = None, *, sample: bool = False, restore_layo
     """The main window with every panel installed, then the volume (if any) opening."""
     from PySide6.QtGui import QGuiApplication
 
-    from voxdesk.gui.main_window import MainWindow
     from voxdesk.gui.classify.controller import install_classify
-    from voxdesk.gui.training.controller import install_training
     from voxdesk.gui.infra.tf_runtime import prepare_for_opengl
+    from voxdesk.gui.main_window import MainWindow
+    from voxdesk.gui.training.controller import install_training
 
     prepare_for_opengl(QGuiApplication.platformName())  # before the 3D view's first GL context
     window = MainWindow()

@@ -17,31 +17,31 @@ import os
 from PySide6.QtCore import QByteArray, Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QDockWidget, QFileDialog, QFrame, QMainWindow, QMenu, QMessageBox, QProgressBar, QScrollArea,
+    QDockWidget,
+    QFileDialog,
+    QFrame,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QScrollArea,
     QStackedWidget,
 )
 
+from voxdesk.engine.io import formats
 from voxdesk.gui.infra import settings
-from voxdesk.gui.viewer.toolbar import DisplayToolBar
-from voxdesk.gui.viewer.info import InfoPanel
+from voxdesk.gui.infra.resources import app_icon
+from voxdesk.gui.infra.workers import WorkerRunner
+from voxdesk.gui.state import ViewerState
 from voxdesk.gui.viewer.histogram import LevelsHistogram
+from voxdesk.gui.viewer.info import InfoPanel
 from voxdesk.gui.viewer.opener import VolumeOpener, user_message
 from voxdesk.gui.viewer.readout import StatusReadout
-from voxdesk.gui.infra.resources import app_icon
-from voxdesk.gui.state import ViewerState
+from voxdesk.gui.viewer.toolbar import DisplayToolBar
 from voxdesk.gui.viewer.views.ortho_view import LAYOUTS, OrthoView
 from voxdesk.gui.viewer.welcome import WelcomePage
-from voxdesk.gui.infra.workers import WorkerRunner
 
 APP_NAME = "VoxDesk"
-
-
-def _file_filter() -> str:
-    try:
-        from voxdesk.engine.io import FILE_FILTER
-    except ImportError:
-        FILE_FILTER = "Volumes (*.nii *.nii.gz *.npy *.npz *.h5 *.hdf5)"
-    return f"{FILE_FILTER};;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
 
     # -- opening ----------------------------------------------------------------------
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a volume", settings.last_folder(), _file_filter())
+        path, _ = QFileDialog.getOpenFileName(self, "Open a volume", settings.last_folder(), formats.volume_filter())
         if path:
             self.open_path(path)
 
@@ -343,4 +343,5 @@ class MainWindow(QMainWindow):
     def _show_about(self) -> None:
         from voxdesk import __version__
 
-        QMessageBox.about(self, "About VoxDesk", f"VoxDesk {__version__}\nView, train on and classify 3D scans, offline.")
+        QMessageBox.about(self, "About VoxDesk",
+                          f"VoxDesk {__version__}\nView, train on and classify 3D scans, offline.")

@@ -76,7 +76,8 @@ def test_class_folders_of_mixed_formats_read_lazily(tmp_path):
     ds = load_dataset(root)
     assert (ds.layout, ds.class_names, list(ds.splits)) == ("class-folders", ["normal", "tumour"], ["all"])
     split = ds.splits["all"]
-    assert [split.samples.describe(i) for i in range(4)] == ["normal/a.nii.gz", "normal/sub/b.npy", "tumour/c.h5", "tumour/d.npy"]
+    assert [split.samples.describe(i) for i in range(4)] == [
+        "normal/a.nii.gz", "normal/sub/b.npy", "tumour/c.h5", "tumour/d.npy"]
     assert split.labels.tolist() == [0, 0, 1, 1]
     assert split.samples.sample_shape is None  # 4x5x6 and 6x6x6
     assert any("different shapes" in w for w in ds.warnings)

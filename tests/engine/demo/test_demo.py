@@ -7,8 +7,8 @@ import nibabel as nib
 import numpy as np
 import pytest
 
-from voxdesk.engine.demo import phantoms as demo
 from voxdesk.engine.datasets import detect_layout, load_dataset
+from voxdesk.engine.demo import phantoms as demo
 from voxdesk.engine.errors import VoxdeskError
 
 

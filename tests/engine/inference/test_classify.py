@@ -6,14 +6,20 @@ import sys
 
 import numpy as np
 import pytest
-from fixtures.classify import SIDE, make_scan, write_nifti
+from fixtures.classify import make_scan, write_nifti
 
-from voxdesk.engine.model.consistency import check_volume, robust_range, training_data_stats
 from voxdesk.engine.inference.classify import (
-    Prediction, VolumeRef, classify, classify_many, dataset_items, expand_paths, iter_classify, model_id,
+    Prediction,
+    VolumeRef,
+    classify,
+    classify_many,
+    dataset_items,
+    expand_paths,
+    model_id,
 )
 from voxdesk.engine.io import open_volume
-from voxdesk.engine.progress import CancelToken, Cancelled
+from voxdesk.engine.model.consistency import check_volume, robust_range, training_data_stats
+from voxdesk.engine.progress import Cancelled, CancelToken
 from voxdesk.engine.volume import Volume
 
 pytestmark = pytest.mark.slow
@@ -45,13 +51,13 @@ def test_predictions_equal_the_training_pipeline(tiny):
 
 
 def test_warm_path_is_traced_once_for_any_batch_size(tiny):
-    from voxdesk.engine.inference.classify import _runner
+    from voxdesk.engine.model.predict import predictor
 
     vol = open_volume(tiny.heldout[0][0])
     for _ in range(3):
         classify(tiny.bundle, vol)
     classify_many(tiny.bundle, [p for p, _, _ in tiny.heldout], batch_size=5)
-    assert _runner(tiny.bundle)._fn.experimental_get_tracing_count() == 1
+    assert predictor(tiny.bundle.model).traced.experimental_get_tracing_count() == 1
 
 
 def test_classify_many_rows_errors_and_order(tiny, tmp_path):

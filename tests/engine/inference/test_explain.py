@@ -6,7 +6,14 @@ import pytest
 from fixtures.classify import make_scan, write_nifti
 
 from voxdesk.engine.errors import ModelError, VoxdeskError
-from voxdesk.engine.inference.explain import Explanation, explain, find_feature_layer, grad_cam, save_heat_map, to_volume_grid
+from voxdesk.engine.inference.explain import (
+    Explanation,
+    explain,
+    find_feature_layer,
+    grad_cam,
+    save_heat_map,
+    to_volume_grid,
+)
 from voxdesk.engine.io import open_volume
 from voxdesk.engine.volume import Volume
 
@@ -96,8 +103,8 @@ def test_grad_cam_works_for_every_registry_model(name):
 
 
 def test_grad_cam_for_2d_models_and_2d_bundles():
-    from voxdesk.engine.model.bundle import Bundle
     from voxdesk.engine.inference.classify import classify
+    from voxdesk.engine.model.bundle import Bundle
     from voxdesk.engine.model.networks import build_model
     from voxdesk.engine.model.preprocessing import make_spec
 
@@ -167,7 +174,8 @@ def test_saved_heat_map_overlays_the_original_nifti(tiny, tmp_path):
     hot_ras = np.argwhere(e.heat == e.heat.max())  # ties: argmax order differs between orientations
     assert any(np.allclose(world_disk, vol.world(*v), atol=1e-4) for v in hot_ras)
     assert e.heat[e.hottest_voxel] == e.heat.max()
-    assert np.linalg.norm(world_disk - (affine @ np.r_[centre, 1.0])[:3]) <= 7.5  # at the lesion (mm; 5 voxels of 1.5 mm)
+    # at the lesion (mm; 5 voxels of 1.5 mm)
+    assert np.linalg.norm(world_disk - (affine @ np.r_[centre, 1.0])[:3]) <= 7.5
     # and the map equals the RAS heat map voxel for voxel after the same reorientation
     np.testing.assert_allclose(open_volume(out).data, e.heat, atol=1e-6)
 

@@ -5,8 +5,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from voxdesk.engine.model.bundle import BUNDLE_FORMAT_VERSION, Bundle, load_bundle, read_metadata, save_bundle
 from voxdesk.engine.errors import ModelError
+from voxdesk.engine.model.bundle import BUNDLE_FORMAT_VERSION, Bundle, load_bundle, read_metadata, save_bundle
 from voxdesk.engine.model.networks import build_model
 from voxdesk.engine.model.preprocessing import make_spec, preprocess_volume
 

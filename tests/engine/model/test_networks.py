@@ -13,15 +13,15 @@ def test_builds_3d_and_2d_twin(name, shape, n):
     assert model.input_shape[1:] == shape
     assert model.output_shape == (None, n)
     rank = len(shape) - 1
-    assert any(type(l).__name__ == f"Conv{rank}D" for l in model.layers)
-    assert not any(type(l).__name__ == "Lambda" for l in model.layers)
+    assert any(type(layer).__name__ == f"Conv{rank}D" for layer in model.layers)
+    assert not any(type(layer).__name__ == "Lambda" for layer in model.layers)
     probs = np.asarray(model(np.zeros((2,) + shape, np.float32)))
     np.testing.assert_allclose(probs.sum(axis=1), 1, rtol=1e-5)
 
 
 def test_tutorial_is_the_tutorial_network():
     m = build_model("tutorial-conv3d", (16, 16, 16, 3), 10)
-    kinds = [type(l).__name__ for l in m.layers[1:]]
+    kinds = [type(layer).__name__ for layer in m.layers[1:]]
     assert kinds == ["Conv3D", "MaxPooling3D", "Conv3D", "MaxPooling3D", "Flatten", "Dense", "Dense"]
     assert [m.layers[1].filters, m.layers[3].filters, m.layers[6].units] == [32, 64, 256]
     assert m.layers[1].kernel_size == (3, 3, 3)
@@ -29,7 +29,7 @@ def test_tutorial_is_the_tutorial_network():
 
 def test_resnet_handles_64_cubed():
     m = build_model("resnet3d-small", (64, 64, 64, 1), 3)
-    assert any(type(l).__name__ == "Add" for l in m.layers)
+    assert any(type(layer).__name__ == "Add" for layer in m.layers)
 
 
 def test_bad_requests_are_model_errors():

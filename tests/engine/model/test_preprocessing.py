@@ -6,7 +6,12 @@ import pytest
 
 from voxdesk.engine.errors import ModelError
 from voxdesk.engine.model.preprocessing import (
-    PreprocessSpec, PreprocessStats, make_spec, preprocess_array, preprocess_batch, preprocess_volume,
+    PreprocessSpec,
+    PreprocessStats,
+    make_spec,
+    preprocess_array,
+    preprocess_batch,
+    preprocess_volume,
     split_sample_shape,
 )
 

@@ -3,9 +3,9 @@ streaming pipelines."""
 import numpy as np
 import pytest
 
-from voxdesk.engine.training.augment import NO_AUGMENT, AugmentConfig, array_dataset, make_augment_fn, stream_dataset
 from voxdesk.engine.datasets import ArraySamples
 from voxdesk.engine.model.preprocessing import make_spec
+from voxdesk.engine.training.augment import NO_AUGMENT, AugmentConfig, array_dataset, make_augment_fn, stream_dataset
 
 tf = pytest.importorskip("tensorflow")
 
@@ -118,7 +118,7 @@ def test_left_right_matters_keeps_the_first_axis_unflipped():
 
 
 def test_auto_augmentation_depends_on_the_dataset_size():
-    from voxdesk.engine.training.train import SMALL_DATA, TrainConfig, plan_augment
+    from voxdesk.engine.training.config import SMALL_DATA, TrainConfig, plan_augment
 
     aug, note = plan_augment(300, TrainConfig())
     assert not aug.enabled and "auto" in note

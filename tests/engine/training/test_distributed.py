@@ -9,8 +9,8 @@ import h5py
 import numpy as np
 import pytest
 
-from voxdesk.engine.training.distribute import cluster_from_env, parse_workers, tf_config_for
 from voxdesk.engine.errors import ModelError
+from voxdesk.engine.training.distribute import cluster_from_env, parse_workers, tf_config_for
 
 
 def test_parse_workers_and_tf_config(monkeypatch):
@@ -74,7 +74,7 @@ def test_two_workers_finish_with_the_same_weights(tmp_path):
         for p in procs:
             if p.poll() is None:
                 p.kill()
-    assert [p.returncode for p in procs] == [0, 0], "\n".join(l[-3000:] for l in logs)
+    assert [p.returncode for p in procs] == [0, 0], "\n".join(log[-3000:] for log in logs)
     assert "MultiWorkerMirroredStrategy (2 replica(s))" in logs[0]
     from voxdesk.engine.model.bundle import load_bundle
 

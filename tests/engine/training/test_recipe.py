@@ -6,10 +6,11 @@ import math
 import numpy as np
 import pytest
 
-from voxdesk.engine.training.augment import NO_AUGMENT
 from voxdesk.engine.datasets import from_arrays
 from voxdesk.engine.inference.explain import explain, foreground_mask, heat_share, pointing_hit
-from voxdesk.engine.training.train import MIN_EPOCHS, MIN_STEPS, SMALL_DATA, TrainConfig, plan_run, train
+from voxdesk.engine.training.augment import NO_AUGMENT
+from voxdesk.engine.training.config import MIN_EPOCHS, MIN_STEPS, SMALL_DATA, TrainConfig, plan_run
+from voxdesk.engine.training.train import train
 from voxdesk.engine.volume import Volume
 
 pytest.importorskip("tensorflow")
@@ -27,9 +28,9 @@ def test_plan_run_thinks_in_steps():
 
 @pytest.mark.parametrize("name", ["voxnet-bn", "resnet3d-small"])
 def test_models_start_at_chance(name):
-    from voxdesk.engine.model.networks import build_model
-
     import keras
+
+    from voxdesk.engine.model.networks import build_model
 
     keras.utils.set_random_seed(0)
     side = 48 if name == "voxnet-bn" else 16
@@ -71,7 +72,8 @@ def lesion_task(n=96, side=40, seed=0, radius=RADIUS, contrast=CONTRAST):
 def learned():
     x, y, masks = lesion_task()
     x_test, y_test, m_test = lesion_task(24, seed=1)
-    config = TrainConfig(epochs=20, batch_size=8, augment=NO_AUGMENT, seed=0, test_fraction=0.0, val_fraction=0.2, normalization="ct-window")
+    config = TrainConfig(epochs=20, batch_size=8, augment=NO_AUGMENT, seed=0, test_fraction=0.0, val_fraction=0.2,
+                         normalization="ct-window")
     return train(config, from_arrays(x, y, class_names=["clear", "lesion"])), x_test, y_test, m_test
 
 

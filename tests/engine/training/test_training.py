@@ -2,11 +2,12 @@
 import numpy as np
 import pytest
 
-from voxdesk.engine.training.augment import NO_AUGMENT
-from voxdesk.engine.datasets import LabelledDataset, Split, ArraySamples, from_arrays
+from voxdesk.engine.datasets import ArraySamples, LabelledDataset, Split, from_arrays
 from voxdesk.engine.errors import DatasetError, ModelError
 from voxdesk.engine.progress import CancelToken
-from voxdesk.engine.training.train import TrainConfig, train
+from voxdesk.engine.training.augment import NO_AUGMENT
+from voxdesk.engine.training.config import TrainConfig
+from voxdesk.engine.training.train import train
 
 pytest.importorskip("tensorflow")
 
@@ -58,7 +59,7 @@ def test_best_epoch_is_chosen_on_the_smoothed_validation_loss(result):
 
 
 def test_early_stopping_waits_for_the_minimum_steps_then_uses_patience():
-    from voxdesk.engine.training.train import MIN_STEPS
+    from voxdesk.engine.training.config import MIN_STEPS
 
     rng = np.random.default_rng(0)  # noise and random labels: the validation loss soon stops improving
     x, y = rng.normal(size=(40, 8, 8, 8)).astype(np.float32), rng.integers(0, 2, 40)

@@ -4,17 +4,18 @@ the built-in CT demo."""
 import numpy as np
 import pytest
 
-from voxdesk.engine.demo import phantoms as demo
-from voxdesk.engine.training.augment import NO_AUGMENT
-from voxdesk.engine.model.bundle import load_bundle, save_bundle
 from voxdesk.engine.datasets import from_arrays, load_dataset
+from voxdesk.engine.demo import phantoms as demo
 from voxdesk.engine.errors import ModelError
+from voxdesk.engine.model.bundle import load_bundle, save_bundle
 from voxdesk.engine.model.preprocessing import choose_normalization, make_spec
+from voxdesk.engine.training.augment import NO_AUGMENT
 from voxdesk.engine.volume import Volume
 
 pytest.importorskip("tensorflow")
 
-from voxdesk.engine.training.train import TrainConfig, train  # noqa: E402
+from voxdesk.engine.training.config import TrainConfig
+from voxdesk.engine.training.train import train
 
 
 def blobs(n=32, side=8, seed=0):

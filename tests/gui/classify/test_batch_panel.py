@@ -8,9 +8,9 @@ import threading
 
 import numpy as np
 import pytest
+from fixtures.classify import make_scan
+from fixtures.classify_gui import load_model
 from PySide6.QtCore import Qt
-
-from fixtures.classify_gui import load_model, make_scan
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_batch_on_a_folder_lists_rows_least_confident_first(qtbot, classify_app,
 
 
 def test_export_csv_has_the_clis_columns(qtbot, classify_app, tiny, folder, errors, tmp_path):
-    from voxdesk.cli.classify_cmd import csv_header
+    from voxdesk.engine.inference.report import csv_header
 
     window, ctl = classify_app
     load_model(qtbot, ctl, tiny.path)

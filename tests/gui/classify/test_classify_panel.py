@@ -8,9 +8,8 @@ import textwrap
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
-
 from fixtures.classify_gui import lesion_case, load_model, odd_volume, show, wait_idle
+from PySide6.QtCore import Qt
 
 
 def test_installing_the_classify_docks_does_not_import_tensorflow():
@@ -139,8 +138,8 @@ def test_explain_a_chosen_class(qtbot, classify_app, tiny, errors):
 
 
 def test_a_bad_bundle_gives_the_engines_message_and_the_app_stays_usable(qtbot, classify_app, tiny, errors, tmp_path):
-    from voxdesk.engine.model.bundle import read_metadata
     from voxdesk.engine.errors import ModelError
+    from voxdesk.engine.model.bundle import read_metadata
 
     window, ctl = classify_app
     bad = tmp_path / "broken.voxmodel"

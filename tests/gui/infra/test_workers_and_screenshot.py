@@ -31,9 +31,9 @@ def test_worker_returns_errors_and_reaps_threads(qtbot):
 
 
 def test_screenshot_writes_a_png_of_the_data(tmp_path, capsys):
+    from fixtures.gui import coded_array
     from PySide6.QtGui import QImage
 
-    from fixtures.gui import coded_array
     from voxdesk.cli import main
 
     src = tmp_path / "v.npy"
@@ -58,6 +58,7 @@ def test_screenshot_writes_a_png_of_the_data(tmp_path, capsys):
 ])
 def test_screenshot_bad_input_is_one_line_exit_2(tmp_path, capsys, args, text):
     from fixtures.gui import coded_array
+
     from voxdesk.cli import main
 
     src = tmp_path / "v.npy"
@@ -76,8 +77,8 @@ def test_screenshot_missing_input(tmp_path, capsys):
 
 def test_screenshot_trains_in_the_window_and_shows_results(tmp_path, capsys):
     import h5py
-
     from fixtures.gui import coded_array
+
     from voxdesk.cli import main
 
     rng = np.random.default_rng(0)

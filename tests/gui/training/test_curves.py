@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 
-
 def _epoch(e, loss, val_loss, acc=0.5, val_acc=0.5, best=None, epochs=10):
     return {"epoch": e, "epochs": epochs, "loss": loss, "val_loss": val_loss, "accuracy": acc,
             "val_accuracy": val_acc, "best_epoch": best, "seconds": 0.1, "learning_rate": 1e-3}

@@ -7,7 +7,6 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 
-
 def _open(qtbot, ctl, path):
     with qtbot.waitSignal(ctl.dataset_changed, timeout=30_000) as blocker:
         ctl.open_dataset(str(path))

@@ -8,10 +8,9 @@ import textwrap
 
 import numpy as np
 import pytest
+from fixtures.training import wait_trained
 
 from voxdesk.engine.training.augment import AugmentConfig
-
-from fixtures.training import wait_trained
 
 
 def _configure(ctl, epochs=2, batch=8):

@@ -7,7 +7,6 @@ import sys
 
 import numpy as np
 import pytest
-
 from fixtures.gui import coded_array, open_and_wait
 
 

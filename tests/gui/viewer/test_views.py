@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt
-
 from fixtures.gui import coded_array
+from PySide6.QtCore import QPointF, Qt
 
 
 def _widget_pos(view, ijk):

@@ -8,8 +8,13 @@ from pathlib import Path
 
 import numpy as np
 
-from voxdesk.engine.datasets import (
-    SPLIT_ALIASES, ArraySamples, LabelledDataset, Split, encode_labels, finish,
+from voxdesk.engine.datasets.base import (
+    SPLIT_ALIASES,
+    ArraySamples,
+    LabelledDataset,
+    Split,
+    encode_labels,
+    finish,
 )
 from voxdesk.engine.errors import CorruptFile, DatasetError, UnsupportedFormat
 

@@ -14,13 +14,12 @@ from typing import Sequence
 
 import numpy as np
 
-from voxdesk.engine.datasets import (
-    H5_SUFFIXES, SPLIT_ALIASES, VOLUME_SUFFIXES, LabelledDataset, Split, encode_labels, finish,
-    volume_suffix,
-)
+from voxdesk.engine.datasets.base import SPLIT_ALIASES, LabelledDataset, Split, encode_labels, finish
 from voxdesk.engine.errors import CorruptFile, DatasetError, FileNotFound
+from voxdesk.engine.io import formats
+from voxdesk.engine.io.formats import volume_suffix
 
-SUFFIX_LIST = ", ".join(VOLUME_SUFFIXES)
+SUFFIX_LIST = formats.describe()
 
 
 def _split_address(entry: str) -> tuple[str, str]:
@@ -41,9 +40,10 @@ def _spatial(shape: tuple[int, ...]) -> tuple[int, ...] | None:
 def peek_shape(entry: str) -> tuple[int, ...] | None:
     """The 3D shape ``open_volume(entry)`` will return, from headers only; None if unsure."""
     file, address = _split_address(entry)
-    suffix = volume_suffix(file)
+    fmt = formats.find_format(file)
+    kind = fmt.name if fmt else None
     try:
-        if suffix in (".nii", ".nii.gz"):
+        if kind == "nifti":
             import nibabel as nib
 
             img = nib.load(file)
@@ -54,12 +54,12 @@ def peek_shape(entry: str) -> tuple[int, ...] | None:
             for axis in range(3):
                 shape[int(ornt[axis, 0])] = int(img.shape[axis])
             return tuple(shape)  # a 4D file yields one of its volumes
-        if suffix == ".npy":
+        if kind == "npy":
             from voxdesk.engine.datasets.arrays import npy_header
 
             with open(file, "rb") as fh:
                 return _spatial(npy_header(fh)[0])
-        if suffix == ".npz":
+        if kind == "npz":
             from voxdesk.engine.datasets.arrays import npy_header
 
             with zipfile.ZipFile(file) as z:
@@ -68,7 +68,7 @@ def peek_shape(entry: str) -> tuple[int, ...] | None:
                     return None
                 with z.open(members[0]) as fh:
                     return _spatial(npy_header(fh)[0])
-        if suffix in H5_SUFFIXES:
+        if kind == "hdf5":
             import h5py
 
             with h5py.File(file, "r") as f:
@@ -81,7 +81,7 @@ def peek_shape(entry: str) -> tuple[int, ...] | None:
                 if len(shape) == 1 and round(shape[0] ** (1 / 3)) ** 3 == shape[0]:
                     return (round(shape[0] ** (1 / 3)),) * 3
                 return _spatial(shape)
-    except Exception:  # noqa: BLE001 - unknown here; reading the sample will explain
+    except Exception:  # unknown here; reading the sample will explain
         return None
     return None
 

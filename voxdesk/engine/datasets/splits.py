@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from voxdesk.engine.datasets import LabelledDataset
+from voxdesk.engine.datasets.base import LabelledDataset
 from voxdesk.engine.errors import DatasetError
 
 __all__ = ["Subset", "choose_splits", "dataset_fingerprint", "sample_digest", "overlap_with_training",
@@ -57,7 +57,7 @@ def dataset_fingerprint(dataset: LabelledDataset, samples_per_split: int = 8) ->
     h = hashlib.sha256()
     h.update(json.dumps({"classes": dataset.class_names, "layout": dataset.layout,
                          "splits": {k: len(v) for k, v in sorted(dataset.splits.items())}}).encode())
-    for name, split in sorted(dataset.splits.items()):
+    for _name, split in sorted(dataset.splits.items()):
         h.update(np.asarray(split.labels, np.int64).tobytes())
         n = len(split)
         for i in sorted(set(np.linspace(0, n - 1, min(n, samples_per_split)).astype(int).tolist())):

@@ -12,11 +12,11 @@ Stored like 3D MNIST: HDF5 ``X_train`` (N, 4096) float32 in [0, 1], ``y_train`` 
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 
+from voxdesk.engine.io.atomic import atomic_path
 from voxdesk.engine.progress import ProgressFn, no_progress
 
 SIDE = 16
@@ -141,10 +141,8 @@ def make_3dmnist_like(path, n_train: int = 10000, n_test: int = 2000, seed: int 
     import h5py
 
     path = Path(path).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     rng = np.random.default_rng([seed, 3])
-    try:
+    with atomic_path(path, suffix=".h5") as tmp:
         with h5py.File(tmp, "w") as f:
             for i, (split, n) in enumerate((("train", n_train), ("test", n_test))):
                 clouds = rng.integers(0, 10, (n + 1) // 2)
@@ -156,8 +154,4 @@ def make_3dmnist_like(path, n_train: int = 10000, n_test: int = 2000, seed: int 
                 f.create_dataset(f"y_{split}", data=y.astype(np.int64))
                 progress(0.5 * (i + 1), f"{split}: {n} samples")
             f.attrs["description"] = "VoxDesk synthetic 3D digits in the 3D MNIST layout"
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return path

@@ -25,17 +25,16 @@ import json
 import os
 import shutil
 import tempfile
-import uuid
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from scipy import ndimage
 
-from concurrent.futures.process import BrokenProcessPool
-
 from voxdesk.engine.demo.digits import make_3dmnist_like  # noqa: F401  (public API)
 from voxdesk.engine.errors import VoxdeskError
+from voxdesk.engine.io.atomic import replace_dir
 from voxdesk.engine.progress import CancelToken, ProgressFn, no_progress
 
 CLASS_NAMES = ("cyst", "normal", "tumour")
@@ -401,19 +400,13 @@ def ensure_demo_data(out_dir=None, seed: int = 0, n_per_class: int = DEFAULT_N_P
         x, y, infos = generate(n_per_class, size, seed, progress=progress, cancel=cancel, nifti_dir=tmp / "nifti")
         manifest = _write_all(tmp, x, y, infos, params, progress)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1))
-        old = None
-        if root.exists():  # an older or different demo: swap it out, then delete it
-            old = root.with_name(f".{root.name}.old-{uuid.uuid4().hex[:8]}")
-            os.rename(root, old)
         try:
-            os.rename(tmp, root)
+            replace_dir(tmp, root)  # an older or different demo is swapped out, then deleted
         except OSError:
             done = _complete(root, params)  # another process finished first
             if not done:
                 raise
             manifest = done
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
         raise VoxdeskError(f"Cannot write the demo data to {root}: {exc.strerror or exc}.") from None
     finally:

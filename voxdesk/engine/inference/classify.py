@@ -28,7 +28,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from voxdesk.engine.errors import ModelError, VoxdeskError
-from voxdesk.engine.progress import CancelToken, Cancelled, ProgressFn, no_progress
+from voxdesk.engine.progress import Cancelled, CancelToken, ProgressFn, no_progress
 from voxdesk.engine.volume import Volume
 
 __all__ = ["Prediction", "Row", "VolumeRef", "Prepared", "classify", "iter_classify", "classify_many",
@@ -145,20 +145,11 @@ class _Runner:
         self.model_id = model_id(bundle)
         self._model = bundle.model
         self._path = getattr(bundle, "path", None)
-        self._fn = None
-        self._lock = threading.Lock()
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        import tensorflow as tf
+        from voxdesk.engine.model.predict import predictor
 
-        with self._lock:
-            if self._fn is None:
-                model = self._model
-                self._fn = tf.function(
-                    lambda t: model(t, training=False),
-                    input_signature=[tf.TensorSpec((None,) + tuple(self.spec.input_shape), tf.float32)],
-                )
-        return np.asarray(self._fn(tf.constant(x, tf.float32)), dtype=np.float64)
+        return predictor(self._model)(x)
 
 
 _RUNNERS: dict[int, tuple] = {}

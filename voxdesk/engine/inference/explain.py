@@ -36,6 +36,8 @@ from pathlib import Path
 import numpy as np
 
 from voxdesk.engine.errors import ModelError, VoxdeskError
+from voxdesk.engine.io.atomic import atomic_path, write_error
+from voxdesk.engine.io.formats import is_nifti
 from voxdesk.engine.volume import Volume
 
 __all__ = ["Explanation", "explain", "grad_cam", "find_feature_layer", "to_volume_grid", "save_heat_map",
@@ -412,7 +414,7 @@ def save_heat_map(heat: np.ndarray, volume: Volume, path, *, description: str = 
         raise VoxdeskError(f"heat map shape {heat.shape} does not match the volume's {volume.shape}")
     path = Path(path)
     name = path.name.lower()
-    if not (name.endswith(".nii") or name.endswith(".nii.gz")):
+    if not is_nifti(path):
         raise VoxdeskError(f"{path.name}: the heat map is written as NIfTI; name it .nii or .nii.gz")
     data, affine, orig = _on_disk_image(heat, volume)
     img = nib.Nifti1Image(np.ascontiguousarray(data, np.float32), affine)
@@ -423,14 +425,9 @@ def save_heat_map(heat: np.ndarray, volume: Volume, path, *, description: str = 
     img.header.set_xyzt_units("mm")
     img.header["descrip"] = (description or "VoxDesk Grad-CAM heat map")[:79].encode("ascii", "replace")
     img.header["cal_min"], img.header["cal_max"] = 0.0, 1.0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".tmp-{os.getpid()}-{threading.get_ident()}-{path.name}"
     try:
-        nib.save(img, str(tmp))
-        os.replace(tmp, path)
+        with atomic_path(path, suffix=".nii.gz" if name.endswith(".gz") else ".nii") as tmp:
+            nib.save(img, str(tmp))
     except OSError as exc:
-        raise VoxdeskError(f"could not write {path}: {exc}") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+        raise write_error("the heat map", path, exc) from None
     return path

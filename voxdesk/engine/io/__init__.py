@@ -9,32 +9,24 @@ CONTRACT:
       was named, and other ``VoxdeskError`` subclasses for bad input.
   ``probe(path) -> FileInfo``: what the file holds (HDF5 tree, NPZ arrays, NIfTI header,
       NPY header) without reading voxel data.
-  ``SUPPORTED_SUFFIXES``: for file dialogs.
+  The formats themselves (suffixes, dialog filters, help texts): ``voxdesk.engine.io.formats``.
 """
 from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 from voxdesk.engine.errors import UnsupportedFormat
+from voxdesk.engine.io import formats
 from voxdesk.engine.io.common import Entry, FileInfo, check_file
 from voxdesk.engine.volume import Volume
 
 __all__ = ["open_volume", "probe", "split_address", "format_of", "SUPPORTED_SUFFIXES", "FileInfo", "Entry"]
 
-FORMATS = {
-    ".nii": "nifti",
-    ".nii.gz": "nifti",
-    ".npy": "npy",
-    ".npz": "npz",
-    ".h5": "hdf5",
-    ".hdf5": "hdf5",
-    ".he5": "hdf5",
-}
-SUPPORTED_SUFFIXES = tuple(FORMATS)
-FILE_FILTER = "Volumes (" + " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES) + ")"
-_ADDRESS = re.compile(r"^(?P<file>.+?\.(?:h5|hdf5|he5|npz)):(?P<inner>/?[^:\\]*)$", re.IGNORECASE)
+SUPPORTED_SUFFIXES = formats.SUPPORTED_SUFFIXES
+
+_ADDRESS = re.compile(r"^(?P<file>.+?(?:" + "|".join(re.escape(s) for s in formats.ADDRESSABLE_SUFFIXES)
+                      + r")):(?P<inner>/?[^:\\]*)$", re.IGNORECASE)
 
 
 def split_address(path: str | os.PathLike) -> tuple[str, str | None]:
@@ -47,23 +39,14 @@ def split_address(path: str | os.PathLike) -> tuple[str, str | None]:
 
 
 def format_of(path: str | os.PathLike) -> str:
-    name = Path(path).name.lower()
-    for suffix in sorted(FORMATS, key=len, reverse=True):
-        if name.endswith(suffix):
-            return FORMATS[suffix]
-    raise UnsupportedFormat(
-        f"{Path(path).name}: unsupported file type; VoxDesk opens {', '.join(SUPPORTED_SUFFIXES)}"
-    )
+    """The reader key (``nifti``, ``npy``, ``npz``, ``hdf5``) of ``path``; UnsupportedFormat if none."""
+    return formats.lookup(path).name
 
 
 def _reader(fmt: str):
-    if fmt == "nifti":
-        from voxdesk.engine.io import nifti as mod
-    elif fmt in ("npy", "npz"):
-        from voxdesk.engine.io import numpy_io as mod
-    else:
-        from voxdesk.engine.io import hdf5 as mod
-    return mod
+    import importlib
+
+    return importlib.import_module(f"voxdesk.engine.io.{formats.BY_NAME[fmt].reader}")
 
 
 def probe(path: str | os.PathLike) -> FileInfo:

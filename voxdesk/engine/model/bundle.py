@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 import platform
 import shutil
 import tempfile
@@ -32,10 +31,12 @@ from typing import Any
 import numpy as np
 
 from voxdesk.engine.errors import ModelError
+from voxdesk.engine.io.atomic import atomic_path
+from voxdesk.engine.io.formats import BUNDLE_SUFFIX
 from voxdesk.engine.model.preprocessing import PreprocessSpec, PreprocessStats, preprocess_batch
 
 BUNDLE_FORMAT_VERSION = 1
-SUFFIX = ".voxmodel"
+SUFFIX = BUNDLE_SUFFIX
 METADATA = "metadata.json"
 MODEL = "model.keras"
 
@@ -68,10 +69,9 @@ class Bundle:
 
     def predict_proba(self, arrays, batch_size: int = 32) -> np.ndarray:
         """Class probabilities (N, K) for raw samples."""
-        arrays = list(arrays)
-        out = [np.asarray(self.model.predict_on_batch(self.preprocess(arrays[i:i + batch_size])))
-               for i in range(0, len(arrays), batch_size)]
-        return np.concatenate(out) if out else np.empty((0, len(self.class_names)), np.float32)
+        from voxdesk.engine.model.predict import predict_raw
+
+        return predict_raw(self.model, self.spec, list(arrays), batch_size=batch_size)
 
 
 def library_versions() -> dict:
@@ -130,21 +130,15 @@ def save_bundle(obj, path) -> Path:
         "libraries": library_versions(),
     })
     work = Path(tempfile.mkdtemp(prefix=".voxmodel-", dir=path.parent))
-    tmp_zip = path.parent / f".{path.name}.tmp-{os.getpid()}"
     try:
         bundle.model.save(work / MODEL)
-        with zipfile.ZipFile(tmp_zip, "w", compression=zipfile.ZIP_STORED) as zf:
+        with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
             zf.writestr(METADATA, json.dumps(meta, indent=2, default=_json_default))
             zf.write(work / MODEL, MODEL)
-        with open(tmp_zip, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp_zip, path)
     except OSError as exc:
-        raise ModelError(f"could not save the model bundle to {path}: {exc}") from None
+        raise ModelError(f"could not save the model bundle to {path}: {exc.strerror or exc}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        if tmp_zip.exists():
-            tmp_zip.unlink()
     bundle.metadata = meta
     bundle.path = path
     return path

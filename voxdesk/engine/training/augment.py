@@ -25,6 +25,7 @@ Pipelines (TensorFlow imported lazily):
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import asdict, dataclass
 
@@ -134,7 +135,7 @@ def _rotate_shift(tf, x, angles, shifts):
     for perm, ax, row_shift, col_shift in plans:
         y = tf.transpose(x, perm) if perm != (0, 1, 2, 3, 4) else x
         n_outer = y.shape[1]
-        rep = lambda v: tf.repeat(v, n_outer, axis=0)  # noqa: E731 - one parameter per image
+        rep = functools.partial(tf.repeat, repeats=n_outer, axis=0)  # one parameter per image
         sr = shifts[:, row_shift] if row_shift is not None else zero
         sc = shifts[:, col_shift] if col_shift is not None else zero
         flat = tf.reshape(y, (-1, y.shape[2], y.shape[3], channels))

@@ -124,21 +124,12 @@ def evaluate_predictions(
 def predict_split(model, samples, spec, batch_size: int = 64, progress=None, stats=None, digests=None):
     """Class probabilities for every sample in ``samples`` (batched, preprocessed like training);
     appends each raw sample's ``splits.sample_digest`` to ``digests`` when given."""
-    from voxdesk.engine.model.preprocessing import preprocess_batch
     from voxdesk.engine.datasets.splits import sample_digest
+    from voxdesk.engine.model.predict import predict_raw
 
-    n = len(samples)
-    out = []
-    for start in range(0, n, batch_size):
-        raw = samples.batch(range(start, min(n, start + batch_size)))
-        if digests is not None:
-            digests.extend(sample_digest(r) for r in raw)
-        x = preprocess_batch(raw, spec, stats)
-        out.append(np.asarray(model.predict_on_batch(x)))
-        if progress is not None:
-            progress(min(n, start + batch_size) / max(n, 1), "evaluating")
-    k = int(model.output_shape[-1])
-    return np.concatenate(out) if out else np.empty((0, k), np.float32)
+    on_raw = (lambda raw: digests.extend(sample_digest(r) for r in raw)) if digests is not None else None
+    return predict_raw(model, spec, samples.batch, len(samples), stats=stats, batch_size=batch_size,
+                       progress=progress, on_raw=on_raw)
 
 
 def evaluate_model(model, split, spec, class_names, *, batch_size: int = 64, seed: int = 0, progress=None,

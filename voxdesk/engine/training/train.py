@@ -47,87 +47,35 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 
-from voxdesk.engine.training.augment import AugmentConfig, NO_AUGMENT, array_dataset, stream_dataset
 from voxdesk.engine.datasets import LabelledDataset
-from voxdesk.engine.errors import ModelError
-from voxdesk.engine.model.networks import DEFAULT_MODEL, MODELS
-from voxdesk.engine.model.preprocessing import (PreprocessSpec, PreprocessStats, choose_normalization, make_spec,
-                                          preprocess_batch, split_sample_shape)
-from voxdesk.engine.progress import CancelToken, ProgressFn, no_progress
-from voxdesk.engine.training.callbacks import progress_callback
 from voxdesk.engine.datasets.splits import MAX_DIGESTS, Subset, choose_splits, dataset_fingerprint, sample_digest
+from voxdesk.engine.errors import ModelError
+from voxdesk.engine.model.preprocessing import (
+    PreprocessSpec,
+    PreprocessStats,
+    choose_normalization,
+    make_spec,
+    preprocess_batch,
+    split_sample_shape,
+)
+from voxdesk.engine.progress import CancelToken, ProgressFn, no_progress
+from voxdesk.engine.training.augment import array_dataset, stream_dataset
+from voxdesk.engine.training.callbacks import progress_callback
+from voxdesk.engine.training.config import (
+    FINAL_LR_FRACTION,
+    MIN_STEPS,
+    WARMUP_FRACTION,
+    TrainConfig,
+    plan_augment,
+    plan_run,
+)
 
-__all__ = ["TrainConfig", "TrainResult", "train", "dataset_fingerprint", "Subset", "plan_run", "plan_augment"]
-
-MIN_STEPS = 600
-"""Optimiser steps a run gets at least when its epochs are "auto" (measured on the CT demo: a
-plain fit of the default network needs ~250 steps before it leaves chance)."""
-MIN_EPOCHS = 30
-"""On the CT demo the default network leaves chance after ~12 passes over the data whatever the
-batch size; 25 epochs left it underfitted (78% test accuracy, seed 0), 30 reached 93%."""
-MAX_AUTO_EPOCHS = 300
-SMALL_DATA = 1000
-"""Below this many training samples the auto batch size is 16, else 32."""
-WARMUP_FRACTION = 0.05
-FINAL_LR_FRACTION = 0.01
-LR_SCHEDULES = ("cosine", "constant")
-
-
-@dataclass
-class TrainConfig:
-    model: str = DEFAULT_MODEL
-    input_size: tuple[int, ...] | None = None
-    """Spatial size the samples are resampled to; None = the dataset's sample shape."""
-    epochs: int | None = None
-    """None = auto (``plan_run``): at least ``MIN_STEPS`` optimiser steps and ``MIN_EPOCHS`` epochs."""
-    batch_size: int | None = None
-    """None = auto: 16 below ``SMALL_DATA`` training samples, else 32."""
-    learning_rate: float = 1e-3
-    """Peak learning rate (Adam), reached after the warm-up."""
-    lr_schedule: str = "cosine"
-    val_fraction: float = 0.2
-    test_fraction: float = 0.2
-    """Only used when the dataset has no ``test`` split."""
-    augment: AugmentConfig | None | str = "auto"
-    """An ``AugmentConfig``; None (or a config with every part off) = no augmentation; "auto"
-    (``plan_augment``): ``AugmentConfig()`` from ``SMALL_DATA`` training samples, none below."""
-    left_right_matters: bool = False
-    """The class depends on the side: with augmentation, never flip along the left-right axis
-    (applied to "auto" and to a given ``AugmentConfig`` alike; stored in the bundle)."""
-    normalization: str = "auto"
-    """A ``preprocessing.NORMALIZATIONS`` entry; "auto" picks one from the training data
-    (``preprocessing.choose_normalization``: a CT window for Hounsfield units, else min-max);
-    the bundle's spec records the concrete choice, so inference repeats it."""
-    class_weights: bool = False
-    seed: int = 0
-    early_stopping_patience: int = 10
-    """Epochs without a better smoothed validation loss before stopping (never before the run has
-    had ``MIN_STEPS`` steps and half its planned epochs)."""
-    backup_dir: str | None = None
-    in_memory_limit_mb: float = 1024.0
-    workers: list[str] | None = None
-    worker_index: int = 0
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["augment"] = self.augment.to_dict() if isinstance(self.augment, AugmentConfig) else self.augment
-        d["input_size"] = list(self.input_size) if self.input_size else None
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "TrainConfig":
-        d = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
-        if isinstance(d.get("augment"), dict):
-            d["augment"] = AugmentConfig.from_dict(d["augment"])
-        if d.get("input_size"):
-            d["input_size"] = tuple(d["input_size"])
-        return cls(**d)
-
+__all__ = ["TrainResult", "train"]
 
 @dataclass
 class TrainResult:
@@ -169,50 +117,6 @@ class TrainResult:
         return save_bundle(self, path)
 
 
-def plan_run(n_train: int, config: TrainConfig) -> tuple[int, int, int]:
-    """(epochs, batch size, steps per epoch) for ``n_train`` training samples: the config's own
-    values, with "auto" (None) resolved as the module docstring says."""
-    batch_size = config.batch_size or (16 if n_train < SMALL_DATA else 32)
-    batch_size = max(1, min(batch_size, n_train))
-    steps = math.ceil(n_train / batch_size)
-    epochs = config.epochs or min(MAX_AUTO_EPOCHS, max(MIN_EPOCHS, math.ceil(MIN_STEPS / steps)))
-    return int(epochs), int(batch_size), int(steps)
-
-
-def plan_augment(n_train: int, config: TrainConfig) -> tuple[AugmentConfig, str]:
-    """(the augmentation a run uses, a sentence saying what and why).
-
-    "auto": none below ``SMALL_DATA`` training samples. Measured on the CT demo (390 training
-    scans, the run's ~30 epochs): no augmentation 88% test accuracy, flips alone 71%, small
-    rotations/shifts/intensity/noise 77%; the model is still fitting when the budget ends, and
-    every augmentation slows the fit more than it helps. From ``SMALL_DATA`` samples on, where a
-    run overfits instead (3D-MNIST-like, 8,000 training samples), ``AugmentConfig()``.
-    """
-    aug = config.augment
-    why = "chosen by the user"
-    if aug == "auto":
-        if n_train >= SMALL_DATA:
-            aug, why = AugmentConfig(), f"auto, from {SMALL_DATA} training samples on"
-        else:
-            aug, why = NO_AUGMENT, f"auto, below {SMALL_DATA} training samples: it slowed learning more than it helped"
-    elif aug is None:
-        aug = NO_AUGMENT
-    elif not isinstance(aug, AugmentConfig):
-        raise ModelError(f"augmentation {aug!r} is not an augmentation setting (use 'auto', None or AugmentConfig)")
-    if config.left_right_matters and aug.enabled:
-        import dataclasses
-
-        aug = dataclasses.replace(aug, left_right_matters=True)
-    if not aug.enabled:
-        return aug, f"augmentation off ({why})"
-    parts = [p for p, on in (("flips" + (" (not left-right)" if aug.left_right_matters else ""), aug.flips),
-                             ("90-degree turns", aug.rot90 and not aug.left_right_matters),
-                             (f"rotations up to {aug.rotation_deg:g} degrees", aug.rotation_deg),
-                             (f"shifts up to {aug.shift:.0%}", aug.shift), ("intensity jitter", aug.intensity),
-                             ("noise", aug.noise)) if on]
-    return aug, f"augmentation: {', '.join(parts)} ({why})"
-
-
 def _learning_rate(keras, config: TrainConfig, total_steps: int):
     if config.lr_schedule == "constant":
         return config.learning_rate
@@ -252,13 +156,7 @@ def train(
     ``callbacks``: extra Keras callbacks appended to VoxDesk's own (benchmarks, experiments).
     """
     t_start = time.perf_counter()
-    if config.model not in MODELS:
-        raise ModelError(f"unknown model {config.model!r}; choose one of: {', '.join(MODELS)}")
-    if (config.epochs is not None and config.epochs < 1) or (config.batch_size is not None and config.batch_size < 1) \
-            or not config.learning_rate > 0:
-        raise ModelError("epochs, batch size and learning rate must be positive")
-    if config.lr_schedule not in LR_SCHEDULES:
-        raise ModelError(f"unknown learning-rate schedule {config.lr_schedule!r}; choose one of: {', '.join(LR_SCHEDULES)}")
+    config.validate()
     parts = choose_splits(dataset, config.val_fraction, config.test_fraction, config.seed)
     train_part, val_part, test_part = parts.train, parts.val, parts.test
     warnings = list(parts.warnings)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from voxdesk.gui.viewer.opener import user_message
 from voxdesk.gui.classify import jobs
+from voxdesk.gui.viewer.opener import user_message
 
 SOURCES = {"folder": "the folder", "files": "the files", "dataset": "the dataset's test split",
            "training": "the training dataset's test split"}
@@ -105,15 +105,15 @@ class BatchController(QObject):
     @Slot(str)
     def export_csv(self, path: str) -> str | None:
         """The rows as CSV with the columns of ``voxdesk-cli classify --csv``."""
-        from voxdesk.cli.classify_cmd import csv_header, csv_row, write_csv_atomic
+        from voxdesk.engine.inference.report import write_report
 
         o = self.owner
         if not self.rows or o.bundle is None:
             return None
         names = o.bundle.class_names
         try:
-            write_csv_atomic(path, csv_header(names), [csv_row(r, names, o.model_id) for r in self.rows])
-        except Exception as exc:  # noqa: BLE001 - any failure becomes a dialog
+            write_report(path, self.rows, names, o.model_id)
+        except Exception as exc:  # any failure becomes a dialog
             o._error("Cannot export the CSV", user_message(exc))
             return None
         self.panel.summary.setText(f"{len(self.rows)} rows exported to {path}")

@@ -17,17 +17,25 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
+from voxdesk.engine.io import formats
 from voxdesk.gui.infra.style import push_button, tones
 
 COLUMNS = ("File", "Predicted class", "Confidence", "True label", "Warnings", "Error")
 FILE, PREDICTED, CONFIDENCE, LABEL, WARNINGS, ERROR = range(len(COLUMNS))
 SORT_ROLE = Qt.UserRole + 1
 ROW_ROLE = Qt.UserRole + 2
-VOLUME_FILTER = "Volumes and stacks (*.nii *.nii.gz *.npy *.npz *.h5 *.hdf5 *.hdf);;All files (*)"
-DATASET_FILTER = "Labelled datasets (*.h5 *.hdf5 *.hdf *.npz *.npy *.csv);;All files (*)"
 
 
 class BatchTableModel(QAbstractTableModel):
@@ -38,13 +46,13 @@ class BatchTableModel(QAbstractTableModel):
         self.rows: list = []
         self.error_color = QColor("#b00020")
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802 - Qt API
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
             return COLUMNS[section]
         return None
@@ -172,9 +180,9 @@ class BatchPanel(QWidget):
             path = QFileDialog.getExistingDirectory(self, "Classify a folder")
             return [path] if path else []
         if kind == "dataset":
-            path, _ = QFileDialog.getOpenFileName(self, "Classify a dataset's test split", "", DATASET_FILTER)
+            path, _ = QFileDialog.getOpenFileName(self, "Classify a dataset's test split", "", formats.dataset_filter())
             return [path] if path else []
-        paths, _ = QFileDialog.getOpenFileNames(self, "Classify volumes or a stack", "", VOLUME_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Classify volumes or a stack", "", formats.volume_filter())
         return list(paths)
 
     def ask_csv_path(self) -> str:

@@ -24,14 +24,14 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from voxdesk.gui.infra.style import dock_panel
-from voxdesk.gui.viewer.opener import user_message
 from voxdesk.gui.classify import jobs
 from voxdesk.gui.classify.batch_controller import BatchController
 from voxdesk.gui.classify.batch_panel import BatchPanel
 from voxdesk.gui.classify.panel import ClassifyPanel
-from voxdesk.gui.state import Overlay
+from voxdesk.gui.infra.style import dock_panel
 from voxdesk.gui.infra.workers import Worker, WorkerRunner
+from voxdesk.gui.state import Overlay
+from voxdesk.gui.viewer.opener import user_message
 
 OVERLAY_THRESHOLD = 0.1
 """Heat below 10% of the map's maximum stays clear, so the anatomy shows through."""

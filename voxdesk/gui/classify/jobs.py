@@ -25,8 +25,8 @@ def tf_guard() -> None:
 def load_model(path: str) -> tuple[Any, str]:
     """(Bundle, model id) of a saved bundle."""
     tf_guard()
-    from voxdesk.engine.model.bundle import load_bundle
     from voxdesk.engine.inference.classify import model_id
+    from voxdesk.engine.model.bundle import load_bundle
 
     bundle = load_bundle(path)
     return bundle, model_id(bundle)
@@ -55,7 +55,10 @@ def open_case(bundle, ref):
 
     if ref is None:
         raise VoxdeskError("this row has nothing to open")
-    volume = ref if isinstance(ref, Volume) else (ref.open() if hasattr(ref, "open") else VolumeRef(os.fspath(ref)).open())
+    if isinstance(ref, Volume):
+        volume = ref
+    else:
+        volume = ref.open() if hasattr(ref, "open") else VolumeRef(os.fspath(ref)).open()
     if not isinstance(volume, Volume):
         raise VoxdeskError(f"{ref} is not a 3D volume; the viewer cannot show it")
     tf_guard()

@@ -20,13 +20,25 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
-                               QScrollArea, QSizePolicy, QSlider, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
 
+from voxdesk.engine.io import formats
 from voxdesk.gui.infra.style import push_button, tones
 from voxdesk.gui.viewer.views.colormaps import COLORMAPS
 
-MODEL_FILTER = "VoxDesk model (*.voxmodel);;All files (*)"
 OVERLAY_COLORMAPS = tuple(c for c in COLORMAPS if c != "grey")
 PREDICTED = "Predicted class"
 
@@ -102,7 +114,8 @@ class ProbabilityChart(pg.PlotWidget):
         self.setBackground(pal.color(QPalette.Base))
         self._fg = pal.color(QPalette.Text)
         self._hi = pal.color(QPalette.Highlight)
-        self._lo = pal.color(QPalette.Mid) if pal.color(QPalette.Base).lightness() > 128 else pal.color(QPalette.Button).lighter(160)
+        light = pal.color(QPalette.Base).lightness() > 128
+        self._lo = pal.color(QPalette.Mid) if light else pal.color(QPalette.Button).lighter(160)
         self.setMinimumHeight(190)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         item = self.getPlotItem()
@@ -262,7 +275,7 @@ class ClassifyPanel(QWidget):
     # -- requests -------------------------------------------------------------------------
     def ask_model_path(self) -> str:
         """The bundle to load (tests replace this)."""
-        path, _ = QFileDialog.getOpenFileName(self, "Load Model", "", MODEL_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Load Model", "", formats.model_filter())
         return path
 
     def choose_and_load(self) -> None:

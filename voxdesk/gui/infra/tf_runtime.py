@@ -69,7 +69,7 @@ def preload_tensorflow_libraries() -> list[str]:
             if os.path.exists(path) and libc.dlopen(path.encode(), os.RTLD_NOW):
                 loaded.append(name)
         return loaded
-    except Exception:  # noqa: BLE001 - an optimisation only
+    except Exception:  # an optimisation only
         return []
 
 

@@ -43,7 +43,7 @@ class Worker(QObject):
     def run(self) -> None:
         try:
             self.returned.emit(self._job(self))
-        except BaseException as exc:  # noqa: BLE001 - everything goes back to the GUI thread
+        except BaseException as exc:  # everything goes back to the GUI thread
             self.errored.emit(exc)
         finally:
             app = QCoreApplication.instance()

@@ -22,18 +22,18 @@ panel uses; ``bundle.path`` is set once saved), ``model_saved(str)``, and ``epoc
 """
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
+from voxdesk.engine.io.formats import BUNDLE_SUFFIX, model_filter
 from voxdesk.gui.infra.style import dock_panel
+from voxdesk.gui.infra.workers import Worker, WorkerRunner
 from voxdesk.gui.training.dataset_panel import DatasetPanel
 from voxdesk.gui.training.panel import TrainPanel
 from voxdesk.gui.training.worker import TrainWorker
-from voxdesk.gui.infra.workers import Worker, WorkerRunner
 
 
 def confirm_stop(parent: QWidget | None) -> bool:
@@ -224,7 +224,7 @@ class TrainingController(QObject):
             QTimer.singleShot(0, self.window.close)
 
     # -- closing --------------------------------------------------------------------------
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, obj, event) -> bool:
         if obj is self.window and event.type() == QEvent.Close and (self.is_training or self.runner.busy):
             event.ignore()
             if not self._close_when_done and (not self.is_training or confirm_stop(self.window)):
@@ -245,12 +245,12 @@ class TrainingController(QObject):
         if self.bundle is None:
             return None
         if not path:
-            name = f"{self.result.config.model}.voxmodel" if self.result else "model.voxmodel"
-            path, _ = QFileDialog.getSaveFileName(self.window, "Save Model", name, "VoxDesk model (*.voxmodel)")
+            name = (self.result.config.model if self.result else "model") + BUNDLE_SUFFIX
+            path, _ = QFileDialog.getSaveFileName(self.window, "Save Model", name, model_filter())
             if not path:
                 return None
-            if not path.endswith(".voxmodel"):
-                path += ".voxmodel"
+            if not path.endswith(BUNDLE_SUFFIX):
+                path += BUNDLE_SUFFIX
         from voxdesk.engine.model.bundle import save_bundle
 
         bundle = self.bundle
@@ -280,16 +280,12 @@ class TrainingController(QObject):
         path = path or self._ask_path("Export History", "history.csv", "CSV (*.csv)")
         if not path:
             return None
-        history = self.result.history
-        keys = list(history)
+        from voxdesk.engine.training.history import write_history_csv
+
         try:
-            with open(path, "w", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow(["epoch", *keys])
-                for i in range(len(history.get("loss", []))):
-                    w.writerow([i + 1, *(history[k][i] if i < len(history[k]) else "" for k in keys)])
-        except OSError as exc:
-            show_error(self.window, "Cannot export the history", str(exc))
+            write_history_csv(self.result.history, path)
+        except Exception as exc:  # any failure becomes a dialog
+            show_error(self.window, "Cannot export the history", describe_error(exc))
             return None
         self.train_panel.status.setText(f"History exported to {path}")
         return path

@@ -157,7 +157,8 @@ class TrainingCurves(QWidget):
             if value is None or not math.isfinite(value):
                 value = self._ema[key] if self._ema[key] is not None else float("nan")
             ema = self._ema[key]
-            ema = value if ema is None or not math.isfinite(ema) else self.smoothing * ema + (1 - self.smoothing) * value
+            fresh = ema is None or not math.isfinite(ema)
+            ema = value if fresh else self.smoothing * ema + (1 - self.smoothing) * value
             self._ema[key] = ema
             self._by[key].append(ema)
         self._loss.batch.setData(self._bx, self._by["loss"])

@@ -17,13 +17,23 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListView,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
+from voxdesk.engine.io import formats
 from voxdesk.engine.volume import Volume
 from voxdesk.gui.infra.style import tones
-
-DATASET_FILTER = "Labelled datasets (*.h5 *.hdf5 *.hdf *.npz *.npy *.csv);;All files (*)"
 
 
 class SampleListModel(QAbstractListModel):
@@ -47,11 +57,11 @@ class SampleListModel(QAbstractListModel):
                     self._n += len(s)
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else self._n
 
     def locate(self, row: int) -> tuple[str, int]:
-        for first, name, n in reversed(self._offsets):
+        for first, name, _n in reversed(self._offsets):
             if row >= first:
                 return name, row - first
         raise IndexError(row)
@@ -141,15 +151,15 @@ class DatasetPanel(QWidget):
 
     # -- opening ------------------------------------------------------------------------
     def choose_and_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open Dataset", "", DATASET_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open Dataset", "", formats.dataset_filter())
         if path:
             self.open_requested.emit(path)
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def dropEvent(self, event) -> None:
         urls = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if urls:
             event.acceptProposedAction()
@@ -236,7 +246,7 @@ class DatasetPanel(QWidget):
             volume = sample_volume(array, f"{where} — {class_name}",
                                    {"source": self.dataset.source, "split": split, "sample_index": index,
                                     "label": class_name, "original_shape": tuple(np.shape(array))})
-        except Exception as exc:  # noqa: BLE001 - a bad sample is reported, never fatal
+        except Exception as exc:  # a bad sample is reported, never fatal
             self.selected.setText(f"<span style='color:{self._error_color}'>Cannot show {html.escape(where)}: "
                                   f"{html.escape(str(exc))}</span>")
             return

@@ -8,38 +8,26 @@ training; ``validity_changed(bool)`` tells the panel to enable or disable Train.
 """
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit,
-                               QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from voxdesk.engine.training.augment import AugmentConfig
 from voxdesk.engine.model.networks import DEFAULT_MODEL, MODELS
 from voxdesk.engine.model.preprocessing import NORMALIZATIONS, split_sample_shape
-from voxdesk.engine.training.train import MIN_EPOCHS, MIN_STEPS, SMALL_DATA, TrainConfig
+from voxdesk.engine.training.augment import AugmentConfig
+from voxdesk.engine.training.config import MIN_EPOCHS, MIN_STEPS, SMALL_DATA, TrainConfig, parse_input_size
 from voxdesk.gui.infra.style import tones
-
-
-
-def parse_input_size(text: str, rank: int | None) -> tuple[int, ...] | None:
-    """``""`` -> None; ``"32"`` -> a cube of ``rank`` axes; ``"32x32x16"`` -> that. ValueError otherwise."""
-    text = text.strip()
-    if not text:
-        return None
-    parts = [p for p in re.split(r"[x×,\s]+", text.lower()) if p]
-    if not parts or not all(p.isdigit() for p in parts):
-        raise ValueError("write one size (32) or one per axis (32x32x32)")
-    sizes = tuple(int(p) for p in parts)
-    if any(not 4 <= s <= 512 for s in sizes):
-        raise ValueError("each size must be between 4 and 512 voxels")
-    if len(sizes) == 1:
-        return sizes * (rank or 3)
-    if rank is not None and len(sizes) != rank:
-        raise ValueError(f"the samples have {rank} spatial axes; give {rank} sizes or one")
-    if len(sizes) not in (2, 3):
-        raise ValueError("give 2 or 3 sizes")
-    return sizes
 
 
 class TrainForm(QWidget):
@@ -71,7 +59,8 @@ class TrainForm(QWidget):
         self.input_size = QLineEdit()
         self.input_size.setObjectName("inputSizeEdit")
         self.input_size.setPlaceholderText("the dataset's shape")
-        self.input_size.setToolTip("Resample every sample to this size: 32 (a cube) or 32x32x32. Empty: keep the shape.")
+        self.input_size.setToolTip("Resample every sample to this size: 32 (a cube) or 32x32x32. "
+                                   "Empty: keep the shape.")
         # 0 shows as "auto": the engine plans epochs and batch size from the dataset (plan_run).
         self.epochs = QSpinBox(objectName="epochsSpin", minimum=0, maximum=1000, value=d.epochs or 0,
                                specialValueText="auto")
@@ -188,21 +177,19 @@ class TrainForm(QWidget):
             self._errors[key] = text
 
     def validate(self, *_) -> bool:
+        """Check the fields with the engine's own rules (``TrainConfig.field_errors``)."""
         self._errors = {}
         try:
-            parse_input_size(self.input_size.text(), self._rank)
-            self._show("input_size", "", False)
-        except ValueError as exc:
-            self._show("input_size", str(exc), True)
-        try:
-            lr = float(self.learning_rate.text().strip())
-            if not 0 < lr <= 1:
-                raise ValueError
-            self._show("learning_rate", "", False)
-        except ValueError:
-            self._show("learning_rate", "a number between 0 and 1, e.g. 0.001", True)
+            candidate = self._candidate()
+            errors = candidate.field_errors()
+        except ValueError as exc:  # a field that does not even parse: _candidate names it
+            candidate, errors = None, dict([exc.args[0]])
+        for key in ("input_size", "learning_rate"):
+            self._show(key, errors.get(key, ""), bool(errors.get(key)))
+        for key, text in errors.items():  # settings without their own message line
+            self._errors.setdefault(key, text)
         n = self._n_train
-        if n is not None and self.batch_size.value() > n:  # 0 (auto) never is
+        if candidate is not None and n is not None and (candidate.batch_size or 0) > n:  # auto never is
             self._show("batch_size", f"larger than the {n} training samples: one batch per epoch", False)
         else:
             self._show("batch_size", "", False)
@@ -214,11 +201,17 @@ class TrainForm(QWidget):
         self.validate()
         return dict(self._errors)
 
-    def config(self) -> TrainConfig:
-        """The TrainConfig the fields describe; ValueError listing the field messages if invalid."""
-        errors = self.errors()
-        if errors:
-            raise ValueError("; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in errors.items()))
+    def _candidate(self) -> TrainConfig:
+        """The TrainConfig the fields describe, unchecked; ValueError(("field", message)) when a
+        field's text cannot be read at all."""
+        try:
+            size = parse_input_size(self.input_size.text(), self._rank)
+        except ValueError as exc:
+            raise ValueError(("input_size", str(exc))) from None
+        try:
+            lr = float(self.learning_rate.text().strip())
+        except ValueError:
+            raise ValueError(("learning_rate", "a number between 0 and 1, e.g. 0.001")) from None
         mode = self.augment_mode.currentData()
         augment = "auto" if mode == "auto" else None
         if mode == "on":
@@ -226,9 +219,16 @@ class TrainForm(QWidget):
                                     rotation_deg=self.rotation.value(), shift=self.shift.value(),
                                     intensity=self.intensity.value(), noise=self.noise.value())
         return TrainConfig(
-            model=self.model_combo.currentData(), input_size=parse_input_size(self.input_size.text(), self._rank),
+            model=self.model_combo.currentData(), input_size=size,
             epochs=self.epochs.value() or None, batch_size=self.batch_size.value() or None,
-            learning_rate=float(self.learning_rate.text()), val_fraction=self.val_fraction.value(),
+            learning_rate=lr, val_fraction=self.val_fraction.value(),
             augment=augment, normalization=self.normalization.currentText(),
             class_weights=self.class_weights.isChecked(), seed=self.seed.value(),
             left_right_matters=self.left_right.isChecked())
+
+    def config(self) -> TrainConfig:
+        """The TrainConfig the fields describe; ValueError listing the field messages if invalid."""
+        errors = self.errors()
+        if errors:
+            raise ValueError("; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in errors.items()))
+        return self._candidate()

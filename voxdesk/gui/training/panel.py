@@ -10,13 +10,23 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
-                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from voxdesk.gui.training.curves import TrainingCurves
-from voxdesk.gui.training.results_view import ResultsView
 from voxdesk.gui.infra.style import tones
+from voxdesk.gui.training.curves import TrainingCurves
 from voxdesk.gui.training.form import TrainForm
+from voxdesk.gui.training.results_view import ResultsView
 
 PROGRESS_STEPS = 1000
 
@@ -125,7 +135,8 @@ class TrainPanel(QWidget):
         try:
             config = self.form.config()
         except ValueError as exc:  # fields show their own messages; say it here too
-            self.status.setText(f"<span style='color:{self._error_color}'>Fix the settings first: {html.escape(str(exc))}</span>")
+            self.status.setText(f"<span style='color:{self._error_color}'>Fix the settings first: "
+                                f"{html.escape(str(exc))}</span>")
             return
         self.train_requested.emit(config)
 

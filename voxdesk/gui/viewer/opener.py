@@ -15,8 +15,9 @@ import os
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from voxdesk.gui.viewer.chooser import ask_choice, info_from_choices, needs_choice
+from voxdesk.engine.io import formats
 from voxdesk.gui.infra.workers import WorkerRunner
+from voxdesk.gui.viewer.chooser import ask_choice, info_from_choices, needs_choice
 
 
 def _probe(path: str):
@@ -112,7 +113,7 @@ class VolumeOpener(QObject):
         from voxdesk.engine.errors import NeedsChoice
 
         if isinstance(exc, NeedsChoice) and exc.choices and not self._asked:
-            fmt = "nifti" if self.path.lower().endswith((".nii", ".nii.gz")) else ""
+            fmt = "nifti" if formats.is_nifti(self.path) else ""
             self._ask(info_from_choices(self.path, exc.choices, fmt))
             return
         self.failed.emit(self.path, user_message(exc))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from voxdesk.engine.io import formats
 from voxdesk.gui.infra.resources import app_icon
 
 
@@ -21,8 +22,8 @@ class WelcomePage(QWidget):
         title.setObjectName("welcomeTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         col.addWidget(title)
-        text = QLabel("Open a 3D scan (NIfTI .nii/.nii.gz, NumPy .npy/.npz, HDF5 .h5)\n"
-                      "or drop a file anywhere on this window.")
+        text = QLabel(f"Open a 3D scan ({formats.describe()})\nor drop a file anywhere on this window.")
+        text.setWordWrap(True)
         text.setObjectName("welcomeText")
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         col.addWidget(text)

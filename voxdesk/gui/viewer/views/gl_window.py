@@ -12,7 +12,6 @@ from PySide6.QtCore import QRect
 from PySide6.QtOpenGL import QOpenGLWindow
 from PySide6.QtWidgets import QWidget
 
-
 _CRADLE = None
 
 

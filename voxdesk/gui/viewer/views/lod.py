@@ -27,7 +27,7 @@ class InteractionWatcher(QObject):
         self._settle.timeout.connect(lambda: self._set(self._buttons_down))
         target.installEventFilter(self)
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, obj, event) -> bool:
         kind = event.type()
         if kind == QEvent.Type.MouseButtonPress:
             self._buttons_down = True

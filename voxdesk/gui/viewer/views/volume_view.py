@@ -13,13 +13,25 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QStackedLayout, QVBoxLayout, QWidget,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QStackedLayout,
+    QVBoxLayout,
+    QWidget,
 )
 
 from voxdesk.gui.viewer.views import colormaps
 from voxdesk.gui.viewer.views.lod import MAX_VOLUME_INTERACTIVE, InteractionWatcher
 from voxdesk.gui.viewer.views.volume_render import (
-    MAX_PLANE, MAX_SURFACE, MAX_VOLUME, downsample, plane_rgba, volume_rgba,
+    MAX_PLANE,
+    MAX_SURFACE,
+    MAX_VOLUME,
+    downsample,
+    plane_rgba,
+    volume_rgba,
 )
 
 NO_GL_PLATFORMS = ("offscreen", "minimal", "vnc", "linuxfb")
@@ -40,7 +52,7 @@ def gl_unavailable_reason() -> str | None:
         import OpenGL.GL  # noqa: F401
         import pyqtgraph.opengl  # noqa: F401
         from PySide6.QtGui import QOffscreenSurface, QOpenGLContext
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return f"The 3D view needs PyOpenGL ({type(exc).__name__}: {exc})."
     ctx = QOpenGLContext()
     if not ctx.create():
@@ -79,7 +91,7 @@ class VolumeView(QWidget):
         if self.reason is None:
             try:
                 self._build_gl()
-            except Exception as exc:  # noqa: BLE001 - never take the app down for 3D
+            except Exception as exc:  # never take the app down for 3D
                 self.reason = f"The 3D view failed to start ({type(exc).__name__}: {exc})."
                 self.gl = None
         if self.gl is None:
