@@ -9,9 +9,9 @@ training per seed, on the same data. The phantom generator knows every lesion's 
 
   * pointing game: on the correctly classified lesion cases (cyst, tumour), the hottest voxel
     of the map for the predicted class lies inside the lesion dilated by one voxel
-    (``explain.pointing_hit``);
+    (``faithfulness.pointing_hit``);
   * heat inside the body: the share of the map's mass on body voxels (above -500 HU, holes
-    filled: ``explain.foreground_mask``), over all test cases (``explain.heat_share``).
+    filled: ``faithfulness.foreground_mask``), over all test cases (``faithfulness.heat_share``).
 
 Prints one line per seed and the medians. Figures only; nothing is asserted.
 
@@ -47,7 +47,8 @@ AUGMENTS = _augments()
 
 def score_heat_maps(bundle, x_test, y_test, masks, class_names, method):
     """(pointing hits, lesion cases correctly classified, heat-in-body shares, hottest-in-body flags)."""
-    from voxdesk.engine.inference.explain import explain, foreground_mask, heat_share, pointing_hit
+    from voxdesk.engine.inference.explain import explain
+    from voxdesk.engine.inference.faithfulness import foreground_mask, heat_share, pointing_hit
     from voxdesk.engine.volume import Volume
 
     hits, eligible, shares, inside = 0, 0, [], []
@@ -78,6 +79,7 @@ def main(argv=None) -> int:
 
     from voxdesk.engine.datasets import load_dataset
     from voxdesk.engine.demo import phantoms as demo
+    from voxdesk.engine.demo import store
     from voxdesk.engine.inference.explain import METHODS
     from voxdesk.engine.training.config import TrainConfig
     from voxdesk.engine.training.train import train
@@ -85,7 +87,7 @@ def main(argv=None) -> int:
     n_per_class = args.n_per_class or demo.DEFAULT_N_PER_CLASS
     root = Path(args.out or tempfile.mkdtemp(prefix="voxdesk-bench-demo-")) / "demo"
     t = time.perf_counter()
-    paths = demo.ensure_demo_data(root, n_per_class=n_per_class)
+    paths = store.ensure_demo_data(root, n_per_class=n_per_class)
     written = time.perf_counter() - t
     x_all, y_all, infos = demo.generate(n_per_class, demo.DEFAULT_SIZE, 0, masks=True)
     test_rows = np.flatnonzero(demo.split_of(y_all) == "test")

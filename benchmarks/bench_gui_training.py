@@ -1,8 +1,8 @@
 """GUI responsiveness and throughput while training in the main window.
 
-Trains the default model on a 3D-MNIST-layout file (``demo.make_3dmnist_like``) twice:
+Trains the default model on a 3D-MNIST-layout file (``demo.digits.make_3dmnist_like``) twice:
   1. ``voxdesk-cli train`` in a subprocess (the reference throughput);
-  2. in the real main window (``install_training``), with a 10 ms precise QTimer in the GUI
+  2. in the real main window (its training controller), with a 10 ms precise QTimer in the GUI
      thread whose lateness is recorded from the click on Train until the result is shown.
 Prints the timer's p50/p99 delay and its longest stall (whole run, and once the first batch
 has arrived, i.e. after the TensorFlow import and graph tracing), and the GUI/CLI ratio of the
@@ -28,7 +28,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def make_data(path: Path, n_train: int, n_test: int) -> Path:
-    from voxdesk.engine.demo.phantoms import make_3dmnist_like
+    from voxdesk.engine.demo.digits import make_3dmnist_like
 
     if not path.exists():
         t = time.perf_counter()
@@ -56,12 +56,11 @@ def run_gui(data: Path, epochs: int, batch: int, interval_ms: int = 10) -> dict:
 
     from voxdesk.gui.app import make_application
     from voxdesk.gui.main_window import MainWindow
-    from voxdesk.gui.training.controller import install_training
 
     app = make_application()
     win = MainWindow()
     win.persist_settings = False
-    ctl = install_training(win, win.state)
+    ctl = win.training
     win.resize(1400, 900)
     win.show()
     clock = QElapsedTimer()

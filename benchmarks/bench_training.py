@@ -1,7 +1,7 @@
 """Training quality and speed: the 3D MNIST tutorial recipe vs VoxDesk's default recipe.
 
 On a 3D-MNIST-layout file (10,000 train / 2,000 test, 16^3, 10 classes; generated with
-``voxdesk.engine.demo.phantoms.make_3dmnist_like`` when missing) this runs, in one process:
+``voxdesk.engine.demo.digits.make_3dmnist_like`` when missing) this runs, in one process:
 
   (a) the tutorial recipe: its network (``tutorial-conv3d``), every sample colour-mapped to RGB
       with a ColorBrewer "Oranges" map scaled to the sample's range (as the Kaggle tutorial did
@@ -103,7 +103,7 @@ def main(argv=None) -> int:
     thr_epochs = 3 if args.quick else 4
     skip = set(args.skip.split(","))
 
-    from voxdesk.engine.demo.phantoms import make_3dmnist_like
+    from voxdesk.engine.demo.digits import make_3dmnist_like
 
     path = Path(args.data or f"/tmp/voxdesk-bench/3dmnist_like_{n_train}_{n_test}.h5")
     if not path.exists():

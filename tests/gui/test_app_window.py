@@ -53,3 +53,37 @@ def test_starting_the_app_imports_no_tensorflow():
                        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert r.returncode == 0, r.stderr[-800:]
     assert r.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_every_named_widget_and_action_has_its_own_name(qtbot):
+    """Object names address controls (tests, screenshots, automation): one name, one control."""
+    from collections import Counter
+
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QWidget
+
+    from voxdesk.gui.app import make_application
+
+    make_application()
+    w = create_window(restore_layout=False)
+    w.persist_settings = False
+    qtbot.addWidget(w)
+    names = Counter(o.objectName() for cls in (QWidget, QAction) for o in w.findChildren(cls)
+                    if o.objectName() and not o.objectName().startswith(("qt_", "Scroll")))  # Qt's own
+    assert [n for n, k in names.items() if k > 1] == []
+    assert {"exportCsvButton", "exportHistoryButton", "trainButton"} <= set(names)
+
+
+def test_the_main_window_builds_its_own_workflows(qtbot):
+    """MainWindow() alone is the whole app: viewer, training and classify share one runner."""
+    from voxdesk.gui.app import make_application
+    from voxdesk.gui.main_window import MainWindow
+
+    make_application()
+    w = MainWindow()
+    w.persist_settings = False
+    qtbot.addWidget(w)
+    assert {"volumeDock", "levelsDock", "datasetDock", "trainingDock", "classifyDock", "batchDock"} <= set(w.panels)
+    assert w.training.runner is w.runner and w.classify.runner is w.runner and w.opener.runner is w.runner
+    titles = [a.text().replace("&", "") for a in w.menuBar().actions()]
+    assert titles.index("Train") < titles.index("Help") and "Classify" in titles

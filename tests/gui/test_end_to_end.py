@@ -11,15 +11,12 @@ from PySide6.QtCore import Qt
 def test_open_sample_train_classify_explain(qtbot, window, errors, monkeypatch, tmp_path):
     from PySide6.QtWidgets import QMessageBox
 
-    from voxdesk.engine.demo.phantoms import ensure_demo_data
-    from voxdesk.gui.classify.controller import install_classify
-    from voxdesk.gui.training.controller import install_training
+    from voxdesk.engine.demo.store import ensure_demo_data
 
     dialogs = []
     monkeypatch.setattr(QMessageBox, "critical",
                         staticmethod(lambda _p, title, text, *a, **k: dialogs.append((title, text))))
-    training = install_training(window, window.state)
-    ctl = install_classify(window, window.state, training_controller=training)
+    training, ctl = window.training, window.classify
     try:
         demo = ensure_demo_data(tmp_path / "demo", n_per_class=6, size=24)
 

@@ -42,10 +42,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         # Only the command being run needs its full argument list (and its imports).
         if name == argv_command or argv_command not in COMMANDS:
-            try:
-                _command_module(name).add_arguments(p)
-            except ModuleNotFoundError:
-                p.set_defaults(_missing=True)
+            _command_module(name).add_arguments(p)
     return parser
 
 
@@ -54,9 +51,6 @@ def main(argv: list[str] | None = None) -> int:
 
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(argv).parse_args(argv)
-    if getattr(args, "_missing", False):
-        print(f"voxdesk-cli: error: '{args.command}' is not available in this build", file=sys.stderr)
-        return 2
     try:
         return int(_command_module(args.command).run(args) or 0)
     except VoxdeskError as exc:

@@ -24,16 +24,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from voxdesk.engine.demo import phantoms as demo
+    from voxdesk.engine.demo import store
+    from voxdesk.engine.demo.digits import make_3dmnist_like
     from voxdesk.engine.errors import VoxdeskError
 
     if args.n_per_class < 1 or args.size < 16 or args.n_train < 0 or args.n_test < 0:
         raise VoxdeskError("--n-per-class must be at least 1, --size at least 16, and sample counts not negative.")
     start = time.perf_counter()
-    paths = demo.ensure_demo_data(args.out, seed=args.seed, n_per_class=args.n_per_class, size=args.size)
+    paths = store.ensure_demo_data(args.out, seed=args.seed, n_per_class=args.n_per_class, size=args.size)
     n = args.n_per_class * len(demo.CLASS_NAMES)
     print(f"Demo data ({n} CT-like phantoms, {args.size}^3 voxels, classes "
           f"{', '.join(demo.CLASS_NAMES)}) in {paths.root} ({time.perf_counter() - start:.1f} s):")
-    counts = demo.split_counts(paths)
+    counts = store.split_counts(paths)
     print("  fixed splits:      " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     print(f"  HDF5 X/y_<split>:  {paths.h5}")
     print(f"  NIfTI folders:     {paths.nifti_dir} (<split>/<class>/case_NNNN.nii.gz)")
@@ -42,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.benchmark_3dmnist:
         start = time.perf_counter()
         try:
-            out = demo.make_3dmnist_like(args.benchmark_3dmnist, args.n_train, args.n_test, args.seed)
+            out = make_3dmnist_like(args.benchmark_3dmnist, args.n_train, args.n_test, args.seed)
         except OSError as exc:
             raise VoxdeskError(f"Cannot write {args.benchmark_3dmnist}: {exc.strerror or exc}") from None
         print(f"3D MNIST-like benchmark ({args.n_train} train, {args.n_test} test, 10 classes) "

@@ -69,10 +69,9 @@ def _print_entries(info) -> None:
 
 
 def _dataset_layout(path: str):
-    from voxdesk.engine import datasets
+    from voxdesk.engine.datasets import detect_layout
 
-    detect = getattr(datasets, "detect_layout", None)
-    return detect(path) if detect else None
+    return detect_layout(path)
 
 
 def run(args) -> int:

@@ -87,15 +87,11 @@ def create_window(path: str | None = None, *, sample: bool = False, restore_layo
     """The main window with every panel installed, then the volume (if any) opening."""
     from PySide6.QtGui import QGuiApplication
 
-    from voxdesk.gui.classify.controller import install_classify
     from voxdesk.gui.infra.tf_runtime import prepare_for_opengl
     from voxdesk.gui.main_window import MainWindow
-    from voxdesk.gui.training.controller import install_training
 
     prepare_for_opengl(QGuiApplication.platformName())  # before the 3D view's first GL context
     window = MainWindow()
-    window.training = install_training(window, window.state)
-    window.classify = install_classify(window, window.state, training_controller=window.training)
     window.arrange_docks(restore=restore_layout)
     if sample:
         window.open_sample()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QByteArray, Qt, Slot
+from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -29,13 +29,16 @@ from PySide6.QtWidgets import (
 )
 
 from voxdesk.engine.io import formats
+from voxdesk.gui.classify.controller import install_classify
 from voxdesk.gui.infra import settings
+from voxdesk.gui.infra.errors import report_error, user_message
 from voxdesk.gui.infra.resources import app_icon
 from voxdesk.gui.infra.workers import WorkerRunner
 from voxdesk.gui.state import ViewerState
+from voxdesk.gui.training.controller import install_training
 from voxdesk.gui.viewer.histogram import LevelsHistogram
 from voxdesk.gui.viewer.info import InfoPanel
-from voxdesk.gui.viewer.opener import VolumeOpener, user_message
+from voxdesk.gui.viewer.opener import VolumeOpener
 from voxdesk.gui.viewer.readout import StatusReadout
 from voxdesk.gui.viewer.toolbar import DisplayToolBar
 from voxdesk.gui.viewer.views.ortho_view import LAYOUTS, OrthoView
@@ -86,6 +89,16 @@ class MainWindow(QMainWindow):
         self.opener.finished.connect(self._on_open_finished)
         self._restore_window()
 
+        # The two workflows; they meet the viewer only through the state and these controllers.
+        self.closing = False
+        """True once the user closed the window while work ran: it closes when the work ended."""
+        self.training = install_training(self)
+        self.classify = install_classify(self, self.training)
+        self.runner.all_done.connect(self._close_if_pending)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.runner.shutdown)  # last resort: never leave a thread behind
+
     # -- extension points -------------------------------------------------------------
     def add_panel(self, widget, title: str, area=Qt.DockWidgetArea.RightDockWidgetArea, *,
                   object_name: str | None = None, tabify: bool = True) -> QDockWidget:
@@ -132,8 +145,8 @@ class MainWindow(QMainWindow):
         self.opener.open(os.fspath(path), **kwargs)
 
     def show_error(self, title: str, message: str) -> None:
-        """Tell the user something failed (tests replace this to stay non-blocking)."""
-        QMessageBox.critical(self, title, message)
+        """Tell the user something failed (``infra.errors.report_error``; tests replace this)."""
+        report_error(self, title, message)
 
     def set_layout(self, key: str) -> None:
         self.ortho.set_layout(key)
@@ -220,11 +233,8 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def open_sample(self) -> None:
-        try:
-            from voxdesk.engine.demo.phantoms import ensure_demo_data
-        except ImportError:
-            self.show_error("Sample not available", "The built-in demo data is not part of this build.")
-            return
+        from voxdesk.engine.demo.store import ensure_demo_data
+
         self.statusBar().showMessage("Preparing the sample volume...")
         self.busy.show()
         self.runner.run(lambda w: str(ensure_demo_data().sample_volume), name="demo",
@@ -326,10 +336,23 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:
+        """The one close policy: while work runs, ask if a model is training (``may_close``),
+        cancel every job, and close once the last thread has ended; never lose a thread."""
+        if self.runner.running:
+            event.ignore()
+            if not self.closing and self.training.may_close():
+                self.closing = True
+                self.runner.cancel_all()
+            return
         if self.persist_settings:
             self.save_settings()
         self.runner.shutdown()
         super().closeEvent(event)
+
+    @Slot()
+    def _close_if_pending(self) -> None:
+        if self.closing:
+            QTimer.singleShot(0, self.close)
 
     # -- help -------------------------------------------------------------------------
     def _show_controls_help(self) -> None:

@@ -36,6 +36,8 @@ class Overlay:
     levels: tuple[float, float] | None = None
     threshold: float | None = None
     name: str = "overlay"
+    kind: str = "overlay"
+    """What drew it: ``"heat-map"`` for explanations, so a new model clears only those."""
 
     def resolved_levels(self) -> tuple[float, float]:
         if self.levels is not None:

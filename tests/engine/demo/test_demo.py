@@ -9,18 +9,20 @@ import pytest
 
 from voxdesk.engine.datasets import detect_layout, load_dataset
 from voxdesk.engine.demo import phantoms as demo
+from voxdesk.engine.demo import store
+from voxdesk.engine.demo.digits import make_3dmnist_like
 from voxdesk.engine.errors import VoxdeskError
 
 
 def test_data_dir_follows_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("VOXDESK_DATA_DIR", str(tmp_path / "vd"))
-    assert demo.data_dir() == tmp_path / "vd"
+    assert store.data_dir() == tmp_path / "vd"
     monkeypatch.delenv("VOXDESK_DATA_DIR")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    assert demo.data_dir() == tmp_path / "xdg" / "voxdesk"
+    assert store.data_dir() == tmp_path / "xdg" / "voxdesk"
     monkeypatch.delenv("XDG_DATA_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert demo.data_dir() == tmp_path / "home" / ".local" / "share" / "voxdesk"
+    assert store.data_dir() == tmp_path / "home" / ".local" / "share" / "voxdesk"
 
 
 def test_generation_is_deterministic_per_seed():
@@ -60,7 +62,7 @@ def test_phantoms_look_like_ct_and_are_not_trivially_separable():
 
 @pytest.fixture
 def ds_demo(tmp_path):
-    return demo.ensure_demo_data(tmp_path / "demo", seed=1, n_per_class=3, size=24)
+    return store.ensure_demo_data(tmp_path / "demo", seed=1, n_per_class=3, size=24)
 
 
 def test_ensure_demo_data_writes_three_forms_with_fixed_splits(ds_demo):
@@ -123,35 +125,35 @@ def test_nifti_has_mm_geometry_and_sample_is_an_unseen_tumour(ds_demo):
 
 def test_ensure_demo_data_skips_when_complete_and_regenerates_when_not(ds_demo, tmp_path):
     stamp = ds_demo.h5.stat().st_mtime_ns
-    again = demo.ensure_demo_data(tmp_path / "demo", seed=1, n_per_class=3, size=24)
+    again = store.ensure_demo_data(tmp_path / "demo", seed=1, n_per_class=3, size=24)
     assert again == ds_demo and ds_demo.h5.stat().st_mtime_ns == stamp
     ds_demo.h5.write_bytes(b"truncated")  # damaged: made again
-    demo.ensure_demo_data(tmp_path / "demo", seed=1, n_per_class=3, size=24)
+    store.ensure_demo_data(tmp_path / "demo", seed=1, n_per_class=3, size=24)
     assert h5py.is_hdf5(ds_demo.h5)
-    other = demo.ensure_demo_data(tmp_path / "demo", seed=2, n_per_class=3, size=24)
+    other = store.ensure_demo_data(tmp_path / "demo", seed=2, n_per_class=3, size=24)
     assert json.loads((other.root / "manifest.json").read_text())["seed"] == 2
     assert [p.name for p in tmp_path.iterdir()] == ["demo"]  # no temporary folders left
 
 
 def test_default_folder_and_foreign_folder(tmp_path):
-    paths = demo.ensure_demo_data(n_per_class=1, size=16)
-    assert paths.root == demo.data_dir() / "demo"
+    paths = store.ensure_demo_data(n_per_class=1, size=16)
+    assert paths.root == store.data_dir() / "demo"
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "thesis.docx").write_text("precious")
     with pytest.raises(VoxdeskError, match="already holds other files"):
-        demo.ensure_demo_data(tmp_path / "mine", n_per_class=1, size=16)
+        store.ensure_demo_data(tmp_path / "mine", n_per_class=1, size=16)
     assert (tmp_path / "mine" / "thesis.docx").read_text() == "precious"
 
 
 def test_3dmnist_like_benchmark(tmp_path):
-    p = demo.make_3dmnist_like(tmp_path / "bench.h5", n_train=300, n_test=100, seed=0)
+    p = make_3dmnist_like(tmp_path / "bench.h5", n_train=300, n_test=100, seed=0)
     with h5py.File(p, "r") as f:
         assert {k: f[k].shape for k in f} == {
             "X_train": (300, 4096), "y_train": (300,), "X_test": (100, 4096), "y_test": (100,)}
         x, y = f["X_train"][()], f["y_train"][()]
     assert x.dtype == np.float32 and 0 <= x.min() and x.max() <= 1
     assert set(y.tolist()) == set(range(10))
-    again = demo.make_3dmnist_like(tmp_path / "again.h5", n_train=300, n_test=100, seed=0)
+    again = make_3dmnist_like(tmp_path / "again.h5", n_train=300, n_test=100, seed=0)
     with h5py.File(again, "r") as f:
         np.testing.assert_array_equal(f["X_train"][()], x)
     with load_dataset(p) as ds:

@@ -310,9 +310,57 @@ def test_too_large_is_refused_before_reading(tmp_path, monkeypatch):
         open_volume(tmp_path / "v.npy")
 
 
-def test_every_error_is_a_voxdesk_error():
-    for cls in (CorruptFile, FileNotFound, InvalidVolume, NeedsChoice, TooLarge, UnsupportedFormat):
-        assert issubclass(cls, VoxdeskError)
+def _bad_file(tmp_path, case):
+    """A file that fails to open in the way ``case`` names."""
+    if case == "missing":
+        return tmp_path / "nope.nii.gz"
+    if case == "folder":
+        (tmp_path / "dir.nii").mkdir()
+        return tmp_path / "dir.nii"
+    if case == "empty":
+        (tmp_path / "empty.npy").write_bytes(b"")
+        return tmp_path / "empty.npy"
+    if case == "unsupported":
+        (tmp_path / "scan.dcm").write_bytes(b"DICM")
+        return tmp_path / "scan.dcm"
+    if case == "corrupt":
+        (tmp_path / "x.h5").write_bytes(os.urandom(4096))
+        return tmp_path / "x.h5"
+    if case == "invalid":
+        np.save(tmp_path / "flat.npy", np.zeros((5, 6), np.float32))
+        return tmp_path / "flat.npy"
+    if case == "choice":
+        np.savez(tmp_path / "two.npz", a=ramp(), b=ramp())
+        return tmp_path / "two.npz"
+    np.save(tmp_path / "big.npy", np.zeros((50, 50, 50), np.float32))  # "too-large", with the limit below
+    return tmp_path / "big.npy"
+
+
+@pytest.mark.parametrize("case,cls,message", [
+    ("missing", FileNotFound, "nope.nii.gz: no such file"),
+    ("folder", FileNotFound, "dir.nii: is a folder, not a volume file"),
+    ("empty", CorruptFile, "empty.npy: the file is empty (0 bytes)"),
+    ("unsupported", UnsupportedFormat, "scan.dcm: unsupported file type; VoxDesk opens .nii, .nii.gz, .npy"),
+    ("corrupt", CorruptFile, "x.h5: not an HDF5 file"),
+    ("invalid", InvalidVolume, "flat.npy is 2D (5, 6); VoxDesk needs a 3D volume"),
+    ("choice", NeedsChoice, "two.npz holds several arrays; choose one of: a, b"),
+    ("too-large", TooLarge, "big.npy: reading (50, 50, 50) needs 488.3 KB of memory"),
+])
+def test_every_reader_failure_is_one_catchable_voxdesk_error_naming_the_file(tmp_path, monkeypatch, case, cls,
+                                                                               message):
+    """The GUI and CLI catch ``VoxdeskError`` alone and show ``str(exc)``: every way a file can
+    fail to open must arrive as that family (never an OSError, h5py or numpy error), on one line
+    that names the file and says what is wrong."""
+    monkeypatch.setenv("VOXDESK_MAX_BYTES", "100000")
+    path = _bad_file(tmp_path, case)
+    for call in (open_volume, probe):
+        if call is probe and case in ("choice", "too-large", "invalid"):
+            continue  # probing reads headers only: these files are described, not refused
+        with pytest.raises(VoxdeskError) as err:
+            call(path)
+        assert type(err.value) is cls
+        text = str(err.value)
+        assert message in text and "\n" not in text and "Traceback" not in text
 
 
 def test_split_address():

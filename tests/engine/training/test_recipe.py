@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from voxdesk.engine.datasets import from_arrays
-from voxdesk.engine.inference.explain import explain, foreground_mask, heat_share, pointing_hit
+from voxdesk.engine.inference.explain import explain
+from voxdesk.engine.inference.faithfulness import foreground_mask, heat_share, pointing_hit
 from voxdesk.engine.training.augment import NO_AUGMENT
 from voxdesk.engine.training.config import MIN_EPOCHS, MIN_STEPS, SMALL_DATA, TrainConfig, plan_run
 from voxdesk.engine.training.train import train

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from voxdesk.engine.datasets import from_arrays, load_dataset
-from voxdesk.engine.demo import phantoms as demo
+from voxdesk.engine.demo import store
 from voxdesk.engine.errors import ModelError
 from voxdesk.engine.model.bundle import load_bundle, save_bundle
 from voxdesk.engine.model.preprocessing import choose_normalization, make_spec
@@ -45,7 +45,7 @@ def test_bundle_carries_training_data_stats_and_inference_warns_on_scale(tmp_pat
 
 
 def test_nifti_spacing_reaches_the_stats_and_ct_gets_a_window(tmp_path):
-    paths = demo.ensure_demo_data(tmp_path / "demo", n_per_class=3, size=16)
+    paths = store.ensure_demo_data(tmp_path / "demo", n_per_class=3, size=16)
     with load_dataset(paths.nifti_dir) as ds:
         r = train(TrainConfig(epochs=1, batch_size=4, augment=NO_AUGMENT, val_fraction=0.0), ds)
     assert r.data_stats["spacing_min"] == r.data_stats["spacing_max"] == [24.0, 24.0, 24.0]  # 384 mm / 16

@@ -81,6 +81,7 @@ def test_export_csv_has_the_clis_columns(qtbot, classify_app, tiny, folder, erro
     ctl.batch_panel.ask_csv_path = lambda: str(out)
     qtbot.mouseClick(window.findChild(type(ctl.batch_panel.export_button), "exportCsvButton"), Qt.LeftButton)
     written = out.with_suffix(".csv")
+    assert errors == []
     with open(written, newline="") as fh:
         table = list(csv.reader(fh))
     assert table[0] == csv_header(["clear", "lesion"]) == [

@@ -18,9 +18,8 @@ def test_installing_the_classify_docks_does_not_import_tensorflow():
         from PySide6.QtWidgets import QApplication
         app = QApplication([])
         from voxdesk.gui.main_window import MainWindow
-        from voxdesk.gui.classify.controller import install_classify
         w = MainWindow(); w.persist_settings = False
-        ctl = install_classify(w, w.state)
+        ctl = w.classify
         w.show(); app.processEvents()
         print("HEAVY", sorted(m for m in ("tensorflow", "keras") if m in sys.modules))
         print("OBJECTS", all(w.findChild(object, n) is not None for n in (

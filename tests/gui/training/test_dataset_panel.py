@@ -102,14 +102,13 @@ def test_any_sample_becomes_a_viewable_volume(shape, expected):
 
 
 def test_in_the_real_main_window(qtbot, window, tiny_dataset):
-    from voxdesk.gui.training.controller import install_training
-
-    ctl = install_training(window, window.state)
+    ctl = window.training
     assert window.findChild(type(ctl.dataset_panel), "datasetPanel") is ctl.dataset_panel
     assert {"datasetDock", "trainingDock"} <= set(window.panels)
     ctl.set_dataset(tiny_dataset)
     panel = ctl.dataset_panel
-    panel.sample_list.setCurrentIndex(panel.model.index(2))
+    with qtbot.waitSignal(window.state.volume_changed, timeout=10_000):  # read in a worker
+        panel.sample_list.setCurrentIndex(panel.model.index(2))
     assert window.state.volume is not None and window.state.volume.shape == (8, 8, 8)
     assert window.central.currentWidget() is window.ortho  # the views replace the welcome page
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
@@ -118,15 +117,41 @@ def test_in_the_real_main_window(qtbot, window, tiny_dataset):
 
 
 def test_open_demo_dataset_from_the_menu(qtbot, training, dialogs, monkeypatch):
-    from voxdesk.engine.demo import phantoms as demo
+    from voxdesk.engine.demo import store
 
-    real = demo.ensure_demo_data
-    monkeypatch.setattr(demo, "ensure_demo_data", lambda *a, **k: real(*a, n_per_class=5, size=16, **k))
+    real = store.ensure_demo_data
+    monkeypatch.setattr(store, "ensure_demo_data", lambda *a, **k: real(*a, n_per_class=5, size=16, **k))
     win, state, ctl = training
     with qtbot.waitSignal(ctl.dataset_changed, timeout=60_000) as blocker:
         ctl.actions["open_demo"].trigger()
     ds = blocker.args[0]
     assert dialogs.errors == []
     assert ds.class_names == ["cyst", "normal", "tumour"] and sorted(ds.splits) == ["test", "train", "val"]
-    assert (demo.data_dir() / "demo" / "demo.h5").is_file()  # written to the user's data folder
+    assert (store.data_dir() / "demo" / "demo.h5").is_file()  # written to the user's data folder
     assert ctl.dataset_panel.count("all", "test") == 3 and ctl.train_panel.train_button.isEnabled()
+
+
+def test_samples_are_read_off_the_gui_thread_and_bad_ones_reported(qtbot, training, tiny_dataset):
+    import threading
+
+    win, state, ctl = training
+    ctl.set_dataset(tiny_dataset)
+    samples = tiny_dataset.splits["all"].samples
+    seen = []
+    real = type(samples).__getitem__
+
+    def spy(self, i):
+        seen.append(threading.current_thread() is threading.main_thread())
+        if i == 3:
+            raise OSError("the disk went away")
+        return real(self, i)
+
+    type(samples).__getitem__ = spy
+    try:
+        with qtbot.waitSignal(ctl.runner.all_done, timeout=10_000):
+            ctl.dataset_panel.sample_list.setCurrentIndex(ctl.dataset_panel.model.index(3))
+    finally:
+        type(samples).__getitem__ = real
+    assert seen == [False]  # read in a worker, never on the GUI thread
+    assert "Cannot show" in ctl.dataset_panel.selected.text() and "disk went away" in ctl.dataset_panel.selected.text()
+    assert state.volume is None

@@ -23,13 +23,12 @@ def _configure(ctl, epochs=2, batch=8):
 def test_building_the_panels_does_not_import_tensorflow():
     code = textwrap.dedent("""
         import sys, numpy as np
-        from PySide6.QtWidgets import QApplication, QMainWindow
+        from PySide6.QtWidgets import QApplication
         app = QApplication([])
-        from voxdesk.gui.training.controller import install_training
-        from voxdesk.gui.state import ViewerState
+        from voxdesk.gui.main_window import MainWindow
         from voxdesk.engine.datasets import from_arrays
-        w = QMainWindow()
-        ctl = install_training(w, ViewerState())
+        w = MainWindow(); w.persist_settings = False
+        ctl = w.training
         ctl.set_dataset(from_arrays(np.zeros((6, 8, 8, 8)), [0, 1] * 3))
         w.show(); app.processEvents()
         heavy = sorted(m for m in ("tensorflow", "keras") if m in sys.modules)
@@ -135,7 +134,6 @@ def test_engine_error_arrives_as_a_dialog_and_the_app_stays_usable(qtbot, traini
 
 def test_a_crash_inside_train_is_reported_not_fatal(qtbot, training, tiny_dataset, dialogs):
     from voxdesk.engine.errors import ModelError
-    from voxdesk.gui.training import controller as training_dock
 
     win, state, ctl = training
     ctl.set_dataset(tiny_dataset)
@@ -152,8 +150,10 @@ def test_a_crash_inside_train_is_reported_not_fatal(qtbot, training, tiny_datase
     ctl.train_fn = lambda *a, **k: (_ for _ in ()).throw(ValueError("bad data"))
     ctl.start()
     wait_trained(qtbot, ctl)
-    assert dialogs.errors[-1] == ("Training failed", "ValueError: bad data")
-    assert training_dock.describe_error(MemoryError()).startswith("out of memory")
+    assert dialogs.errors[-1] == ("Training failed", "unexpected error (ValueError: bad data)")
+    from voxdesk.gui.infra.errors import user_message
+
+    assert user_message(MemoryError()).startswith("out of memory")
 
 
 @pytest.mark.slow

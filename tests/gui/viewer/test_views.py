@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from fixtures.gui import coded_array
+import pytest
 from PySide6.QtCore import QPointF, Qt
 
 
@@ -179,5 +179,41 @@ def test_histogram_levels_control_sets_levels(qtbot, window, coded_volume):
     assert tuple(hist.region.getRegion()) == window.state.levels
 
 
-def test_coded_array_helper_is_what_the_tests_assume():
-    assert coded_array()[3, 4, 5] == 30405
+@pytest.mark.parametrize("plane, h_axis, v_axis", [("axial", 0, 1), ("coronal", 0, 2), ("sagittal", 1, 2)])
+def test_each_view_draws_every_voxel_where_the_pointer_reads_it(qtbot, monkeypatch, window, coded_volume, plane,
+                                                                 h_axis, v_axis):
+    """coded_array()'s value names its voxel (10000 i + 100 j + k). At the drawn position of a
+    voxel near each corner of the slice, the grey on screen is that voxel's value (levels span
+    the slice) and hovering there reads the same voxel and value: the picture is neither
+    transposed nor flipped against the read-out, in any of the three views."""
+    import pyqtgraph as pg
+
+    # pyqtgraph drops a move that follows another within 10 ms; a hand never jumps like the test
+    monkeypatch.setitem(pg.CONFIG_OPTIONS, "mouseRateLimit", 0)
+    data = coded_volume.data
+    assert data[3, 4, 5] == 30405  # the code the test relies on
+    window.show_volume(coded_volume)
+    cursor = (10, 12, 8)
+    window.state.set_cursor(cursor)
+    view = window.ortho.views[plane]
+    normal = ({0, 1, 2} - {h_axis, v_axis}).pop()
+    plane_values = np.take(data, cursor[normal], axis=normal)
+    lo, hi = float(plane_values.min()), float(plane_values.max())
+    window.state.set_levels(lo, hi)
+    shot = view.viewport().grab().toImage()
+    n_h, n_v = data.shape[h_axis], data.shape[v_axis]
+    readout = window.findChild(type(window.readout), "statusReadout")
+    for h, v in [(n_h // 4, n_v // 4), (3 * n_h // 4, n_v // 4), (n_h // 4, 3 * n_v // 4),
+                 (3 * n_h // 4, 3 * n_v // 4)]:  # off the crosshair, the corner text and the letters
+        ijk = list(cursor)
+        ijk[h_axis], ijk[v_axis] = h, v
+        ijk = tuple(ijk)
+        value = int(data[ijk])
+        pos = _widget_pos(view, ijk)
+        colour = shot.pixelColor(pos)
+        expected = 255 * (value - lo) / (hi - lo)
+        assert colour.red() == colour.green() == colour.blue(), (plane, ijk)  # the grey colormap
+        assert abs(colour.red() - expected) <= 2, (plane, ijk, value, colour.red(), expected)
+        qtbot.mouseMove(view.viewport(), pos)
+        qtbot.waitUntil(lambda ijk=ijk: window.state.hover == ijk, timeout=5000)
+        assert f"value {value}" in readout.text() and f"voxel {ijk}" in readout.text()

@@ -36,12 +36,12 @@ from pathlib import Path
 import numpy as np
 
 from voxdesk.engine.errors import ModelError, VoxdeskError
+from voxdesk.engine.inference.faithfulness import foreground_mask
 from voxdesk.engine.io.atomic import atomic_path, write_error
 from voxdesk.engine.io.formats import is_nifti
 from voxdesk.engine.volume import Volume
 
-__all__ = ["Explanation", "explain", "grad_cam", "find_feature_layer", "to_volume_grid", "save_heat_map",
-           "foreground_mask", "pointing_hit", "heat_share"]
+__all__ = ["Explanation", "explain", "grad_cam", "find_feature_layer", "to_volume_grid", "save_heat_map"]
 
 _KEEP_SHAPE = ("BatchNormalization", "Activation", "ReLU", "LeakyReLU", "Add", "Dropout",
                "SpatialDropout", "LayerNormalization", "GroupNormalization", "PReLU", "ELU")
@@ -65,7 +65,9 @@ class Explanation:
     """The feature layer the map was computed on."""
     probabilities: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    """Input-consistency warnings, and a note when the map is empty (no evidence anywhere)."""
+    """Input-consistency warnings, then ``heat_notes``."""
+    heat_notes: list[str] = field(default_factory=list)
+    """What to know about the map itself: empty (no evidence anywhere), or its maximum outside the body."""
 
 
 def _is_conv(layer) -> bool:
@@ -233,13 +235,10 @@ METHODS = ("hires-fine", "hires-cam", "grad-cam")
 over channels (HiResCAM, Draelos & Carin 2020); ``grad-cam``: activations times the gradient
 averaged over the whole map (Grad-CAM, Selvaraju et al. 2017); ``hires-fine`` (the default):
 the HiResCAM map (on the model's 12^3 cells) times |input x its gradient| at voxel resolution,
-smoothed over ``FINE_SIGMA`` voxels, as Guided Grad-CAM sharpens Grad-CAM. Measured on the CT
-demo's 120 test scans, three training seeds (``benchmarks/bench_demo.py``): the hottest voxel on
-the lesion (dilated by one voxel) in 89/81/72% of the correctly classified lesion cases with
-hires-fine, 83/69/68% with hires-cam, 76/74/72% with grad-cam. With a pooled head the averaged
-gradient also lends weight to what a channel sees everywhere (the body's outline, the air); heat
-inside the body: grad-cam 61-65%, hires-cam 94-97%, hires-fine ~100% (its input factor is zero
-where a CT window maps air to 0, so that figure says little for it)."""
+smoothed over ``FINE_SIGMA`` voxels, as Guided Grad-CAM sharpens Grad-CAM. hires-fine points at
+the finding most often in the pointing game (``benchmarks/bench_demo.py``, figures in
+``benchmarks/README.md``); with a pooled head grad-cam's averaged gradient also lends weight to
+what a channel sees everywhere (the body's outline, the air)."""
 
 
 def grad_cam(model, x, class_index: int | None = None, layer: str | None = None, method: str = "hires-fine"):
@@ -293,52 +292,6 @@ def to_volume_grid(heat: np.ndarray, volume_shape) -> np.ndarray:
     return out.astype(np.float32)
 
 
-MIN_BACKGROUND = 0.05
-
-
-def foreground_mask(data: np.ndarray) -> np.ndarray:
-    """Voxels of the body (or object) rather than the air or background around it.
-
-    CT in Hounsfield units (the volume reaches air, below -500 HU): every voxel above -500 HU.
-    Other data: voxels above 10% of the way from the 1st to the 99th percentile. Holes (lungs,
-    bowel gas) are filled with ``scipy.ndimage.binary_fill_holes``, so they count as inside. A
-    volume without a real background (less than ``MIN_BACKGROUND`` of it outside: a crop inside
-    the body, a noise phantom) is all foreground.
-    """
-    from scipy import ndimage
-
-    a = np.asarray(data, np.float32)
-    finite = a[np.isfinite(a)]
-    if not finite.size:
-        return np.zeros(a.shape, bool)
-    lo, hi = np.percentile(finite, [1, 99])
-    threshold = -500.0 if lo < -500 <= hi else lo + 0.1 * (hi - lo)
-    mask = np.nan_to_num(a, nan=float(lo)) > threshold
-    mask = ndimage.binary_fill_holes(mask) if mask.any() else mask
-    if (~mask).mean() < MIN_BACKGROUND:
-        return np.ones(a.shape, bool)
-    return mask
-
-
-def pointing_hit(heat: np.ndarray, target: np.ndarray, dilate: int = 1) -> bool:
-    """Pointing game: does the hottest voxel of ``heat`` lie in ``target`` (a bool mask of the
-    finding, on the same grid) dilated by ``dilate`` voxels? False for an empty map."""
-    from scipy import ndimage
-
-    target = np.asarray(target, bool)
-    if not heat.any() or not target.any():
-        return False
-    if dilate:
-        target = ndimage.binary_dilation(target, iterations=int(dilate))
-    return bool(target[np.unravel_index(int(np.argmax(heat)), heat.shape)])
-
-
-def heat_share(heat: np.ndarray, region: np.ndarray) -> float:
-    """The share of the map's total heat that lies in ``region`` (a bool mask); 0 for an empty map."""
-    total = float(np.sum(heat))
-    return float(np.sum(heat[np.asarray(region, bool)]) / total) if total > 0 else 0.0
-
-
 def explain(bundle, volume: Volume, class_name: str | None = None, *, layer: str | None = None,
             method: str = "hires-fine") -> Explanation:
     """Grad-CAM for ``class_name`` (default: the predicted class) on ``volume``'s grid."""
@@ -353,9 +306,9 @@ def explain(bundle, volume: Volume, class_name: str | None = None, *, layer: str
         class_index = names.index(class_name)
     heat_in, class_index, probs = grad_cam(bundle.model, prepared.x, class_index, layer, method)
     heat = to_volume_grid(heat_in, volume.shape)
-    warnings = list(prepared.warnings)
+    notes: list[str] = []  # about the map itself; the input's own warnings come first in .warnings
     if not heat.any():
-        warnings.append(f"the heat map is empty: no region of this scan raises the score of "
+        notes.append(f"the heat map is empty: no region of this scan raises the score of "
                         f"{names[class_index]!r}, so it cannot say where the model looked")
     hottest = tuple(int(v) for v in np.unravel_index(int(np.argmax(heat)), heat.shape))
     in_body = True
@@ -366,17 +319,18 @@ def explain(bundle, volume: Volume, class_name: str | None = None, *, layer: str
             inside = np.where(body, heat, -1.0)
             if inside.max() > 0:
                 hottest_inside = tuple(int(v) for v in np.unravel_index(int(np.argmax(inside)), heat.shape))
-                warnings.append(f"the heat map's maximum {hottest} lies outside the body (in air or "
+                notes.append(f"the heat map's maximum {hottest} lies outside the body (in air or "
                                 f"background); the hottest voxel inside the body is {hottest_inside}")
                 hottest = hottest_inside
             else:
-                warnings.append("the heat map lies entirely outside the body (in air or background): "
+                notes.append("the heat map lies entirely outside the body (in air or background): "
                                 "it shows no evidence in the anatomy")
     return Explanation(
         heat=heat, class_name=names[class_index], class_index=int(class_index),
         probability=float(probs[class_index]), hottest_voxel=hottest, hottest_in_body=in_body,
         layer=find_feature_layer(bundle.model, layer).name,
-        probabilities={n: float(p) for n, p in zip(names, probs)}, warnings=warnings,
+        probabilities={n: float(p) for n, p in zip(names, probs)},
+        warnings=list(prepared.warnings) + notes, heat_notes=notes,
     )
 
 

@@ -47,9 +47,7 @@ def custom_layers() -> dict:
         Between a global average (r -> 0) and a global max (r -> inf): it reads the strongest
         evidence like a max, but its gradient reaches every location in proportion to
         ``softmax(r x)``, not only the single argmax (with a fresh network, often the body's edge,
-        the largest contrast in a scan). On the CT demo (seed 0, 30 epochs) this pool with the
-        small-weight softmax layer reached 93.3% test accuracy; max and average pooling side by
-        side with a zero softmax layer 86.7%, a global max alone 88.3%."""
+        the largest contrast in a scan). Chosen by measurement: ``benchmarks/README.md``."""
 
         def __init__(self, sharpness: float = 4.0, **kwargs):
             super().__init__(**kwargs)
@@ -125,15 +123,12 @@ def _voxnet_bn(ops: _Ops, inputs, n_classes):
     anywhere, so the network is translation-invariant. Stride-2 convs (16, 32 filters) bring the
     volume down to a map of about 12-16 voxels a side (two strides at 48^3, three at 128^3), two
     batch-normalised convs (32, 48 filters) work at that scale, and a global max pool reads the
-    strongest evidence wherever it is. Measured on the CT demo (390 training scans, 2 cores): the
-    old flattened 6^3 head reached 64-77% test accuracy, this one 94-97% in the same time, and its
-    12^3 map gives Grad-CAM cells of 4 voxels instead of 8.
+    strongest evidence wherever it is; its 12^3 map gives heat-map cells of 4 voxels.
 
     Small inputs (16^3 3D-MNIST-like digits): conv stages (16, 32, then 3 x 64 filters) with
     max-pooling, the ~4^3 map flattened (where a stroke is matters for a digit) and dropped out.
-    Batch norm only in the deeper blocks: on the large early maps Keras' (unfused) batch norm took
-    ~40% of the training time. The third 64-filter conv lifted 3D-MNIST-like test accuracy from
-    79.9% to 83.7% (seed 1)."""
+    Batch norm only in the deeper blocks (it is slow on the large early maps). Why each choice:
+    ``benchmarks/README.md``."""
     L = ops.layers
     side = min(inputs.shape[1:-1])
     if side >= STRIDED_STEM_SIDE:
@@ -223,8 +218,3 @@ def build_model(name: str, input_shape, n_classes: int):
     inputs = keras.Input(shape=input_shape, name="volume")
     outputs = _BUILDERS[name](ops, inputs, int(n_classes))
     return keras.Model(inputs, outputs, name=name.replace("-", "_"))
-
-
-def describe_models() -> str:
-    """One line per model for ``--help`` and the GUI."""
-    return "\n".join(f"{name}: {text}" for name, text in MODELS.items())

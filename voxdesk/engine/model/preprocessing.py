@@ -27,8 +27,7 @@ turns it into ``"ct-window"`` (soft-tissue window, level 40 / width 400 HU) when
 data looks like CT in Hounsfield units, else ``"minmax"``. Why: min-max over a CT volume maps
 -1000 (air) .. +1000 (bone) to 0..1, so the 10-50 HU contrast of a liver lesion becomes 0.5-2.5%
 of the range, below the noise a small CNN can learn through; the window spreads soft tissue
-over the whole range (measured on the demo phantoms: one class only with min-max, see
-``demo.py``). The bundle stores the concrete normalisation, so inference repeats it.
+over the whole range (``benchmarks/README.md``). The bundle stores the concrete normalisation, so inference repeats it.
 """
 from __future__ import annotations
 

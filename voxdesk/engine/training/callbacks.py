@@ -13,8 +13,9 @@ a better smoothed value) is considered only from epoch ``stop_from_epoch`` on.
 
 Per-batch cost: the callback is called after every batch (cancel must be seen there), but its
 work is throttled: the progress message is formatted at most every ``PROGRESS_INTERVAL_S``
-seconds (and at the last batch of each epoch), and ``on_batch`` gets plain floats without any
-per-batch conversion of the logs beyond what Keras already did. TensorFlow/Keras are imported
+seconds (and at the last batch of each epoch), and only when there is no ``on_batch``: with one,
+``progress`` gets the phases (preparing data, evaluating) and ``on_batch`` the batches, as plain
+floats without any per-batch conversion of the logs beyond what Keras already did. TensorFlow/Keras are imported
 by the caller (``keras`` is passed in), never at module import.
 """
 from __future__ import annotations
@@ -67,7 +68,7 @@ def progress_callback(keras, *, epochs, steps, batch_size, monitor, progress, on
                 return
             rate = (batch + 1) * batch_size / max(now - self.t_epoch, 1e-9)
             eta = self._eta(now)
-            if report and progress is not None:
+            if report and progress is not None and on_batch is None:  # else on_batch has the numbers
                 self.next_report = now + PROGRESS_INTERVAL_S
                 progress(0.05 + 0.95 * min(1.0, self.done / (epochs * steps)),
                          f"epoch {self.epoch + 1}/{epochs} batch {batch + 1}/{steps} "

@@ -17,11 +17,10 @@ from voxdesk.engine.model.preprocessing import NORMALIZATIONS
 from voxdesk.engine.training.augment import NO_AUGMENT, AugmentConfig
 
 MIN_STEPS = 600
-"""Optimiser steps a run gets at least when its epochs are "auto" (measured on the CT demo: a
-plain fit of the default network needs ~250 steps before it leaves chance)."""
+"""Optimiser steps a run gets at least when its epochs are "auto" (a small network on a few
+hundred scans needs a few hundred steps before it leaves chance: ``benchmarks/README.md``)."""
 MIN_EPOCHS = 30
-"""On the CT demo the default network leaves chance after ~12 passes over the data whatever the
-batch size; 25 epochs left it underfitted (78% test accuracy, seed 0), 30 reached 93%."""
+"""Passes over the data an "auto" run gets at least, whatever its number of steps."""
 MAX_AUTO_EPOCHS = 300
 SMALL_DATA = 1000
 """Below this many training samples the auto batch size is 16, else 32."""
@@ -170,11 +169,9 @@ def plan_run(n_train: int, config: TrainConfig) -> tuple[int, int, int]:
 def plan_augment(n_train: int, config: TrainConfig) -> tuple[AugmentConfig, str]:
     """(the augmentation a run uses, a sentence saying what and why).
 
-    "auto": none below ``SMALL_DATA`` training samples. Measured on the CT demo (390 training
-    scans, the run's ~30 epochs): no augmentation 88% test accuracy, flips alone 71%, small
-    rotations/shifts/intensity/noise 77%; the model is still fitting when the budget ends, and
-    every augmentation slows the fit more than it helps. From ``SMALL_DATA`` samples on, where a
-    run overfits instead (3D-MNIST-like, 8,000 training samples), ``AugmentConfig()``.
+    "auto": none below ``SMALL_DATA`` training samples, where a run is still fitting when its
+    budget ends and augmentation slows the fit more than it helps; ``AugmentConfig()`` from
+    ``SMALL_DATA`` samples on, where runs overfit instead (``benchmarks/README.md``).
     """
     aug = config.augment
     why = "chosen by the user"

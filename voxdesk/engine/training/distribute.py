@@ -71,14 +71,6 @@ def choose_strategy(workers: list[str] | None = None, worker_index: int = 0):
     return tf.distribute.get_strategy()
 
 
-def is_chief(strategy) -> bool:
-    """True on the single-process strategies and on worker 0 of a cluster."""
-    resolver = getattr(strategy, "cluster_resolver", None)
-    if resolver is None or not getattr(resolver, "task_type", None):
-        return True
-    return resolver.task_type in ("chief", None) or (resolver.task_type == "worker" and resolver.task_id == 0)
-
-
 def describe(strategy) -> str:
     import tensorflow as tf
 

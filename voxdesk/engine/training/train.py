@@ -4,8 +4,7 @@ The default recipe is built for the data clinicians have (a few hundred scans) a
 optimiser steps, not epochs:
 
 * batch size "auto" (``batch_size=None``): 16 below ``SMALL_DATA`` training samples, else 32, so
-  that a small dataset still gets many updates per pass (8 was measured no better on the demo:
-  the model took off after the same number of passes, not steps);
+  that a small dataset still gets many updates per pass;
 * epochs "auto" (``epochs=None``): enough passes for at least ``MIN_STEPS`` optimiser steps, and
   at least ``MIN_EPOCHS``, at most ``MAX_AUTO_EPOCHS``;
 * learning rate: linear warm-up over the first ``WARMUP_FRACTION`` of the planned steps, then
@@ -17,9 +16,10 @@ optimiser steps, not epochs:
   ``callbacks.SMOOTHING``) with ``early_stopping_patience`` epochs, and only once the run has had
   ``MIN_STEPS`` steps and half its planned epochs; the weights of the best smoothed epoch are
   restored at the end (also after a cancel);
-* models start at chance (their last layer is zero-initialised: the first loss is ln(classes));
-* augmentation "auto" (``plan_augment``): off for small datasets, where it was measured to slow
-  learning more than it helps within the budget, ``AugmentConfig()`` (small rotations and shifts,
+* models start near chance (their softmax layer has small random weights, std 0.01: the first
+  loss is close to ln(classes), and gradients still reach the layers below);
+* augmentation "auto" (``plan_augment``): off for small datasets, where it slows learning more
+  than it helps within the budget, ``AugmentConfig()`` (small rotations and shifts,
   intensity jitter, noise; flips only when asked for) from ``SMALL_DATA`` samples on;
   ``left_right_matters`` keeps the left-right axis unflipped whenever augmentation is on;
 * optional balanced class weights; Keras BackupAndRestore when ``backup_dir`` is set.

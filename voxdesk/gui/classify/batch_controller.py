@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from voxdesk.gui.classify import jobs
-from voxdesk.gui.viewer.opener import user_message
+from voxdesk.gui.infra.errors import user_message
 
 SOURCES = {"folder": "the folder", "files": "the files", "dataset": "the dataset's test split",
            "training": "the training dataset's test split"}
@@ -57,7 +57,7 @@ class BatchController(QObject):
     def cancel(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
-            self.panel.summary.setText("Cancelling after the current batch…")
+            self.panel.show_summary("Cancelling after the current batch…")
 
     @Slot(object)
     def _rows(self, rows) -> None:
@@ -116,5 +116,5 @@ class BatchController(QObject):
         except Exception as exc:  # any failure becomes a dialog
             o._error("Cannot export the CSV", user_message(exc))
             return None
-        self.panel.summary.setText(f"{len(self.rows)} rows exported to {path}")
+        self.panel.show_summary(f"{len(self.rows)} rows exported to {path}")
         return path

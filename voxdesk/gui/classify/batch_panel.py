@@ -143,9 +143,9 @@ class BatchPanel(QWidget):
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.setToolTip("Double-click a row to open the case with its heat map")
 
-        self.folder_button = push_button("Folder…", "batchFolderButton", lambda: self._choose("folder"))
-        self.files_button = push_button("Files / Stack…", "batchFilesButton", lambda: self._choose("files"))
-        self.dataset_button = push_button("Dataset Test Split…", "batchDatasetButton", lambda: self._choose("dataset"))
+        self.folder_button = push_button("Folder…", "batchFolderButton", lambda: self.choose("folder"))
+        self.files_button = push_button("Files / Stack…", "batchFilesButton", lambda: self.choose("files"))
+        self.dataset_button = push_button("Dataset Test Split…", "batchDatasetButton", lambda: self.choose("dataset"))
         self.training_button = push_button("Training Data (test split)", "batchTrainingButton",
                                              lambda: self.run_requested.emit("training", []))
         self.training_button.setEnabled(False)
@@ -189,7 +189,11 @@ class BatchPanel(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "Export CSV", "predictions.csv", "CSV (*.csv)")
         return path
 
-    def _choose(self, kind: str) -> None:
+    def show_summary(self, text: str) -> None:
+        self.summary.setText(text)
+
+    def choose(self, kind: str) -> None:
+        """Ask for the volumes of ``kind`` (folder, files, stack, dataset) and request a run."""
         paths = self.ask_source(kind)
         if paths:
             self.run_requested.emit(kind, paths)

@@ -5,7 +5,7 @@ and explanation, and the workers (through the window's ``WorkerRunner``: Python 
 and thread; nothing is connected to ``deleteLater``). The panels only emit requests and show
 what they are given; the views learn about the heat map through ``state.set_overlay``.
 
-Wiring done by :func:`install_classify` (main_window.py is not edited):
+Wiring done by :func:`install_classify`, which ``MainWindow`` calls when it builds itself:
   * a "Classify" dock (``classifyDock``, right, tabbed with the Volume dock) and a "Batch" dock
     (``batchDock``, bottom, tabbed with the Training dock when there is one);
   * a "Classify" menu: Load Model… (Ctrl+L), Use Trained Model, Classify (Ctrl+K), Explain
@@ -15,31 +15,24 @@ Wiring done by :func:`install_classify` (main_window.py is not edited):
     "Training Data (test split)" in the batch panel.
 
 Every failure (bad bundle, unreadable file, no volume, shape mismatch, TensorFlow refusing to
-load) reaches :func:`show_error` with the engine's message (tests patch this module's
-``show_error``) and the ``failed(title, text)`` signal; the app stays usable.
+load) reaches ``infra.errors.report_error`` with the engine's message (tests patch
+``QMessageBox.critical``) and the ``failed(title, text)`` signal; the app stays usable.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from voxdesk.gui.classify import jobs
 from voxdesk.gui.classify.batch_controller import BatchController
 from voxdesk.gui.classify.batch_panel import BatchPanel
 from voxdesk.gui.classify.panel import ClassifyPanel
-from voxdesk.gui.infra.style import dock_panel
+from voxdesk.gui.infra.actions import make_action
+from voxdesk.gui.infra.errors import report_error, user_message
 from voxdesk.gui.infra.workers import Worker, WorkerRunner
 from voxdesk.gui.state import Overlay
-from voxdesk.gui.viewer.opener import user_message
 
 OVERLAY_THRESHOLD = 0.1
 """Heat below 10% of the map's maximum stays clear, so the anatomy shows through."""
-
-
-def show_error(parent: QWidget | None, title: str, text: str) -> None:
-    """An error dialog (tests patch this function)."""
-    QMessageBox.critical(parent, title, text)
 
 
 class ClassifyController(QObject):
@@ -54,11 +47,11 @@ class ClassifyController(QObject):
     idle = Signal()
     """A single-volume job (load, classify, explain, open case) ended, whatever the outcome."""
 
-    def __init__(self, state, window: QWidget | None = None, *, runner: WorkerRunner | None = None) -> None:
+    def __init__(self, state, window, runner: WorkerRunner) -> None:
         super().__init__(window)
         self.state = state
         self.window = window
-        self.runner = runner or WorkerRunner(self)
+        self.runner = runner
         self.bundle = None
         self.model_id = ""
         self.trained_bundle = None
@@ -90,7 +83,7 @@ class ClassifyController(QObject):
     def _error(self, title: str, text: str) -> None:
         self.classify_panel.show_status(f"{title}.")
         self.failed.emit(title, text)
-        show_error(self.window, title, text)
+        report_error(self.window, title, text)
 
     def _start(self, job, message: str, returned, errored) -> Worker | None:
         """Run one single-volume job; refuses while another runs (the buttons are disabled)."""
@@ -149,7 +142,7 @@ class ClassifyController(QObject):
             mid = model_id(bundle)  # unsaved bundles: a hash of the metadata, no file read
         self.bundle, self.model_id = bundle, mid or ""
         self.prediction = self.explanation = None
-        if self.state.overlay is not None and self.state.overlay.name.startswith("Grad-CAM"):
+        if self.state.overlay is not None and self.state.overlay.kind == "heat-map":
             self.state.set_overlay(None)
         path = getattr(bundle, "path", None)
         source = str(path) if path else ("the model just trained (not saved)" if bundle is not None else "")
@@ -249,7 +242,7 @@ class ClassifyController(QObject):
         p = self.classify_panel
         self.state.set_overlay(Overlay(explanation.heat, opacity=p.overlay_opacity, colormap=p.overlay_colormap,
                                        levels=(0.0, 1.0), threshold=OVERLAY_THRESHOLD,
-                                       name=f"Grad-CAM {explanation.class_name}"))
+                                       name=f"Grad-CAM {explanation.class_name}", kind="heat-map"))
         p.show_explanation(explanation)
         p.show_status(f"Heat map of {explanation.class_name!r} shown on every view.")
         self.explanation_ready.emit(explanation)
@@ -293,11 +286,7 @@ class ClassifyController(QObject):
     @Slot(object)
     def _case_ready(self, value) -> None:
         volume, explanation = value
-        show = getattr(self.window, "show_volume", None)
-        if show is not None:
-            show(volume)  # also swaps the welcome page for the views
-        else:
-            self.state.set_volume(volume)
+        self.window.show_volume(volume)  # also swaps the welcome page for the views
         self.show_prediction(self._case_row.prediction)
         self.show_explanation(explanation)
         self.case_opened.emit(self._case_row)
@@ -313,38 +302,28 @@ class ClassifyController(QObject):
         self.batch.worker = None
 
 
-def install_classify(main_window, state=None, training_controller=None) -> ClassifyController:
-    """Add the Classify and Batch docks and the Classify menu to ``main_window``.
-
-    Uses VoxDesk's ``MainWindow`` extension points when present (``add_panel``, ``add_menu``,
-    ``runner``, ``show_volume``); any QMainWindow works.
-    """
-    state = state if state is not None else main_window.state
-    ctl = ClassifyController(state, main_window, runner=getattr(main_window, "runner", None))
-    panels = getattr(main_window, "panels", {})
-    cdock = dock_panel(main_window, ctl.classify_panel, "Classify", Qt.RightDockWidgetArea, "classifyDock")
+def install_classify(main_window, training_controller=None) -> ClassifyController:
+    """Add the Classify and Batch docks and the Classify menu to VoxDesk's ``MainWindow`` (its
+    ``state``, ``runner``, ``panels``, ``add_menu`` and ``show_volume``)."""
+    ctl = ClassifyController(main_window.state, main_window, main_window.runner)
+    panels = main_window.panels
+    cdock = main_window.add_panel(ctl.classify_panel, "Classify", Qt.RightDockWidgetArea, object_name="classifyDock")
     if "volumeDock" in panels:
         main_window.tabifyDockWidget(panels["volumeDock"], cdock)
-    bdock = dock_panel(main_window, ctl.batch_panel, "Batch", Qt.BottomDockWidgetArea, "batchDock")
+    bdock = main_window.add_panel(ctl.batch_panel, "Batch", Qt.BottomDockWidgetArea, object_name="batchDock")
     cdock.raise_()
     ctl.docks = (cdock, bdock)
 
     def act(text, slot, shortcut=None, name=None):
-        a = QAction(text, main_window)
-        if shortcut:
-            a.setShortcut(QKeySequence(shortcut))
-        a.setObjectName(name or "")
-        a.triggered.connect(lambda _checked=False: slot())
-        return a
+        return make_action(main_window, text, slot, shortcut, name)
 
     def batch():
         bdock.show()
         bdock.raise_()
         if ctl.bundle is not None and not ctl.batch.running:
-            ctl.batch_panel._choose("folder")
+            ctl.batch_panel.choose("folder")
 
-    add_menu = getattr(main_window, "add_menu", None)
-    menu = add_menu("&Classify") if add_menu is not None else main_window.menuBar().addMenu("&Classify")
+    menu = main_window.add_menu("&Classify")
     cp = ctl.classify_panel
     actions = {
         "load": act("&Load Model…", cp.choose_and_load, "Ctrl+L", "loadModelAction"),
@@ -370,12 +349,8 @@ def install_classify(main_window, state=None, training_controller=None) -> Class
         training_controller.model_ready.connect(ctl.offer_trained)
         training_controller.model_saved.connect(ctl._trained_saved)
         training_controller.dataset_changed.connect(ctl.set_training_dataset)
-        if getattr(training_controller, "bundle", None) is not None:
+        if training_controller.bundle is not None:
             ctl.offer_trained(training_controller.bundle)
-        if getattr(training_controller, "dataset", None) is not None:
+        if training_controller.dataset is not None:
             ctl.set_training_dataset(training_controller.dataset)
-    if getattr(main_window, "runner", None) is None:
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(ctl.shutdown)
     return ctl

@@ -336,10 +336,8 @@ class ClassifyPanel(QWidget):
         self.hottest = tuple(int(v) for v in e.hottest_voxel)
         self.expl_info.setText(f"Heat map of <b>{html.escape(e.class_name)}</b> (p = {e.probability:.1%}) "
                                f"from layer {html.escape(e.layer)}; hottest voxel in the body {self.hottest}.")
-        extra = [w for w in e.warnings if w.startswith(("the heat map is empty", "the heat map's maximum",
-                                                        "the heat map lies entirely outside"))]
-        if extra:
-            self.expl_info.setText(self.expl_info.text() + "<br>" + html.escape(extra[0]))
+        if e.heat_notes:
+            self.expl_info.setText(self.expl_info.text() + "<br>" + html.escape(e.heat_notes[0]))
         self._update_enabled()
 
     def clear_prediction(self) -> None:

@@ -70,9 +70,3 @@ def set_last_folder(folder: str) -> None:
 
 def value(key: str, default=None):
     return settings().value(key, default)
-
-
-def set_value(key: str, val) -> None:
-    s = settings()
-    s.setValue(key, val)
-    s.sync()

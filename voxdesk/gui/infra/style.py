@@ -27,17 +27,3 @@ def push_button(text: str, name: str, slot):
     b.setObjectName(name)
     b.clicked.connect(lambda _checked=False: slot())
     return b
-
-
-def dock_panel(main_window, widget, title: str, area, name: str):
-    """Dock ``widget`` with VoxDesk's ``MainWindow.add_panel`` (tabbed, scrollable), or as a
-    plain QDockWidget on any other QMainWindow; returns the dock."""
-    add_panel = getattr(main_window, "add_panel", None)
-    if add_panel is not None:
-        return add_panel(widget, title, area, object_name=name)
-    from PySide6.QtWidgets import QDockWidget
-
-    dock = QDockWidget(title, main_window, objectName=name)
-    dock.setWidget(widget)
-    main_window.addDockWidget(area, dock)
-    return dock

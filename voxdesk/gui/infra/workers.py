@@ -1,6 +1,6 @@
 """Run engine calls on a QThread without freezing the window.
 
-Ownership rule (see ARCHITECTURE.md, the deleteLater trap): Python owns both the worker
+Ownership rule (the developer map in ``voxdesk/__init__.py``: the deleteLater trap): Python owns the worker
 and its thread. ``WorkerRunner`` keeps them in ``active`` until the thread has *finished*
 and been waited on; nothing is connected to ``deleteLater``. The worker moves itself back
 to the GUI thread before it reports ``finished``, so that its last reference is dropped
@@ -31,6 +31,8 @@ class Worker(QObject):
         self._job = job
         self.name = name
         self.cancel_token = CancelToken()
+        self.done = False
+        """True once the job returned or raised (its thread may still be winding down)."""
 
     def report(self, fraction: float, message: str = "") -> None:
         """A ProgressFn to hand to engine calls."""
@@ -46,6 +48,7 @@ class Worker(QObject):
         except BaseException as exc:  # everything goes back to the GUI thread
             self.errored.emit(exc)
         finally:
+            self.done = True
             app = QCoreApplication.instance()
             if app is not None:
                 self.moveToThread(app.thread())
@@ -102,7 +105,18 @@ class WorkerRunner(QObject):
 
     @property
     def busy(self) -> bool:
+        """A worker or its thread is still alive (not yet reaped)."""
         return bool(self.active)
+
+    @property
+    def running(self) -> bool:
+        """A job is still running (threads of finished jobs may still be winding down)."""
+        return any(not worker.done for _thread, worker in self.active)
+
+    def cancel_all(self) -> None:
+        """Ask every running worker to stop at its next checkpoint (does not wait)."""
+        for _thread, worker in self.active:
+            worker.cancel()
 
     def shutdown(self, timeout_ms: int = 30_000) -> None:
         """Ask every worker to cancel and wait for the threads (window closing)."""

@@ -5,14 +5,13 @@ thread (through the viewer's ``WorkerRunner``: Python owns worker and thread, th
 quit and waited on, nothing is connected to ``deleteLater``). The two panels only emit
 requests and show what they are given.
 
-Wiring done by :func:`install_training` (main_window.py is not edited):
+Wiring done by :func:`install_training`, which ``MainWindow`` calls when it builds itself:
   * a "Dataset" dock (``datasetDock``) and a "Training" dock (``trainingDock``);
   * File > "Open Dataset…" (Ctrl+Shift+O), File > "Open Demo Dataset" (the built-in CT demo
     with its fixed splits, written on first use) and a "Train" menu: Start (Ctrl+T), Stop, Save
     Model…, Export History CSV…, Export Curves PNG…, and the docks' show/hide toggles;
-  * an event filter on the window: closing it during training asks (``confirm_stop``), then
-    cancels, lets the worker end at the end of its batch, waits for the thread and closes;
-  * ``QCoreApplication.aboutToQuit`` -> :meth:`TrainingController.shutdown` as a last resort.
+  * ``may_close()``, which the window asks before closing while work runs (``confirm_stop``
+    when a model is training); the window's one close policy does the rest.
 
 Signals for the rest of the app: ``dataset_changed(object)`` (LabelledDataset or None),
 ``training_started()``, ``training_finished(object)`` (TrainResult, or None after an error),
@@ -24,12 +23,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from voxdesk.engine.io.formats import BUNDLE_SUFFIX, model_filter
-from voxdesk.gui.infra.style import dock_panel
+from voxdesk.gui.infra.actions import make_action
+from voxdesk.gui.infra.errors import report_error, user_message
 from voxdesk.gui.infra.workers import Worker, WorkerRunner
 from voxdesk.gui.training.dataset_panel import DatasetPanel
 from voxdesk.gui.training.panel import TrainPanel
@@ -46,21 +45,6 @@ def confirm_stop(parent: QWidget | None) -> bool:
     return answer == QMessageBox.Yes
 
 
-def show_error(parent: QWidget | None, title: str, text: str) -> None:
-    """An error dialog (tests patch ``QMessageBox.critical``)."""
-    QMessageBox.critical(parent, title, text)
-
-
-def describe_error(exc: BaseException) -> str:
-    from voxdesk.engine.errors import VoxdeskError
-
-    if isinstance(exc, VoxdeskError):
-        return str(exc)
-    if isinstance(exc, MemoryError):
-        return "out of memory: try a smaller batch size or input size"
-    return f"{type(exc).__name__}: {exc}"
-
-
 class TrainingController(QObject):
     dataset_changed = Signal(object)
     training_started = Signal()
@@ -72,26 +56,25 @@ class TrainingController(QObject):
     batch_ended = Signal(object)
     """A throttled batch report (dict), emitted in the GUI thread after the panel has shown it."""
 
-    def __init__(self, state=None, window: QWidget | None = None, *, train_fn=None) -> None:
+    def __init__(self, state, window, runner: WorkerRunner, *, train_fn=None) -> None:
         super().__init__(window)
         self.window = window
         self.train_fn = train_fn
         self.dataset = None
         self.result = None
         self.bundle = None
-        self.runner = WorkerRunner(self)
+        self.runner = runner
         self._worker: TrainWorker | None = None
-        self._close_when_done = False
         self.dataset_panel = DatasetPanel(state)
         self.train_panel = TrainPanel()
         self.dataset_panel.open_requested.connect(self.open_dataset)
+        self.dataset_panel.sample_requested.connect(self.read_sample)
         p = self.train_panel
         p.train_requested.connect(self.start)
         p.stop_requested.connect(self.stop)
         p.save_requested.connect(self.save_model)
         p.export_csv_requested.connect(self.export_history_csv)
         p.export_png_requested.connect(self.export_curves_png)
-        self.runner.all_done.connect(self._all_done)
 
     @property
     def is_training(self) -> bool:
@@ -101,7 +84,7 @@ class TrainingController(QObject):
     @Slot(str)
     def open_dataset(self, path: str) -> None:
         if self.is_training:
-            show_error(self.window, "Training in progress", "Stop training before opening another dataset.")
+            report_error(self.window, "Training in progress", "Stop training before opening another dataset.")
             return
         from voxdesk.engine.datasets import load_dataset
 
@@ -113,14 +96,28 @@ class TrainingController(QObject):
         """The built-in CT demo (written to the data folder the first time, ~10 s), with its fixed
         train/val/test splits: the first hour's dataset."""
         if self.is_training:
-            show_error(self.window, "Training in progress", "Stop training before opening another dataset.")
+            report_error(self.window, "Training in progress", "Stop training before opening another dataset.")
             return
         from voxdesk.engine.datasets import load_dataset
-        from voxdesk.engine.demo.phantoms import data_dir, ensure_demo_data
+        from voxdesk.engine.demo.store import data_dir, ensure_demo_data
 
         self.dataset_panel.set_loading(str(data_dir() / "demo" / "demo.h5"))
         self.runner.run(lambda _w: load_dataset(ensure_demo_data().h5), name="load-dataset",
                         returned=self._dataset_loaded, errored=self._dataset_failed)
+
+    @Slot(str, int)
+    def read_sample(self, split: str, index: int) -> Worker:
+        """Read one sample in a worker, then show it (the views follow ``sample_selected``)."""
+        from voxdesk.gui.training.dataset_panel import read_sample
+
+        dataset = self.dataset
+        self._sample_where = dataset.splits[split].samples.describe(index)
+        return self.runner.run(lambda _w: read_sample(dataset, split, index), name="read-sample",
+                               returned=self.dataset_panel.show_sample, errored=self._sample_failed)
+
+    @Slot(object)
+    def _sample_failed(self, exc) -> None:  # a slot of this QObject: called in the GUI thread
+        self.dataset_panel.show_sample_error(self._sample_where, user_message(exc))
 
     @Slot(object)
     def _dataset_loaded(self, dataset) -> None:
@@ -129,7 +126,7 @@ class TrainingController(QObject):
     @Slot(object)
     def _dataset_failed(self, exc) -> None:
         self.dataset_panel.set_dataset(self.dataset)
-        show_error(self.window, "Cannot open dataset", describe_error(exc))
+        report_error(self.window, "Cannot open dataset", user_message(exc))
 
     def set_dataset(self, dataset) -> None:
         """Show and train on ``dataset`` (the previous one is closed)."""
@@ -152,7 +149,7 @@ class TrainingController(QObject):
             try:
                 config = self.train_panel.form.config()
             except ValueError as exc:
-                show_error(self.window, "Invalid settings", str(exc))
+                report_error(self.window, "Invalid settings", str(exc))
                 return None
         worker = TrainWorker(config, self.dataset, train_fn=self.train_fn)
         # Queued explicitly: these are emitted in the worker thread, handled in the GUI thread.
@@ -202,36 +199,30 @@ class TrainingController(QObject):
 
         if isinstance(exc, Cancelled):  # stopped before the first batch: nothing to keep
             self.train_panel.show_result(None)
-            self.train_panel.status.setText("Stopped before training began; no model.")
+            self.train_panel.show_status("Stopped before training began; no model.")
             self.training_finished.emit(None)
             return
-        text = describe_error(exc)
+        text = user_message(exc)
         self.train_panel.show_error(text)
         self.training_finished.emit(None)
-        if not self._close_when_done:
-            show_error(self.window, "Training failed", text)
+        if not self.window.closing:
+            report_error(self.window, "Training failed", text)
 
     @Slot()
     def _worker_finished(self) -> None:
         self._worker = None
-        self.train_panel.running = False
-        self.train_panel._update_buttons()
-
-    @Slot()
-    def _all_done(self) -> None:
-        if self._close_when_done and self.window is not None:
-            self._close_when_done = False
-            QTimer.singleShot(0, self.window.close)
+        self.train_panel.set_running(False)
 
     # -- closing --------------------------------------------------------------------------
-    def eventFilter(self, obj, event) -> bool:
-        if obj is self.window and event.type() == QEvent.Close and (self.is_training or self.runner.busy):
-            event.ignore()
-            if not self._close_when_done and (not self.is_training or confirm_stop(self.window)):
-                self._close_when_done = True
-                self.stop()
+    def may_close(self) -> bool:
+        """Whether the window may close now: asks first while a model is training, and then
+        stops it (at the end of the current batch; the model is not saved)."""
+        if not self.is_training:
             return True
-        return False
+        if not confirm_stop(self.window):
+            return False
+        self.stop()
+        return True
 
     @Slot()
     def shutdown(self, timeout_ms: int = 60_000) -> None:
@@ -254,19 +245,19 @@ class TrainingController(QObject):
         from voxdesk.engine.model.bundle import save_bundle
 
         bundle = self.bundle
-        self.train_panel.status.setText(f"Saving the model to {Path(path).name}…")
+        self.train_panel.show_status(f"Saving the model to {Path(path).name}…")
         return self.runner.run(lambda _w: str(save_bundle(bundle, path)), name="save-model",
                                returned=self._saved, errored=self._save_failed)
 
     @Slot(object)
     def _saved(self, path) -> None:
-        self.train_panel.status.setText(f"Model saved to {path}")
+        self.train_panel.show_status(f"Model saved to {path}")
         self.model_saved.emit(str(path))
 
     @Slot(object)
     def _save_failed(self, exc) -> None:
-        self.train_panel.status.setText("The model was not saved.")
-        show_error(self.window, "Cannot save the model", describe_error(exc))
+        self.train_panel.show_status("The model was not saved.")
+        report_error(self.window, "Cannot save the model", user_message(exc))
 
     def _ask_path(self, title: str, name: str, filt: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(self.window, title, name, filt)
@@ -285,9 +276,9 @@ class TrainingController(QObject):
         try:
             write_history_csv(self.result.history, path)
         except Exception as exc:  # any failure becomes a dialog
-            show_error(self.window, "Cannot export the history", describe_error(exc))
+            report_error(self.window, "Cannot export the history", user_message(exc))
             return None
-        self.train_panel.status.setText(f"History exported to {path}")
+        self.train_panel.show_status(f"History exported to {path}")
         return path
 
     @Slot()
@@ -296,9 +287,9 @@ class TrainingController(QObject):
         if not path:
             return None
         if not self.train_panel.curves.export_png(path):
-            show_error(self.window, "Cannot export the curves", f"could not write {path}")
+            report_error(self.window, "Cannot export the curves", f"could not write {path}")
             return None
-        self.train_panel.status.setText(f"Curves exported to {path}")
+        self.train_panel.show_status(f"Curves exported to {path}")
         return path
 
 
@@ -311,37 +302,24 @@ def _file_menu(window: QMainWindow):
     return bar.addMenu("&File")
 
 
-def install_training(main_window: QMainWindow, state=None, *, train_fn=None) -> TrainingController:
-    """Add the Dataset and Training docks and their menu actions to ``main_window``.
-
-    Uses VoxDesk's ``MainWindow`` extension points when present (``add_panel``, ``add_menu``,
-    ``show_volume``, which also swaps the welcome page for the views); any QMainWindow works.
-
-    """
-    shows = getattr(main_window, "show_volume", None)
-    ctl = TrainingController(None if shows else state, main_window, train_fn=train_fn)
-    if shows is not None:
-        ctl.dataset_panel.sample_selected.connect(lambda s: shows(s["volume"]))
-    data_dock = dock_panel(main_window, ctl.dataset_panel, "Dataset", Qt.LeftDockWidgetArea, "datasetDock")
-    train_dock = dock_panel(main_window, ctl.train_panel, "Training", Qt.BottomDockWidgetArea, "trainingDock")
+def install_training(main_window, *, train_fn=None) -> TrainingController:
+    """Add the Dataset and Training docks and their menu actions to VoxDesk's ``MainWindow``
+    (its ``runner``, ``add_menu`` and ``show_volume``, which swaps the welcome page for the views)."""
+    ctl = TrainingController(None, main_window, main_window.runner, train_fn=train_fn)
+    ctl.dataset_panel.sample_selected.connect(lambda s: main_window.show_volume(s["volume"]))
+    data_dock = main_window.add_panel(ctl.dataset_panel, "Dataset", Qt.LeftDockWidgetArea, object_name="datasetDock")
+    train_dock = main_window.add_panel(ctl.train_panel, "Training", Qt.BottomDockWidgetArea, object_name="trainingDock")
     ctl.docks = (data_dock, train_dock)
 
     def act(text, slot, shortcut=None, name=None):
-        a = QAction(text, main_window)
-        if shortcut:
-            a.setShortcut(QKeySequence(shortcut))
-        if name:
-            a.setObjectName(name)
-        a.triggered.connect(lambda _checked=False: slot())
-        return a
+        return make_action(main_window, text, slot, shortcut, name)
 
     open_action = act("Open &Dataset…", ctl.dataset_panel.choose_and_open, "Ctrl+Shift+O", "openDatasetAction")
     _file_menu(main_window).addAction(open_action)
     demo_action = act("Open De&mo Dataset", ctl.open_demo_dataset, None, "openDemoDatasetAction")
     demo_action.setToolTip("The built-in CT phantoms (cyst / normal / tumour) with fixed train/val/test splits")
     _file_menu(main_window).addAction(demo_action)
-    add_menu = getattr(main_window, "add_menu", None)
-    menu = add_menu("&Train") if add_menu is not None else main_window.menuBar().addMenu("&Train")
+    menu = main_window.add_menu("&Train")
     start = act("&Start Training", ctl.start, "Ctrl+T", "startTrainingAction")
     stop = act("S&top Training", ctl.stop, None, "stopTrainingAction")
     save = act("&Save Model…", ctl.save_model, None, "saveModelAction")
@@ -363,8 +341,4 @@ def install_training(main_window: QMainWindow, state=None, *, train_fn=None) -> 
     menu.aboutToShow.connect(sync)
     ctl.actions = {"open_dataset": open_action, "open_demo": demo_action, "start": start, "stop": stop, "save": save,
                    "export_csv": csv_a, "export_png": png_a}
-    main_window.installEventFilter(ctl)
-    app = QCoreApplication.instance()
-    if app is not None:
-        app.aboutToQuit.connect(ctl.shutdown)
     return ctl

@@ -221,9 +221,6 @@ class TrainingCurves(QWidget):
         x, _ = self._loss.batch.getData()
         return 0 if x is None else len(x)
 
-    def history(self) -> dict[str, list[float]]:
-        return {"epoch": list(self.epochs), **{k: list(v) for k, v in self.values.items()}}
-
     def export_png(self, path) -> bool:
         """Save both plots (as shown) to a PNG file."""
         return self.grab().save(str(path), "PNG")

@@ -93,8 +93,24 @@ def sample_volume(array: np.ndarray, name: str, meta: dict) -> Volume:
                   orientation_known=False, meta=dict(meta))
 
 
+def read_sample(dataset, split: str, index: int) -> dict:
+    """Read sample ``index`` of ``split`` as a Volume with its label (runs in a worker)."""
+    s = dataset.splits[split]
+    label = int(s.labels[index])
+    class_name = dataset.class_names[label]
+    where = s.samples.describe(index)
+    array = s.samples[index]
+    volume = sample_volume(array, f"{where} — {class_name}",
+                           {"source": dataset.source, "split": split, "sample_index": index,
+                            "label": class_name, "original_shape": tuple(np.shape(array))})
+    return {"volume": volume, "split": split, "index": index, "label": label, "class_name": class_name,
+            "where": where}
+
+
 class DatasetPanel(QWidget):
     open_requested = Signal(str)
+    sample_requested = Signal(str, int)
+    """(split, index): the user picked a sample; the controller reads it off the GUI thread."""
     sample_selected = Signal(object)
     """dict(volume=Volume, split=str, index=int, label=int, class_name=str)"""
 
@@ -233,26 +249,21 @@ class DatasetPanel(QWidget):
         if not current.isValid() or self.dataset is None:
             return
         split, i = current.data(Qt.UserRole)
-        self.show_sample(split, i)
+        self.selected.setText(f"Reading {html.escape(self.dataset.splits[split].samples.describe(i))}…")
+        self.sample_requested.emit(split, i)
 
-    def show_sample(self, split: str, index: int) -> None:
-        """Read sample ``index`` of ``split`` and show it in the views (via the state)."""
-        s = self.dataset.splits[split]
-        label = int(s.labels[index])
-        class_name = self.dataset.class_names[label]
-        where = s.samples.describe(index)
-        try:
-            array = s.samples[index]
-            volume = sample_volume(array, f"{where} — {class_name}",
-                                   {"source": self.dataset.source, "split": split, "sample_index": index,
-                                    "label": class_name, "original_shape": tuple(np.shape(array))})
-        except Exception as exc:  # a bad sample is reported, never fatal
-            self.selected.setText(f"<span style='color:{self._error_color}'>Cannot show {html.escape(where)}: "
-                                  f"{html.escape(str(exc))}</span>")
-            return
+    def show_sample(self, info: dict) -> None:
+        """Show a sample ``read_sample`` read (in a worker): its description here, the volume in
+        the views (``sample_selected``)."""
+        where, split, class_name = info["where"], info["split"], info["class_name"]
+        shape = info["volume"].meta["original_shape"]
         self.selected.setText(f"Showing <b>{html.escape(where)}</b> ({split}) · label "
-                              f"<b>{html.escape(class_name)}</b> · shape {'×'.join(map(str, np.shape(array)))}")
+                              f"<b>{html.escape(class_name)}</b> · shape {'×'.join(map(str, shape))}")
         if self.state is not None:
-            self.state.set_volume(volume)
-        self.sample_selected.emit({"volume": volume, "split": split, "index": index, "label": label,
-                                   "class_name": class_name})
+            self.state.set_volume(info["volume"])
+        self.sample_selected.emit({k: info[k] for k in ("volume", "split", "index", "label", "class_name")})
+
+    def show_sample_error(self, where: str, message: str) -> None:
+        """A bad sample is reported here, never fatal."""
+        self.selected.setText(f"<span style='color:{self._error_color}'>Cannot show {html.escape(where)}: "
+                              f"{html.escape(message)}</span>")

@@ -67,7 +67,7 @@ class TrainPanel(QWidget):
         self.stop_button = QPushButton("Stop", objectName="stopButton")
         self.stop_button.setToolTip("Stop at the end of the current batch; the best model so far is kept")
         self.save_button = QPushButton("Save Model…", objectName="saveModelButton")
-        self.csv_button = QPushButton("History CSV…", objectName="exportCsvButton")
+        self.csv_button = QPushButton("History CSV…", objectName="exportHistoryButton")
         self.png_button = QPushButton("Curves PNG…", objectName="exportPngButton")
         self.train_button.clicked.connect(self._request_train)
         self.stop_button.clicked.connect(self.stop_requested)
@@ -169,6 +169,10 @@ class TrainPanel(QWidget):
             self.progress.setFormat("Starting…")
             self.status.setText("Starting TensorFlow and preparing the data…")
         self._update_buttons()
+
+    def show_status(self, text: str) -> None:
+        """One line under the controls (saving, exporting, stopped...)."""
+        self.status.setText(text)
 
     def set_stopping(self) -> None:
         self.stop_button.setEnabled(False)

@@ -70,10 +70,7 @@ class TrainWorker(Worker):
         self.epoch_ended.emit(dict(info))
 
     def _on_progress(self, fraction: float, message: str = "") -> None:
-        # Per-batch progress messages duplicate on_batch (which carries the numbers): drop
-        # them; forward the phases (preparing data, evaluating) throttled.
-        if message.startswith("epoch "):
-            return
+        # The phases (preparing data, evaluating), throttled; batches come through on_batch.
         if self._progress_throttle.ready(force=fraction >= 1.0):
             self.report(fraction, message)
 

@@ -16,6 +16,7 @@ import os
 from PySide6.QtCore import QObject, Signal, Slot
 
 from voxdesk.engine.io import formats
+from voxdesk.gui.infra.errors import user_message
 from voxdesk.gui.infra.workers import WorkerRunner
 from voxdesk.gui.viewer.chooser import ask_choice, info_from_choices, needs_choice
 
@@ -30,19 +31,6 @@ def _read(path: str, kwargs: dict):
     from voxdesk.engine.io import open_volume
 
     return open_volume(path, **kwargs)
-
-
-def user_message(exc: BaseException) -> str:
-    """What to tell the user: the engine's message, or a short line for a bug."""
-    from voxdesk.engine.errors import VoxdeskError
-
-    if isinstance(exc, VoxdeskError):
-        return str(exc)
-    if isinstance(exc, MemoryError):
-        return "not enough memory to read this file"
-    if isinstance(exc, OSError):
-        return f"cannot read the file: {exc}"
-    return f"unexpected error ({type(exc).__name__}: {exc})"
 
 
 class VolumeOpener(QObject):

@@ -58,3 +58,56 @@ def plane_rgba(data: np.ndarray, levels, lut: np.ndarray, alpha: int = 245, floo
     return rgba
 
 
+
+
+# -- scene geometry (world millimetres, the volume centred on the origin) ---------------------
+def _extent(shape, spacing) -> tuple[np.ndarray, np.ndarray]:
+    sp = np.asarray(spacing, dtype=float)
+    size = np.asarray(shape[:3], dtype=float) * sp
+    return sp, size
+
+
+def plane_matrix(shape, spacing, axis: int, index: int, factor: int = 1) -> np.ndarray:
+    """4x4 transform placing a GLImageItem (its own x/y plane, ``factor``-downsampled) as the
+    slice ``index`` across ``axis``: its x runs along the first other axis, y along the second."""
+    sp, size = _extent(shape, spacing)
+    origin = -size / 2.0
+    rest = [a for a in range(3) if a != axis]
+    m = np.zeros((4, 4))
+    m[rest[0], 0] = sp[rest[0]] * factor
+    m[rest[1], 1] = sp[rest[1]] * factor
+    m[axis, 2] = 1.0
+    m[:3, 3] = origin
+    m[axis, 3] = origin[axis] + (index + 0.5) * sp[axis]
+    m[3, 3] = 1.0
+    return m
+
+
+def frame_points(shape, spacing, axis: int, index: int) -> np.ndarray:
+    """The closed outline (5 points) of slice ``index`` across ``axis``."""
+    sp, size = _extent(shape, spacing)
+    origin = -size / 2.0
+    rest = [a for a in range(3) if a != axis]
+    pts = []
+    for u, v in ((0, 0), (1, 0), (1, 1), (0, 1), (0, 0)):
+        p = origin.copy()
+        p[axis] += (index + 0.5) * sp[axis]
+        p[rest[0]] += u * size[rest[0]]
+        p[rest[1]] += v * size[rest[1]]
+        pts.append(p)
+    return np.array(pts)
+
+
+def letter_positions(shape, spacing, axcodes) -> list[tuple[str, np.ndarray]]:
+    """(letter, position) just outside each face: the axis code at the + end, its opposite at -."""
+    from voxdesk.gui.viewer.views.orientation import OPPOSITE
+
+    _sp, size = _extent(shape, spacing)
+    half = size / 2.0
+    out = []
+    for axis, code in enumerate(axcodes):
+        for sign, letter in ((1, code), (-1, OPPOSITE.get(code, "?"))):
+            pos = np.zeros(3)
+            pos[axis] = sign * (half[axis] + 0.08 * half.max())
+            out.append((letter, pos))
+    return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QMatrix4x4
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -30,13 +30,15 @@ from voxdesk.gui.viewer.views.volume_render import (
     MAX_SURFACE,
     MAX_VOLUME,
     downsample,
+    frame_points,
+    letter_positions,
+    plane_matrix,
     plane_rgba,
     volume_rgba,
 )
 
 NO_GL_PLATFORMS = ("offscreen", "minimal", "vnc", "linuxfb")
 CAMERA = dict(elevation=12.0, azimuth=60.0)
-OPPOSITE = {"R": "L", "L": "R", "A": "P", "P": "A", "S": "I", "I": "S"}
 HEAT_SHELLS = ((0.5, 0.25), (0.8, 0.55))
 """(fraction of the heat range, opacity at the default slider setting) of each 3D heat shell."""
 # sagittal (i fixed), coronal (j fixed), axial (k fixed) plane outlines
@@ -276,8 +278,6 @@ class VolumeView(QWidget):
         planes = self._items.get("planes")
         if planes is None:
             planes = [None, None, None]
-        sp = np.array(vol.spacing, dtype=float)
-        origin = -np.array(vol.shape) * sp / 2.0
         lut = colormaps.lut(self.state.colormap)
         c = self.state.cursor
         for axis in range(3):
@@ -293,18 +293,8 @@ class VolumeView(QWidget):
                 planes[axis] = item
             else:
                 item.setData(rgba)
-            rest = [a for a in range(3) if a != axis]
             item.resetTransform()
-            # GLImageItem lies in its own x/y plane; map its x to ``rest[0]``, y to ``rest[1]``.
-            m = np.zeros((4, 4))
-            m[rest[0], 0] = sp[rest[0]] * f
-            m[rest[1], 1] = sp[rest[1]] * f
-            m[axis, 2] = 1.0
-            m[:3, 3] = origin
-            m[axis, 3] = origin[axis] + (c[axis] + 0.5) * sp[axis]
-            m[3, 3] = 1.0
-            from PySide6.QtGui import QMatrix4x4
-
+            m = plane_matrix(vol.shape, vol.spacing, axis, c[axis], f)
             item.setTransform(QMatrix4x4(*m.ravel().tolist()))
         self._items["planes"] = planes
 
@@ -312,31 +302,16 @@ class VolumeView(QWidget):
         import pyqtgraph.opengl as gl
 
         vol = self.state.volume
-        half = np.array(vol.shape) * np.array(vol.spacing) / 2.0
         letters = []
-        for axis, code in enumerate(vol.axcodes):
-            for sign, letter in ((1, code), (-1, OPPOSITE.get(code, "?"))):
-                pos = np.zeros(3)
-                pos[axis] = sign * (half[axis] + 0.08 * half.max())
-                item = gl.GLTextItem(pos=pos, text=letter, color=(255, 210, 90, 255))
-                self.gl.addItem(item)
-                letters.append(item)
+        for letter, pos in letter_positions(vol.shape, vol.spacing, vol.axcodes):
+            item = gl.GLTextItem(pos=pos, text=letter, color=(255, 210, 90, 255))
+            self.gl.addItem(item)
+            letters.append(item)
         self._items["letters"] = letters
 
     def _frame_points(self, axis: int) -> np.ndarray:
         vol = self.state.volume
-        sp = np.array(vol.spacing, dtype=float)
-        size = np.array(vol.shape) * sp
-        origin = -size / 2.0
-        rest = [a for a in range(3) if a != axis]
-        pts = []
-        for u, v in ((0, 0), (1, 0), (1, 1), (0, 1), (0, 0)):
-            p = origin.copy()
-            p[axis] += (self.state.cursor[axis] + 0.5) * sp[axis]
-            p[rest[0]] += u * size[rest[0]]
-            p[rest[1]] += v * size[rest[1]]
-            pts.append(p)
-        return np.array(pts)
+        return frame_points(vol.shape, vol.spacing, axis, self.state.cursor[axis])
 
     def _update_frames(self) -> None:
         """Outlines of the three slice planes at the cursor, always on top."""
@@ -423,7 +398,3 @@ class VolumeView(QWidget):
 
         extent = 100.0 if vol is None else float(np.linalg.norm(np.array(vol.shape) * np.array(vol.spacing)))
         self.gl.setCameraPosition(pos=Vector(0, 0, 0), distance=extent * 1.05, **CAMERA)
-
-    def render_image(self):
-        """The GL scene as a QImage (for screenshots), or None without OpenGL."""
-        return None if self.gl is None else self.gl.grabFramebuffer()
