@@ -141,53 +141,17 @@ def _load_array(part: Subset, spec, stats, progress, cancel, lo, hi, chunk=512, 
     return out
 
 
-def train(
-    config: TrainConfig,
-    dataset: LabelledDataset,
-    *,
-    progress: ProgressFn = no_progress,
-    on_epoch: Callable[[dict], None] | None = None,
-    on_batch: Callable[[dict], None] | None = None,
-    cancel: CancelToken | None = None,
-    callbacks: list | None = None,
-) -> TrainResult:
-    """Train ``config.model`` on ``dataset``; see the module docstring for the recipe.
+def _plan_note(config: TrainConfig, epochs: int, steps: int, batch_size: int) -> str:
+    return (f"{epochs} epochs of {steps} steps (batch size {batch_size}"
+            + (", auto" if not config.batch_size else "") + ")"
+            + (f": epochs auto, at least {MIN_STEPS} optimiser steps" if not config.epochs else "")
+            + (f"; learning rate {config.learning_rate:g} with warm-up and cosine decay"
+               if config.lr_schedule == "cosine" else f"; constant learning rate {config.learning_rate:g}"))
 
-    ``callbacks``: extra Keras callbacks appended to VoxDesk's own (benchmarks, experiments).
-    """
-    t_start = time.perf_counter()
-    config.validate()
-    parts = choose_splits(dataset, config.val_fraction, config.test_fraction, config.seed)
-    train_part, val_part, test_part = parts.train, parts.val, parts.test
-    warnings = list(parts.warnings)
-    epochs, batch_size, steps = plan_run(len(train_part), config)
-    if config.batch_size and batch_size < config.batch_size:
-        warnings.append(f"batch size {config.batch_size} is larger than the {len(train_part)} training samples; "
-                        f"using {batch_size}")
-    plan_note = (f"{epochs} epochs of {steps} steps (batch size {batch_size}"
-                 + (", auto" if not config.batch_size else "") + ")"
-                 + (f": epochs auto, at least {MIN_STEPS} optimiser steps" if not config.epochs else "")
-                 + (f"; learning rate {config.learning_rate:g} with warm-up and cosine decay"
-                    if config.lr_schedule == "cosine" else f"; constant learning rate {config.learning_rate:g}"))
-    shape = train_part.sample_shape or np.shape(train_part[0])
-    if train_part.sample_shape is None and config.input_size is None:
-        warnings.append(f"samples have different shapes; all are resampled to the first one's {shape} "
-                        "(set an input size to choose)")
-    from voxdesk.engine.model.consistency import training_data_stats
 
-    data_stats = training_data_stats(train_part, has_channels=split_sample_shape(shape)[2])
-    normalization, norm_note = choose_normalization(config.normalization, data_stats)
-    spec = make_spec(shape, config.input_size, normalization)
-
-    from voxdesk.engine.training.distribute import choose_strategy, describe, fit_context
-
-    strategy = choose_strategy(config.workers, config.worker_index)  # before any other TF work
-    import keras
-    import tensorflow as tf
-
-    keras.utils.set_random_seed(config.seed)
-    stats = PreprocessStats()
-    aug, aug_note = plan_augment(len(train_part), config)
+def _datasets(tf, train_part, val_part, spec, stats, batch_size, aug, config, progress, cancel, warnings):
+    """(train tf.data, val tf.data or None, sample digests, in memory?): preprocessed once into
+    memory when it fits ``config.in_memory_limit_mb``, else streamed from disk per batch."""
     n_bytes = (len(train_part) + len(val_part or ())) * int(np.prod(spec.input_shape)) * 4
     in_memory = n_bytes <= config.in_memory_limit_mb * 2**20
     progress(0.0, "preparing data")
@@ -211,6 +175,64 @@ def train(
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     train_ds = train_ds.with_options(options)
     val_ds = val_ds.with_options(options) if val_ds is not None else None
+    return train_ds, val_ds, digests, in_memory
+
+
+def _class_weight(config: TrainConfig, labels) -> dict | None:
+    if not config.class_weights:
+        return None
+    from sklearn.utils.class_weight import compute_class_weight
+
+    present = np.unique(labels)
+    weights = compute_class_weight("balanced", classes=present, y=labels)
+    return {int(c): float(w) for c, w in zip(present, weights)}
+
+
+def train(
+    config: TrainConfig,
+    dataset: LabelledDataset,
+    *,
+    progress: ProgressFn = no_progress,
+    on_epoch: Callable[[dict], None] | None = None,
+    on_batch: Callable[[dict], None] | None = None,
+    cancel: CancelToken | None = None,
+    callbacks: list | None = None,
+) -> TrainResult:
+    """Train ``config.model`` on ``dataset``; see the module docstring for the recipe.
+
+    ``callbacks``: extra Keras callbacks appended to VoxDesk's own (benchmarks, experiments).
+    """
+    t_start = time.perf_counter()
+    config.validate()
+    parts = choose_splits(dataset, config.val_fraction, config.test_fraction, config.seed)
+    train_part, val_part, test_part = parts.train, parts.val, parts.test
+    warnings = list(parts.warnings)
+    epochs, batch_size, steps = plan_run(len(train_part), config)
+    if config.batch_size and batch_size < config.batch_size:
+        warnings.append(f"batch size {config.batch_size} is larger than the {len(train_part)} training samples; "
+                        f"using {batch_size}")
+    plan_note = _plan_note(config, epochs, steps, batch_size)
+    shape = train_part.sample_shape or np.shape(train_part[0])
+    if train_part.sample_shape is None and config.input_size is None:
+        warnings.append(f"samples have different shapes; all are resampled to the first one's {shape} "
+                        "(set an input size to choose)")
+    from voxdesk.engine.model.consistency import training_data_stats
+
+    data_stats = training_data_stats(train_part, has_channels=split_sample_shape(shape)[2])
+    normalization, norm_note = choose_normalization(config.normalization, data_stats)
+    spec = make_spec(shape, config.input_size, normalization)
+
+    from voxdesk.engine.training.distribute import choose_strategy, describe, fit_context
+
+    strategy = choose_strategy(config.workers, config.worker_index)  # before any other TF work
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(config.seed)
+    stats = PreprocessStats()
+    aug, aug_note = plan_augment(len(train_part), config)
+    train_ds, val_ds, digests, in_memory = _datasets(tf, train_part, val_part, spec, stats, batch_size, aug, config,
+                                                     progress, cancel, warnings)
     t_prepared = time.perf_counter()
 
     monitor = "val_loss" if val_ds is not None else "loss"
@@ -223,13 +245,7 @@ def train(
     callbacks = keras_callbacks + list(callbacks or [])
     if config.backup_dir:
         callbacks.append(keras.callbacks.BackupAndRestore(config.backup_dir, delete_checkpoint=True))
-    class_weight = None
-    if config.class_weights:
-        from sklearn.utils.class_weight import compute_class_weight
-
-        present = np.unique(train_part.labels)
-        weights = compute_class_weight("balanced", classes=present, y=train_part.labels)
-        class_weight = {int(c): float(w) for c, w in zip(present, weights)}
+    class_weight = _class_weight(config, train_part.labels)
 
     from voxdesk.engine.model.networks import build_model
 
