@@ -7,8 +7,9 @@ normalisation takes its min-max path), labelled ``normal`` or ``lesion``:
   shift) and shape; cortex (grey matter) around white matter; cerebrospinal fluid in the
   ventricles, whose size varies widely between normal subjects (atrophy is not the finding);
 * ``lesion``: one hyperintense focus in the white or deep grey matter (radius 2-5 voxels,
-  25-70% brighter than white matter, soft margin): a tumour, abscess or demyelinating plaque on
-  FLAIR; ``normal`` subjects have a few tiny bright spots (vessels, partial volume) instead;
+  10-60% brighter than this subject's grey matter, soft margin): a tumour, abscess or
+  demyelinating plaque on FLAIR; ``normal`` subjects have a few tiny bright spots (vessels,
+  partial volume) instead;
 * scanner effects: a smooth multiplicative bias field (up to +-20%), blur and Rician-like noise.
 
 The class is a small focal finding anywhere in the brain, so, like the CT demo, it calls for a
@@ -23,8 +24,19 @@ from scipy import ndimage
 
 CLASS_NAMES = ("lesion", "normal")
 LESION_RADIUS_VOX = (2.0, 5.0)
-LESION_CONTRAST = (0.25, 0.7)
-"""How much brighter than white matter a lesion is (fraction)."""
+LESION_CONTRAST = (0.1, 0.6)
+"""How much brighter than the reference tissue (``LESION_REFERENCE``) a lesion is (fraction)."""
+LESION_REFERENCE = "gm"
+"""Lesions are FLAIR-hyperintense relative to grey matter, not only to white matter. Until issue 11
+they were 25-70% brighter than white matter, which with this generator's grey/white ratio of
+1.15-1.57 made half of them (47.5%, measured) darker than the cortex: a finding no reader would
+call hyperintense. A FLAIR signal model, S = PD |1 - 2 exp(-TI/T1) + exp(-TR/T1)| exp(-TE/T2) at
+TR 9000 / TI 2200-2500 / TE 90-120 ms, with textbook 1.5 T tissue values (white matter PD 0.61,
+T1 510, T2 67 ms; grey matter 0.69, 760, 77 ms) and lesion values PD 0.70-0.80, T1 800-1200,
+T2 90-150 ms gives grey/white 1.23-1.34 and lesion/grey 1.18-2.0; automated FLAIR lesion tools
+likewise call a lesion hyperintense relative to grey matter (LST's lesion growth algorithm,
+Schmidt et al., NeuroImage 2012). 10-60% above grey matter keeps the subtle end of that range.
+``"wm"`` restores the old generator (for comparisons)."""
 
 
 def _rotation(rng, max_deg: float) -> np.ndarray:
@@ -72,7 +84,7 @@ def brain(kind: str, rng: np.random.Generator, size: int = 64, *, mask: bool = F
     for side in (-1, 1):
         t = soft(np.sqrt(((x - side * 0.14) / 0.1) ** 2 + ((y + 0.12) / 0.12) ** 2 + ((z + 0.02) / 0.1) ** 2), 0.2)
         vol = vol * (1 - t) + t * (wm + 0.6 * (gm - wm))
-    info = {"label": kind}
+    info = {"label": kind, "gm": float(gm), "wm": float(wm), "csf": float(csf)}
     lesion = np.zeros_like(vol)
     if kind == "lesion":  # inside the white matter or deep grey matter, away from the ventricles
         while True:
@@ -84,8 +96,9 @@ def brain(kind: str, rng: np.random.Generator, size: int = 64, *, mask: bool = F
         d = np.sqrt(((x - where[0]) ** 2 + (y - where[1]) ** 2 + (z - where[2]) ** 2)) / radius
         lesion = soft(d, 0.5) * brain_mask
         contrast = u(*LESION_CONTRAST)
-        vol = vol * (1 - lesion) + lesion * wm * (1 + contrast)
-        info.update(radius_vox=float(radius * size / 2), contrast=float(contrast))
+        ref = gm if LESION_REFERENCE == "gm" else wm
+        vol = vol * (1 - lesion) + lesion * ref * (1 + contrast)
+        info.update(radius_vox=float(radius * size / 2), contrast=float(contrast), lesion_level=float(ref * (1 + contrast)))
     else:  # a few tiny bright spots that are not lesions
         for _ in range(rng.integers(1, 4)):
             where = rng.normal(0, 1, 3)
@@ -101,8 +114,9 @@ def brain(kind: str, rng: np.random.Generator, size: int = 64, *, mask: bool = F
     vol = ndimage.gaussian_filter(vol, u(0.4, 0.8))
     sigma = u(0.015, 0.035)
     vol = np.sqrt((vol + rng.normal(0, sigma, vol.shape)) ** 2 + rng.normal(0, sigma, vol.shape) ** 2)
-    info["noise"] = float(sigma)
-    return (vol * u(500, 1500)).astype(np.float32), info
+    scale = u(500, 1500)
+    info.update(noise=float(sigma), scale=float(scale))
+    return (vol * scale).astype(np.float32), info
 
 
 def make_brain_mr(n_per_class: int = 150, size: int = 64, seed: int = 0, *, masks: bool = False):
