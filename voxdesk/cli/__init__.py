@@ -20,6 +20,7 @@ COMMANDS = {
     "evaluate": "evaluate a model bundle on a labelled dataset's test split",
     "classify": "classify volumes (files or folders) with a model bundle",
     "explain": "write a 3D Grad-CAM heat map as NIfTI on the input's grid",
+    "convert": "write any volume VoxDesk reads (DICOM series, HDF5/NPY sample, NIfTI) as NIfTI",
     "screenshot": "open a volume in the main window and save a PNG of it",
 }
 

@@ -5,13 +5,14 @@ import json
 import math
 
 from voxdesk.engine import io
-from voxdesk.engine.errors import NeedsChoice
+from voxdesk.engine.errors import NeedsChoice, VoxdeskError
 from voxdesk.engine.io import formats
 
 
 def add_arguments(p) -> None:
     p.add_argument("path", help=f"a volume file ({formats.describe()}; file.h5:/dataset) or a dataset")
     p.add_argument("--dataset", help="HDF5 dataset or NPZ array to describe")
+    p.add_argument("--series", help="DICOM series to describe (its number in the listing; same as PATH:N)")
     p.add_argument("--index", type=int, help="sample of a stack to describe")
     p.add_argument("--volume", type=int, help="volume of a 4D NIfTI to describe")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
@@ -74,8 +75,28 @@ def _dataset_layout(path: str):
     return detect_layout(path)
 
 
+def _dicom_listing(path: str, as_json: bool) -> list:
+    """Every series of a DICOM folder, one line each (no patient data); returns them."""
+    from voxdesk.engine.io import dicom
+
+    series = dicom.scan(path)
+    if as_json:
+        return series
+    n_vol = sum(s.is_volume for s in series)
+    print(f"{path}: DICOM, {len(series)} series ({n_vol} {'is a volume' if n_vol == 1 else 'are volumes'})")
+    for s in series:
+        print("  " + dicom.describe(s))
+    if n_vol > 1:
+        print(f"  pick one as {path}:N or with --series N")
+    return series
+
+
 def run(args) -> int:
     file, inner = io.split_address(args.path)
+    if args.series:
+        if inner:
+            raise VoxdeskError(f"{args.path} already names a series; drop --series")
+        inner = args.dataset = args.series
     addressed = inner or args.dataset or args.index is not None or args.volume is not None
     layout = None if addressed else _dataset_layout(args.path)
     if layout:
@@ -97,6 +118,22 @@ def run(args) -> int:
         return 0
 
     fmt = io.format_of(file)
+    if fmt == "dicom" and not (inner or args.dataset):
+        series = _dicom_listing(file, args.json)
+        volumes = [s for s in series if s.is_volume]
+        if args.json:
+            print(json.dumps({"series": [{"number": s.number, "description": s.description, "modality": s.modality,
+                                          "rows": s.rows, "columns": s.columns, "slices": s.n_slices,
+                                          "spacing_mm": s.spacing, "volume": s.is_volume, "problem": s.problem}
+                                         for s in series]}, default=str))
+            return 0
+        if not volumes and len(series) > 1:
+            raise VoxdeskError(f"none of the {len(series)} DICOM series in {file} is a volume")
+        if len(volumes) > 1:
+            return 0
+        if volumes:  # one series that is not a volume: open_volume says why, in one line
+            args.dataset = str(volumes[0].number)
+        print()
     info = io.probe(file) if fmt in ("hdf5", "npz") else None
     try:
         vol = io.open_volume(args.path, dataset=args.dataset, index=args.index, volume=args.volume)

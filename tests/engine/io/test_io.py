@@ -298,9 +298,9 @@ def test_truncated_hdf5(tmp_path):
 def test_missing_file_and_unknown_suffix(tmp_path):
     with pytest.raises(FileNotFound, match="no such file"):
         open_volume(tmp_path / "nope.nii.gz")
-    (tmp_path / "scan.dcm").write_bytes(b"x")
+    (tmp_path / "scan.mha").write_bytes(b"x")
     with pytest.raises(UnsupportedFormat, match=r"\.nii\.gz"):
-        open_volume(tmp_path / "scan.dcm")
+        open_volume(tmp_path / "scan.mha")
 
 
 def test_too_large_is_refused_before_reading(tmp_path, monkeypatch):
@@ -321,8 +321,8 @@ def _bad_file(tmp_path, case):
         (tmp_path / "empty.npy").write_bytes(b"")
         return tmp_path / "empty.npy"
     if case == "unsupported":
-        (tmp_path / "scan.dcm").write_bytes(b"DICM")
-        return tmp_path / "scan.dcm"
+        (tmp_path / "scan.mha").write_bytes(b"DICM")
+        return tmp_path / "scan.mha"
     if case == "corrupt":
         (tmp_path / "x.h5").write_bytes(os.urandom(4096))
         return tmp_path / "x.h5"
@@ -340,7 +340,7 @@ def _bad_file(tmp_path, case):
     ("missing", FileNotFound, "nope.nii.gz: no such file"),
     ("folder", FileNotFound, "dir.nii: is a folder, not a volume file"),
     ("empty", CorruptFile, "empty.npy: the file is empty (0 bytes)"),
-    ("unsupported", UnsupportedFormat, "scan.dcm: unsupported file type; VoxDesk opens .nii, .nii.gz, .npy"),
+    ("unsupported", UnsupportedFormat, "scan.mha: unsupported file type; VoxDesk opens .nii, .nii.gz, .npy"),
     ("corrupt", CorruptFile, "x.h5: not an HDF5 file"),
     ("invalid", InvalidVolume, "flat.npy is 2D (5, 6); VoxDesk needs a 3D volume"),
     ("choice", NeedsChoice, "two.npz holds several arrays; choose one of: a, b"),

@@ -1,9 +1,10 @@
-"""Volume readers, one per format, chosen by suffix.
+"""Volume readers, one per format, chosen by suffix (DICOM also by content).
 
 CONTRACT:
   ``open_volume(path, *, dataset=None, index=None, volume=None) -> Volume``
-      path may carry an HDF5 address: ``"scan.h5:/group/data"``; ``dataset`` names an HDF5
-      dataset or an NPZ array; ``index`` picks a sample from a stack (N, D, H, W[, C]);
+      path may carry an HDF5 address: ``"scan.h5:/group/data"``, or a DICOM series:
+      ``"CT_DIR:3"``; ``dataset`` names an HDF5 dataset, an NPZ array or a DICOM series;
+      ``index`` picks a sample from a stack (N, D, H, W[, C]);
       ``volume`` picks a volume of a 4D NIfTI (default 0, with a warning that there are more).
       Raises ``NeedsChoice`` (with ``.choices``) when a file holds several candidates and none
       was named, and other ``VoxdeskError`` subclasses for bad input.
@@ -30,12 +31,30 @@ _ADDRESS = re.compile(r"^(?P<file>.+?(?:" + "|".join(re.escape(s) for s in forma
 
 
 def split_address(path: str | os.PathLike) -> tuple[str, str | None]:
-    """``"scan.h5:/g/data"`` -> ``("scan.h5", "/g/data")``; plain paths -> ``(path, None)``."""
+    """``"scan.h5:/g/data"`` -> ``("scan.h5", "/g/data")``; a DICOM folder's series
+    ``"CT_DIR:3"`` -> ``("CT_DIR", "3")``; plain paths -> ``(path, None)``."""
     text = os.fspath(path)
+    if os.path.exists(text):
+        return text, None
     m = _ADDRESS.match(text)
-    if m and not os.path.exists(text):
+    if m:
         return m.group("file"), (m.group("inner") or None)
+    head, sep, tail = text.rpartition(":")
+    if sep and tail and not any(c in tail for c in "/\\") and os.path.exists(head):
+        fmt = formats.detect(head)
+        if fmt is not None and fmt.name == "dicom":
+            return head, tail
     return text, None
+
+
+def _checked(file: str, fmt: str):
+    """The path to read: a DICOM folder as it is, any other input through ``check_file``."""
+    from pathlib import Path
+
+    p = Path(file).expanduser()
+    if fmt == "dicom" and p.is_dir():
+        return p
+    return check_file(p)
 
 
 def format_of(path: str | os.PathLike) -> str:
@@ -53,8 +72,7 @@ def probe(path: str | os.PathLike) -> FileInfo:
     """What the file holds, without reading voxel data."""
     file, _inner = split_address(path)
     fmt = format_of(file)
-    p = check_file(file)
-    return _reader(fmt).probe(p)
+    return _reader(fmt).probe(_checked(file, fmt))
 
 
 def open_volume(
@@ -68,8 +86,12 @@ def open_volume(
     file, inner = split_address(path)
     dataset = dataset or inner
     fmt = format_of(file)
-    p = check_file(file)
+    p = _checked(file, fmt)
     mod = _reader(fmt)
+    if fmt == "dicom":
+        if index not in (None, 0) or volume not in (None, 0):
+            raise UnsupportedFormat(f"{p.name} is a DICOM series; pick a series (DIR:N), not a sample or volume")
+        return mod.read(p, series=dataset)
     if fmt == "nifti":
         if dataset:
             raise UnsupportedFormat(f"{p.name} is a NIfTI image; it has no dataset {dataset!r}")

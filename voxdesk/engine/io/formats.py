@@ -34,7 +34,10 @@ FORMATS: tuple[Format, ...] = (
     Format("npy", "NumPy", (".npy",), "numpy_io", True, False),
     Format("npz", "NumPy archive", (".npz",), "numpy_io", True, True),
     Format("hdf5", "HDF5", (".h5", ".hdf5", ".he5", ".hdf"), "hdf5", True, True),
+    Format("dicom", "DICOM", (".dcm",), "dicom", False, False),
 )
+"""DICOM is also recognised by content (``DICM`` at byte 128: scanners write files without a
+suffix) and as a folder of such files (a series, or several): ``detect``."""
 BY_NAME = {f.name: f for f in FORMATS}
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(s for f in FORMATS for s in f.suffixes)
 """Every volume suffix VoxDesk reads (what a class folder or a CSV manifest may list)."""
@@ -47,9 +50,48 @@ def find_format(path: str | os.PathLike) -> Format | None:
     return next((f for s, f in _LONGEST_FIRST if name.endswith(s)), None)
 
 
-def lookup(path: str | os.PathLike) -> Format:
-    """Like ``find_format`` but raises ``UnsupportedFormat`` with the list of what VoxDesk opens."""
+def is_dicom_file(path) -> bool:
+    """``DICM`` at byte 128: a DICOM Part 10 file, whatever its name."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(132)
+    except OSError:
+        return False
+    return len(head) == 132 and head[128:] == b"DICM"
+
+
+def is_dicom_folder(path, probe_files: int = 32) -> bool:
+    """A folder holding DICOM files (directly, or in its sub-folders): looks at a few files only."""
+    p = Path(path)
+    if not p.is_dir():
+        return False
+    seen = 0
+    for root, dirs, files in os.walk(p):
+        dirs.sort()
+        for name in sorted(files):
+            if name.startswith(".") or name.upper() == "DICOMDIR":
+                continue
+            if is_dicom_file(os.path.join(root, name)):
+                return True
+            seen += 1
+            if seen >= probe_files:
+                return False
+    return False
+
+
+def detect(path: str | os.PathLike) -> Format | None:
+    """The format of ``path`` by name, else by content (DICOM files and folders), or None."""
     fmt = find_format(path)
+    if fmt is not None:
+        return fmt
+    if is_dicom_file(path) or is_dicom_folder(path):
+        return BY_NAME["dicom"]
+    return None
+
+
+def lookup(path: str | os.PathLike) -> Format:
+    """Like ``detect`` but raises ``UnsupportedFormat`` with the list of what VoxDesk opens."""
+    fmt = detect(path)
     if fmt is None:
         raise UnsupportedFormat(f"{Path(path).name}: unsupported file type; VoxDesk opens {describe()}")
     return fmt
@@ -78,7 +120,8 @@ ADDRESSABLE_SUFFIXES = tuple(s for f in FORMATS if f.addressable for s in f.suff
 
 def describe(names: tuple[str, ...] = ()) -> str:
     """``".nii, .nii.gz, .npy, .npz, .h5, ..."`` for help texts and messages."""
-    return ", ".join(suffixes(*names))
+    text = ", ".join(suffixes(*names))
+    return text + (", DICOM folders" if not names or "dicom" in names else "")
 
 
 def _patterns(sfx) -> str:
