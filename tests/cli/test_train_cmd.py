@@ -1,5 +1,7 @@
 """voxdesk-cli train / evaluate on tiny 3D-MNIST-layout files written here."""
+import contextlib
 import csv
+import io
 
 import h5py
 import numpy as np
@@ -32,16 +34,47 @@ def trained(tmp_path_factory):
     d = tmp_path_factory.mktemp("cli")
     data = write_h5(d / "tiny.h5")
     out = d / "model.voxmodel"
-    code = main(["train", str(data), "--epochs", "2", "--batch-size", "8", "--input-size", "8,8,8",
-                 "--out", str(out), "--seed", "1"])
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main(["train", str(data), "--epochs", "2", "--batch-size", "8", "--input-size", "8,8,8",
+                     "--out", str(out), "--seed", "1"])
+    (d / "train.stdout").write_text(printed.getvalue())  # what the user read in the terminal
     return code, data, out
 
 
-def test_train_writes_bundle_history_and_summary(trained, capsys):
+def test_train_writes_bundle_history_and_summary(trained):
+    from voxdesk.engine.model.bundle import load_bundle
+
     code, data, out = trained
     assert code == 0 and out.is_file()
-    rows = list(csv.DictReader(open(out.with_name(out.name + ".history.csv"))))
-    assert [r["epoch"] for r in rows] == ["1", "2"] and "val_loss" in rows[0]
+    # the bundle: a model for 8^3 inputs (resampled from the 16^3 samples) and what training measured
+    bundle = load_bundle(out)
+    meta = bundle.metadata
+    assert meta["class_names"] == ["0", "1"] and meta["input_shape"] == [8, 8, 8, 1]
+    assert tuple(bundle.model.input_shape[1:]) == (8, 8, 8, 1)
+    training = meta["training"]
+    assert training["epochs_run"] == 2 and training["config"]["seed"] == 1 and 1 <= training["best_epoch"] <= 2
+    assert training["split_sizes"]["train"] + training["split_sizes"]["val"] == 40
+    assert meta["metrics"]["n"] == training["split_sizes"]["test"] == 16
+    # the history CSV next to it: epoch, then the bundle's history, value for value
+    history_csv = out.with_name(out.name + ".history.csv")
+    with open(history_csv, newline="") as f:
+        rows = list(csv.reader(f))
+    history = meta["history"]
+    assert rows[0] == ["epoch", *history] and {"loss", "val_loss", "accuracy", "val_accuracy"} <= set(history)
+    assert [r[0] for r in rows[1:]] == ["1", "2"]
+    for k, key in enumerate(history, start=1):
+        assert [float(r[k]) for r in rows[1:]] == history[key], key
+    # the summary printed at the end says what was written and how well the model did
+    summary = (out.parent / "train.stdout").read_text().split("\nsummary\n", 1)[1]
+    lines = {line.split("  ", 2)[1].strip(): line.split("  ", 2)[2].strip()
+             for line in summary.splitlines() if line.strip()}
+    assert lines["bundle"] == str(out) and lines["history CSV"] == str(history_csv)
+    assert lines["input"] == "8x8x8x1" and lines["classes"] == "0, 1"
+    assert lines["samples train/val/test"] == "{train}/{val}/16".format(**training["split_sizes"])
+    assert lines["epochs run / best"] == f"2 / {training['best_epoch']}"
+    assert lines["best val_loss"] == f"{min(history['val_loss']):.4f}"
+    assert lines["test accuracy"].startswith(f"{meta['metrics']['accuracy']:.4f} (95% CI ")
 
 
 def test_train_prints_epoch_lines_and_summary(tmp_path, capsys):

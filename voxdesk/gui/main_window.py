@@ -158,6 +158,10 @@ class MainWindow(QMainWindow):
     def _create_actions(self) -> None:
         self.act_open = QAction("&Open...", self, shortcut=QKeySequence.StandardKey.Open)
         self.act_open.triggered.connect(self.open_dialog)
+        self.act_open_dicom = QAction("Open &DICOM Folder...", self, shortcut=QKeySequence("Ctrl+Shift+D"))
+        self.act_open_dicom.setObjectName("openDicomAction")
+        self.act_open_dicom.setToolTip("A folder of DICOM files (one series, or several: VoxDesk asks which)")
+        self.act_open_dicom.triggered.connect(self.open_dicom_dialog)
         self.act_sample = QAction("Open &Sample", self)
         self.act_sample.setToolTip("Open the built-in demo CT-like volume")
         self.act_sample.triggered.connect(self.open_sample)
@@ -174,6 +178,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.act_open)
+        file_menu.addAction(self.act_open_dicom)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -232,6 +237,11 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
+    def open_dicom_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Open a DICOM folder", settings.last_folder())
+        if path:
+            self.open_path(path)
+
     def open_sample(self) -> None:
         from voxdesk.engine.demo.store import ensure_demo_data
 
@@ -265,7 +275,7 @@ class MainWindow(QMainWindow):
     def _on_opened(self, volume) -> None:
         self.show_volume(volume)
         file = self.opener.path
-        if os.path.isfile(file) and self.persist_settings:
+        if os.path.exists(file) and self.persist_settings:  # a file, or a DICOM folder
             settings.add_recent_file(file)
             settings.set_last_folder(os.path.dirname(os.path.abspath(file)))
         if not volume.warnings:

@@ -83,8 +83,8 @@ class ViewerState(QObject):
         self.overlay = None
         self.hover = None
         if volume is not None:
-            self.levels = contrast.preset_levels(contrast.DEFAULT_PRESET, volume)
-            self.preset = contrast.DEFAULT_PRESET
+            self.preset = contrast.default_preset(volume)  # the file's own window when it has one
+            self.levels = contrast.preset_levels(self.preset, volume)
             self.cursor = self._clamp(cursor or tuple(s // 2 for s in volume.shape))
         self.volume_changed.emit(volume)
         self.overlay_changed.emit(None)

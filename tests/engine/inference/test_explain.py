@@ -64,14 +64,52 @@ def test_heat_is_resampled_back_to_a_larger_volume_grid(tiny):
 
 
 def test_explaining_another_class_and_bad_class_names(tiny):
-    vol = open_volume(tiny.heldout[1][0])
+    """On a lesion scan, the map for "clear" (not the predicted class) shows what speaks for
+    "clear": not the lesion, which speaks against it."""
+    path, truth, centre = tiny.heldout[1]
+    assert truth == "lesion"
+    vol = open_volume(path)
     e = explain(tiny.bundle, vol, "clear")
     assert e.class_name == "clear" and e.class_index == 0
     assert e.probability == pytest.approx(e.probabilities["clear"])
-    if not e.heat.any():
-        assert "heat map is empty" in e.warnings[-1]
+    assert e.probability + e.probabilities["lesion"] == pytest.approx(1.0)
+    assert e.probability < 0.5  # the model still says lesion; the map explains the class asked for
+    assert e.heat.any() and e.heat_notes == [] and e.heat.max() == pytest.approx(1.0)
+    inside = _blob_mask(vol.shape, centre)
+    assert e.heat[inside].mean() < 0.5 * e.heat[~inside].mean()
+    assert np.linalg.norm(np.subtract(e.hottest_voxel, centre)) > 5.0  # far from the lesion
+    lesion = explain(tiny.bundle, vol, "lesion")
+    assert lesion.heat[inside].mean() > 5 * e.heat[inside].mean()
     with pytest.raises(ModelError, match="no class 'tumour'.*clear, lesion"):
         explain(tiny.bundle, vol, "tumour")
+
+
+def test_a_class_nothing_in_the_scan_speaks_for_gets_an_empty_map_and_says_so():
+    """A model whose every feature lowers the score of "down" and raises that of "up": the
+    map for "down" is empty, and the explanation says it cannot show where the model looked."""
+    import keras
+    from keras import layers as L
+
+    from voxdesk.engine.model.bundle import Bundle
+    from voxdesk.engine.model.preprocessing import make_spec
+
+    model = keras.Sequential([keras.Input((8, 8, 8, 1)), L.Conv3D(2, 3, padding="same", activation="relu",
+                                                                   name="features"),
+                              L.GlobalAveragePooling3D(), L.Dense(2, activation="softmax")])
+    conv, dense = model.get_layer("features"), model.layers[-1]
+    conv.set_weights([np.full(conv.get_weights()[0].shape, 0.1, np.float32), np.full(2, 0.1, np.float32)])
+    dense.set_weights([np.array([[-1.0, 1.0], [-1.0, 1.0]], np.float32), np.zeros(2, np.float32)])
+    spec = make_spec((8, 8, 8))
+    bundle = Bundle(model=model, metadata={"class_names": ["down", "up"], "input_shape": list(spec.input_shape),
+                                           "preprocessing": spec.to_dict(), "model_name": "test"})
+    vol = Volume(np.random.default_rng(3).random((8, 8, 8)).astype(np.float32))
+    down = explain(bundle, vol, "down")
+    assert down.class_name == "down" and down.probability < 0.5
+    assert not down.heat.any() and down.heat.shape == (8, 8, 8)
+    assert len(down.heat_notes) == 1 and down.warnings[-1] == down.heat_notes[0]
+    assert "heat map is empty" in down.heat_notes[0] and "'down'" in down.heat_notes[0]
+    up = explain(bundle, vol)  # the predicted class
+    assert up.class_name == "up" and up.heat.max() == pytest.approx(1.0) and up.heat_notes == []
 
 
 def test_to_volume_grid_inverts_the_preprocessing_resize():

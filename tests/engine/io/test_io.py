@@ -367,3 +367,13 @@ def test_split_address():
     assert split_address("/d/scan.h5:/g/x") == ("/d/scan.h5", "/g/x")
     assert split_address("C:/d/scan.nii") == ("C:/d/scan.nii", None)
     assert split_address("a.npz:arr") == ("a.npz", "arr")
+
+
+@pytest.mark.parametrize("shape,match", [((6, 7, 1), "flat.nii: the image is 2D"),
+                                         ((4, 0, 5), "flat.nii: the image has an empty axis")])
+def test_nifti_that_is_not_3d_names_the_file(tmp_path, shape, match):
+    import nibabel as nib
+
+    nib.save(nib.Nifti1Image(np.zeros(shape, np.float32), np.eye(4)), str(tmp_path / "flat.nii"))
+    with pytest.raises(InvalidVolume, match=match):
+        open_volume(tmp_path / "flat.nii")

@@ -235,12 +235,13 @@ def test_backup_dir_resumes_a_crashed_run_and_is_removed_when_training_ends(cras
     assert not crash_and_resume["backup"].exists()  # the run ended: the next run starts afresh
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: after a resume from backup_dir, TrainResult.history and "
-                                       "epochs_run cover only the resumed epochs while best_epoch counts from "
-                                       "epoch 1 (e.g. epochs_run 2, best_epoch 4)")
 def test_a_resumed_run_reports_the_epochs_its_model_was_trained_for(crash_and_resume):
+    """After a resume from backup_dir the history counts from epoch 1 (the epochs before the crash
+    are NaN: they ran in the crashed process) and the best epoch lies within it."""
     r = crash_and_resume["result"]
     assert 1 <= r.best_epoch <= r.epochs_run == len(r.history["val_loss"])
+    assert np.isnan(r.history["loss"][0]) and np.isfinite(r.history["loss"][-1])
+    assert any("resumed from the backup after epoch 2" in n for n in r.notes)
 
 
 def test_2d_rgb_stack_trains():

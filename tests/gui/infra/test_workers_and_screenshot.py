@@ -75,11 +75,26 @@ def test_screenshot_missing_input(tmp_path, capsys):
     assert "no such file" in capsys.readouterr().err
 
 
-def test_screenshot_trains_in_the_window_and_shows_results(tmp_path, capsys):
+def test_screenshot_trains_in_the_window_and_shows_results(tmp_path, capsys, monkeypatch):
     import h5py
     from fixtures.gui import coded_array
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtGui import QColor, QImage
 
     from voxdesk.cli import main
+    from voxdesk.gui.infra import snapshot
+
+    grabbed = {}
+    real_grab = snapshot.grab_window
+
+    def grab_window(window):  # keep the window, where its parts were and the image the command saves
+        grabbed["window"], grabbed["image"] = window, real_grab(window)
+        for name, widget in (("results", window.training.train_panel.results.summary),
+                             ("axial", window.ortho.views["axial"])):
+            grabbed[name] = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size()) if widget.isVisible() else None
+        return grabbed["image"]
+
+    monkeypatch.setattr(snapshot, "grab_window", grab_window)
 
     rng = np.random.default_rng(0)
     x = rng.normal(0, 1, (40, 8, 8, 8)).astype(np.float32)
@@ -92,4 +107,30 @@ def test_screenshot_trains_in_the_window_and_shows_results(tmp_path, capsys):
     code = main(["screenshot", str(tmp_path / "v.npy"), str(out), "--size", "1200x800",
                  "--train", str(tmp_path / "tiny.h5"), "--epochs", "2"])
     assert code == 0, capsys.readouterr().err
-    assert out.stat().st_size > 10_000
+    assert f"{out}  1200x800" in capsys.readouterr().out
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (1200, 800)
+    assert img.convertToFormat(grabbed["image"].format()) == grabbed["image"]  # the file is the window
+    # the window trained for the 2 epochs asked for, and shows its curves and test results
+    ctl = grabbed["window"].training
+    result = ctl.result
+    assert result is not None and not result.cancelled and result.epochs_run == 2
+    panel = ctl.train_panel
+    assert panel.curves.epoch_points("loss") == 2
+    assert f"{result.test_metrics['accuracy']:.1%}" in panel.results.summary.text()
+    assert panel.results.confusion.matrix().sum() == result.split_sizes["test"] > 0
+
+    # ... and they are in the picture: the results' area of the PNG holds text, not one flat colour,
+    # and the axial view's area shows the volume in many grey levels
+    def colours(rect, step):
+        rect = rect.intersected(img.rect())  # a scrolled panel may reach past the window's edge
+        return {img.pixel(x, y) for x in range(rect.left(), rect.right(), step)
+                for y in range(rect.top(), rect.bottom(), step)}
+
+    rect = grabbed["results"]
+    assert rect is not None and rect.width() > 100 and rect.height() > 40, rect
+    assert len(colours(rect, 1)) > 5
+    rect = grabbed["axial"]
+    assert rect is not None and rect.width() > 100 and rect.height() > 60, rect
+    greys = {QColor(c).red() for c in colours(rect, 2)}
+    assert len(greys) > 10

@@ -18,18 +18,29 @@ def test_counts_per_class_and_split_shape_and_warnings(qtbot, training, tiny_h5,
     path, counts = tiny_h5
     ds = _open(qtbot, ctl, path)
     panel = ctl.dataset_panel
-    assert ds.layout and dialogs.errors == []
+    assert ds.layout == "3dmnist-h5" and ds.class_names == ["0", "1"] and dialogs.errors == []
+    # the table: one column per split and a total, one row per class and "all"
+    cols = [panel.counts.horizontalHeaderItem(c).text() for c in range(panel.counts.columnCount())]
+    rows = [panel.counts.verticalHeaderItem(r).text() for r in range(panel.counts.rowCount())]
+    assert cols == ["train", "test", "total"] and rows == ["0", "1", "all"]
     for split, (n0, n1) in counts.items():
         assert panel.count("0", split) == n0
         assert panel.count("1", split) == n1
         assert panel.count("all", split) == n0 + n1
-    assert panel.count("0", "total") == 26 and panel.count("all", "total") == 42
-    assert "8×8×8" in panel.info.text() and "2 classes" in panel.info.text() and "42 samples" in panel.info.text()
-    # 26 vs 16 is not 3x: no imbalance warning from the engine; the panel shows what it says
-    assert panel.warnings.isVisibleTo(panel) == bool(ds.warnings)
+    assert panel.count("0", "total") == 26 and panel.count("1", "total") == 16 and panel.count("all", "total") == 42
+    # the file's name and layout, then classes, samples and the sample shape (8^3 from flat 512-vectors)
+    assert panel.info.text() == ("<b>tiny_3dmnist.h5</b> (3dmnist-h5)<br>"
+                                 "2 classes · 42 samples · sample shape 8×8×8")
+    # 26 vs 16 is not 3x: no imbalance warning from the engine, and none shown
+    assert ds.warnings == [] and not panel.warnings.isVisibleTo(panel)
     assert panel.model.rowCount() == 42
+    choices = [panel.split_combo.itemText(i) for i in range(panel.split_combo.count())]
+    assert choices == ["all splits", "train (30)", "test (12)"]
     panel.split_combo.setCurrentIndex(panel.split_combo.findData("test"))
     assert panel.model.rowCount() == 12
+    listed = [panel.model.index(r).data() for r in range(12)]
+    assert all(text.startswith("test  ·  ") for text in listed)
+    assert sorted(text.rsplit("  ·  ", 1)[1] for text in listed) == ["0"] * 6 + ["1"] * 6  # the test labels
     assert ctl.train_panel.train_button.isEnabled()
 
 

@@ -83,10 +83,20 @@ def test_train_to_the_end_shows_curves_results_and_saves(qtbot, training, tiny_d
 
     assert read_metadata(saved.args[0])["class_names"] == ["empty", "blob"]
     rows = list(csv.reader(open(ctl.export_history_csv(str(tmp_path / "h.csv")))))
-    assert rows[0][:2] == ["epoch", "accuracy"] or "loss" in rows[0]
-    assert len(rows) == n + 1
+    # `epoch`, then the engine's history keys in the engine's order, one row per epoch run
+    keys = list(result.history)
+    assert set(keys) == {"loss", "accuracy", "val_loss", "val_accuracy", "learning_rate"}
+    assert rows[0] == ["epoch", *keys]
+    assert [row[0] for row in rows[1:]] == [str(e) for e in range(1, n + 1)]
+    for k, key in enumerate(keys, start=1):
+        assert [float(row[k]) for row in rows[1:]] == result.history[key], key  # exact: repr round-trips
     png = ctl.export_curves_png(str(tmp_path / "curves.png"))
-    assert png and (tmp_path / "curves.png").stat().st_size > 1000
+    from PySide6.QtGui import QImage
+
+    image = QImage(png)  # the plots as shown: the widget's size, and drawn, not one blank colour
+    assert (image.width(), image.height()) == (panel.curves.width(), panel.curves.height())
+    assert image.width() > 100 and image.height() > 50
+    assert len({image.pixel(x, y) for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)}) > 5
     assert panel.train_button.isEnabled()
 
 

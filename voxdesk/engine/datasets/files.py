@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import zipfile
 from pathlib import Path
 from typing import Sequence
@@ -40,6 +39,15 @@ def _spatial(shape: tuple[int, ...]) -> tuple[int, ...] | None:
 def peek_shape(entry: str) -> tuple[int, ...] | None:
     """The 3D shape ``open_volume(entry)`` will return, from headers only; None if unsure."""
     file, address = _split_address(entry)
+    if Path(file).is_dir():  # a DICOM series folder: its header-derived shape
+        try:
+            from voxdesk.engine.io import dicom
+
+            series = [s for s in dicom.scan(file) if s.is_volume]
+            pick = [s for s in series if not address or str(s.number) == address]
+            return tuple(pick[0].shape) if len(pick) == 1 else None
+        except Exception:  # unknown here; reading the sample will explain
+            return None
     fmt = formats.find_format(file)
     kind = fmt.name if fmt else None
     try:
@@ -141,14 +149,6 @@ def _visible_dirs(p: Path) -> list[Path]:
     return sorted(d for d in p.iterdir() if d.is_dir() and not d.name.startswith((".", "__")))
 
 
-def _files(d: Path):
-    for dirpath, dirnames, filenames in os.walk(d):
-        dirnames[:] = sorted(n for n in dirnames if not n.startswith("."))
-        for n in sorted(filenames):
-            if not n.startswith("."):
-                yield Path(dirpath) / n
-
-
 def _split_dirs(p: Path) -> dict[str, Path]:
     dirs = _visible_dirs(p)
     if dirs and all(d.name.lower() in SPLIT_ALIASES for d in dirs) and any(_visible_dirs(d) for d in dirs):
@@ -156,10 +156,17 @@ def _split_dirs(p: Path) -> dict[str, Path]:
     return {"all": p}
 
 
+def _cases(c: Path) -> tuple[list[str], list[str]]:
+    """(cases, ignored files) of a class folder: volume files, and DICOM series folders."""
+    from voxdesk.engine.io import walk
+
+    return walk(c)
+
+
 def detect_folder(p: Path) -> str | None:
     for d in _split_dirs(p).values():
         for c in _visible_dirs(d):
-            if any(volume_suffix(f.name) for f in _files(c)):
+            if _cases(c)[0]:
                 return "class-folders"
     return None
 
@@ -175,15 +182,14 @@ def load_folder(p: Path) -> LabelledDataset:
             )
         entries, labels = [], []
         for c in class_dirs:
-            files = []
-            for f in _files(c):
-                (files if volume_suffix(f.name) else ignored).append(f)
+            files, skipped = _cases(c)
+            ignored += [Path(f) for f in skipped]
             if not files:
                 raise DatasetError(
                     f"Class folder '{c.relative_to(p).as_posix()}' holds no volume files "
                     f"({SUFFIX_LIST}); add volumes to it or remove it."
                 )
-            entries += [str(f) for f in files]
+            entries += files
             labels += [c.name] * len(files)
         samples[split] = FileSamples(entries, root=p)
         raw[split] = (np.array(labels), d.name)
@@ -263,11 +269,11 @@ def load_csv(path: Path) -> LabelledDataset:
         file, address = _split_address(r[ip])
         fp = Path(file).expanduser()
         fp = fp if fp.is_absolute() else path.parent / fp
-        if not volume_suffix(fp.name):
+        if not (volume_suffix(fp.name) or formats.detect(fp)):  # a file by name, or a DICOM series
             raise DatasetError(
                 f"{path.name}, row {n}: '{r[ip]}' is not a volume file VoxDesk reads ({SUFFIX_LIST})."
             )
-        if not fp.is_file():
+        if not fp.exists():
             missing.append((n, r[ip]))
         entries, labels = per_split.setdefault(split, ([], []))
         entries.append(f"{fp}:{address}" if address else str(fp))

@@ -98,7 +98,8 @@ def brain(kind: str, rng: np.random.Generator, size: int = 64, *, mask: bool = F
         contrast = u(*LESION_CONTRAST)
         ref = gm if LESION_REFERENCE == "gm" else wm
         vol = vol * (1 - lesion) + lesion * ref * (1 + contrast)
-        info.update(radius_vox=float(radius * size / 2), contrast=float(contrast), lesion_level=float(ref * (1 + contrast)))
+        info.update(radius_vox=float(radius * size / 2), contrast=float(contrast),
+                    lesion_level=float(ref * (1 + contrast)))
     else:  # a few tiny bright spots that are not lesions
         for _ in range(rng.integers(1, 4)):
             where = rng.normal(0, 1, 3)

@@ -168,13 +168,11 @@ def _runner(bundle) -> _Runner:
         return runner
 
 
-def file_sha256(path, chunk: int = 1 << 20) -> str:
-    """Hex sha256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(chunk), b""):
-            h.update(block)
-    return h.hexdigest()
+def file_sha256(path) -> str:
+    """Hex sha256 of what ``path`` reads (a file's bytes; a DICOM series' files)."""
+    from voxdesk.engine.io import content_sha256
+
+    return content_sha256(path)
 
 
 def model_id(bundle) -> str:
@@ -239,28 +237,22 @@ def classify(bundle, volume: Volume) -> Prediction:
 
 # ----------------------------------------------------------------------------- many volumes
 def expand_paths(paths: Iterable, *, recursive: bool = True, stacks: bool = True) -> list:
-    """Files as given, folders walked (sorted) for supported volume files.
+    """Files as given, folders walked (sorted) for supported volume files and DICOM series
+    (one item per series: ``io.dicom.volume_addresses``).
 
     With ``stacks``, an HDF5/NPY/NPZ file (or ``file.h5:/dataset``) holding one stack of N
     volumes becomes N ``VolumeRef`` items (one row per volume); a file with several candidate
     arrays stays one item (its row then says which to choose). NIfTI files stay one item.
     Paths that do not exist are kept, so that their row reports the error.
     """
-    from voxdesk.engine.io import SUPPORTED_SUFFIXES
+    from voxdesk.engine.io import walk
 
     files: list[str] = []
     for p in paths:
         p = os.fspath(p)
-        if os.path.isdir(p):
-            for root, dirs, names in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                if not recursive:
-                    dirs[:] = []
-                for name in sorted(names):
-                    if not name.startswith(".") and name.lower().endswith(SUPPORTED_SUFFIXES):
-                        files.append(os.path.join(root, name))
-        else:
-            files.append(p)
+        found = walk(p, recursive=recursive)[0] if os.path.isdir(p) else [p]
+        for f in found:
+            files.extend(_dicom_refs(f) if os.path.isdir(f) else [f])
     if not stacks:
         return files
     out: list = []
@@ -269,13 +261,22 @@ def expand_paths(paths: Iterable, *, recursive: bool = True, stacks: bool = True
     return out
 
 
+def _dicom_refs(folder: str) -> list[str]:
+    from voxdesk.engine.io import dicom
+
+    try:
+        return dicom.volume_addresses(folder)
+    except (VoxdeskError, OSError):
+        return [folder]  # its row explains
+
+
 def _stack_refs(path: str) -> list[VolumeRef] | None:
     """One ``VolumeRef`` per sample when ``path`` is unambiguously a stack, else None."""
     from voxdesk.engine.io import format_of, probe, split_address
 
     file, inner = split_address(path)
     try:
-        if format_of(file) == "nifti":
+        if format_of(file) in ("nifti", "dicom"):
             return None
         info = probe(file)
     except (VoxdeskError, OSError, ValueError):
@@ -302,11 +303,20 @@ def _open_item(item):
     return item.open()
 
 
-def _file_of(item) -> str | None:
+def _try_sha256(path: str) -> str | None:
+    try:
+        return file_sha256(path)
+    except (VoxdeskError, OSError):
+        return None  # opening it reports the problem in its row
+
+
+def _hashed_of(item) -> str | None:
+    """What a row's sha256 covers: the file (a stack's samples share it), or the DICOM series."""
     if isinstance(item, (str, os.PathLike)):
         from voxdesk.engine.io import split_address
 
-        return split_address(item)[0]
+        file, _inner = split_address(item)
+        return os.fspath(item) if os.path.isdir(file) else file
     if isinstance(item, VolumeRef):
         return item.path
     return None
@@ -343,10 +353,10 @@ def iter_classify(
             row = Row(source=source, index=start + offset, label=getattr(item, "label", None), ref=item)
             rows.append(row)
             try:
-                file = _file_of(item)
-                if hash_files and file is not None and os.path.isfile(file):
+                file = _hashed_of(item)
+                if hash_files and file is not None:
                     if file not in hashes:
-                        hashes[file] = file_sha256(file)
+                        hashes[file] = _try_sha256(file)
                     row.sha256 = hashes[file]
                 volume = _open_item(item)
                 ready.append((row, _prepare(runner, volume)))

@@ -15,37 +15,16 @@ CONTRACT:
 from __future__ import annotations
 
 import os
-import re
 
 from voxdesk.engine.errors import UnsupportedFormat
 from voxdesk.engine.io import formats
+from voxdesk.engine.io.address import split_address
 from voxdesk.engine.io.common import Entry, FileInfo, check_file
 from voxdesk.engine.volume import Volume
 
 __all__ = ["open_volume", "probe", "split_address", "format_of", "SUPPORTED_SUFFIXES", "FileInfo", "Entry"]
 
 SUPPORTED_SUFFIXES = formats.SUPPORTED_SUFFIXES
-
-_ADDRESS = re.compile(r"^(?P<file>.+?(?:" + "|".join(re.escape(s) for s in formats.ADDRESSABLE_SUFFIXES)
-                      + r")):(?P<inner>/?[^:\\]*)$", re.IGNORECASE)
-
-
-def split_address(path: str | os.PathLike) -> tuple[str, str | None]:
-    """``"scan.h5:/g/data"`` -> ``("scan.h5", "/g/data")``; a DICOM folder's series
-    ``"CT_DIR:3"`` -> ``("CT_DIR", "3")``; plain paths -> ``(path, None)``."""
-    text = os.fspath(path)
-    if os.path.exists(text):
-        return text, None
-    m = _ADDRESS.match(text)
-    if m:
-        return m.group("file"), (m.group("inner") or None)
-    head, sep, tail = text.rpartition(":")
-    if sep and tail and not any(c in tail for c in "/\\") and os.path.exists(head):
-        fmt = formats.detect(head)
-        if fmt is not None and fmt.name == "dicom":
-            return head, tail
-    return text, None
-
 
 def _checked(file: str, fmt: str):
     """The path to read: a DICOM folder as it is, any other input through ``check_file``."""
@@ -101,3 +80,48 @@ def open_volume(
     if volume not in (None, 0):
         index = volume if index is None else index
     return mod.read(p, dataset=dataset, index=index)
+
+
+def walk(root, *, recursive: bool = True) -> tuple[list[str], list[str]]:
+    """(volumes, ignored) under the folder ``root``, sorted: every file a reader takes by its name,
+    and every folder holding DICOM files directly (one DICOM case; not descended further);
+    ``ignored`` lists the other visible files. Hidden files and folders are skipped."""
+    volumes: list[str] = []
+    ignored: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(n for n in dirnames if not n.startswith(".")) if recursive else []
+        names = sorted(n for n in filenames if not n.startswith(".") and n.upper() != "DICOMDIR")
+        dicom = False
+        for n in names:
+            path = os.path.join(dirpath, n)
+            fmt = formats.find_format(n)
+            if fmt is not None and fmt.name != "dicom":
+                volumes.append(path)
+            elif formats.is_dicom_file(path):
+                dicom = True
+            else:
+                ignored.append(path)
+        if dicom:
+            volumes.append(dirpath)
+            dirnames[:] = []
+    return volumes, ignored
+
+
+def content_sha256(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
+    """sha256 of what ``path`` reads: a file's bytes; for a DICOM folder (or ``DIR:N``) the
+    series' files, in order (so a row names exactly the slices it classified)."""
+    import hashlib
+
+    file, inner = split_address(path)
+    if os.path.isdir(file):
+        from voxdesk.engine.io import dicom
+
+        files = dicom.series_files(file, inner)
+    else:
+        files = [file]
+    h = hashlib.sha256()
+    for f in files:
+        with open(f, "rb") as fh:
+            while block := fh.read(chunk):
+                h.update(block)
+    return h.hexdigest()

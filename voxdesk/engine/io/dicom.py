@@ -53,6 +53,22 @@ def probe(path) -> FileInfo:
     return info
 
 
+def series_files(path, series=None) -> list[str]:
+    """The files of the series ``read(path, series)`` would read, sorted by path."""
+    series_list, _ = _checked_scan(str(Path(path).expanduser()))
+    return sorted(_pick(str(path), series_list, series).files)
+
+
+def volume_addresses(path) -> list[str]:
+    """What a batch classifies in a DICOM folder: the folder itself when it holds one series (or
+    none that is a volume: its row says why), else ``folder:N`` for each series that is a volume."""
+    series_list, _ = _checked_scan(str(Path(path).expanduser()))
+    volumes = [s for s in series_list if s.is_volume]
+    if len(series_list) == 1 or not volumes:
+        return [str(path)]
+    return [f"{path}:{s.number}" for s in volumes]
+
+
 def _checked_scan(path):
     series, skipped = _scan(path)
     if not series:
@@ -89,7 +105,7 @@ def read(path, series: int | str | None = None) -> Volume:
     from nibabel import orientations as om
 
     if series is None:
-        from voxdesk.engine.io import split_address
+        from voxdesk.engine.io.address import split_address
 
         path, series = split_address(path)
     path = str(Path(path).expanduser())

@@ -40,17 +40,17 @@ def _reason(exc: BaseException) -> str:
     return text[:160]
 
 
-def _spatial_shape(shape: tuple[int, ...]) -> tuple[tuple[int, ...], int]:
+def _spatial_shape(shape: tuple[int, ...], name: str) -> tuple[tuple[int, ...], int]:
     """(3D shape, number of volumes) after squeezing trailing singleton axes."""
     s = tuple(shape)
     while len(s) > 3 and s[-1] == 1:
         s = s[:-1]
     if len(s) < 3 or 1 in s[:3]:
-        raise InvalidVolume(f"the image is 2D {tuple(shape)}; VoxDesk needs a 3D volume")
+        raise InvalidVolume(f"{name}: the image is 2D {tuple(shape)}; VoxDesk needs a 3D volume")
     if min(s) == 0:
-        raise InvalidVolume(f"the image has an empty axis {tuple(shape)}")
+        raise InvalidVolume(f"{name}: the image has an empty axis {tuple(shape)}")
     if len(s) > 4:
-        raise InvalidVolume(f"the image has {len(s)} dimensions {tuple(shape)}; VoxDesk reads 3D and 4D")
+        raise InvalidVolume(f"{name}: the image has {len(s)} dimensions {tuple(shape)}; VoxDesk reads 3D and 4D")
     return s[:3], (s[3] if len(s) == 4 else 1)
 
 
@@ -59,7 +59,7 @@ def probe(path) -> FileInfo:
 
     img = _load_image(path)
     hdr = img.header
-    shape3, n_vol = _spatial_shape(img.shape)
+    shape3, n_vol = _spatial_shape(img.shape, path.name)
     slope, inter = hdr.get_slope_inter()
     info = FileInfo(str(path), "nifti")
     kind = "4d" if n_vol > 1 else "volume"
@@ -83,7 +83,7 @@ def read(path, *, volume: int | None = None) -> Volume:
 
     img = _load_image(path)
     hdr = img.header
-    shape3, n_vol = _spatial_shape(img.shape)
+    shape3, n_vol = _spatial_shape(img.shape, path.name)
     warnings: list[str] = []
     if n_vol > 1:
         if volume is None:

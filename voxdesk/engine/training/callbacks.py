@@ -43,11 +43,16 @@ def progress_callback(keras, *, epochs, steps, batch_size, monitor, progress, on
             self.stopped_early = False
             self.cancelled = False
             self.epoch = 0
+            self.first_epoch = None
+            """0-based epoch this run started at (> 0 when Keras' BackupAndRestore resumed it)."""
             self.fit_seconds = 0.0
             self.next_report = 0.0
 
         def on_epoch_begin(self, epoch, logs=None):
             self.epoch = epoch
+            if self.first_epoch is None:
+                self.first_epoch = epoch
+                self.done = epoch * steps
             self.t_epoch = time.perf_counter()
 
         def _eta(self, now):

@@ -263,8 +263,12 @@ def train(
             f"{batch_size}; try a smaller batch size or input size ({str(exc).splitlines()[0][:120]})"
         ) from None
     t_fit = time.perf_counter()
-    history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
+    resumed = cb.first_epoch or 0  # BackupAndRestore resumed a crashed run after this many epochs
+    history = {k: [math.nan] * resumed + [float(v) for v in vals] for k, vals in fit.history.items()}
     epochs_run = len(history.get("loss", []))
+    if resumed:
+        plan_note += (f"; resumed from the backup after epoch {resumed}: epochs 1-{resumed} ran before the "
+                      f"crash (no history here), the best epoch is chosen among epochs {resumed + 1}-{epochs_run}")
     if cb.stopped_early:
         plan_note += (f"; stopped early after epoch {epochs_run}: no better smoothed validation loss "
                       f"for {config.early_stopping_patience} epochs")

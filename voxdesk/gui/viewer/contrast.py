@@ -17,6 +17,25 @@ CT_WINDOWS: dict[str, tuple[float, float]] = {
 
 PRESETS: tuple[str, ...] = ("auto (1-99%)", "full range", *CT_WINDOWS)
 DEFAULT_PRESET = PRESETS[0]
+FILE_WINDOW = "file's window"
+"""The window the scan itself carries (DICOM WindowCenter/WindowWidth): first, and the default."""
+
+
+def file_window(volume) -> tuple[float, float] | None:
+    """(center, width) the volume's file suggests, or None."""
+    w = getattr(volume, "meta", {}).get("window") if volume is not None else None
+    if not w or len(w) != 2 or not float(w[1]) > 0:
+        return None
+    return float(w[0]), float(w[1])
+
+
+def presets_for(volume) -> tuple[str, ...]:
+    """The presets to offer for ``volume``: the file's own window first when it has one."""
+    return ((FILE_WINDOW,) if file_window(volume) else ()) + PRESETS
+
+
+def default_preset(volume) -> str:
+    return presets_for(volume)[0]
 
 _MAX_SAMPLE = 1_000_000
 
@@ -60,6 +79,10 @@ def full_range(data: np.ndarray) -> tuple[float, float]:
 def preset_levels(name: str, volume) -> tuple[float, float]:
     """Levels for preset ``name`` on ``volume`` (a Volume or an array)."""
     data = getattr(volume, "data", volume)
+    window = file_window(volume) if name == FILE_WINDOW else None
+    if window:
+        center, width = window
+        return (center - width / 2.0, center + width / 2.0)
     if name == "full range":
         return full_range(data)
     if name in CT_WINDOWS:

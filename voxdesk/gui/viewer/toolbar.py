@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QToolBar, QWidget
 
-from voxdesk.gui.viewer.contrast import PRESETS
+from voxdesk.gui.viewer.contrast import PRESETS, presets_for
 from voxdesk.gui.viewer.views.colormaps import COLORMAPS
 from voxdesk.gui.viewer.views.ortho_view import LAYOUTS
 
@@ -46,6 +46,15 @@ class DisplayToolBar(QToolBar):
         self.colormaps.textActivated.connect(state.set_colormap)
         self.layouts.activated.connect(lambda i: self.layout_requested.emit(self.layouts.itemData(i)))
         state.display_changed.connect(self._sync)
+        state.volume_changed.connect(self._fill_presets)
+        self._sync()
+
+    def _fill_presets(self, volume) -> None:
+        """The presets this volume offers (its file's own window first, when it has one)."""
+        self.presets.blockSignals(True)
+        self.presets.clear()
+        self.presets.addItems([*presets_for(volume), CUSTOM])
+        self.presets.blockSignals(False)
         self._sync()
 
     def _preset_chosen(self, name: str) -> None:
