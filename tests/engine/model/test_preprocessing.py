@@ -47,7 +47,7 @@ def test_nan_and_inf_replaced_by_sample_finite_minimum_and_counted():
     assert (all_nan == 0).all()
 
 
-@pytest.mark.parametrize("kind", ["minmax", "zscore", "percentile", "ct-window", "none"])
+@pytest.mark.parametrize("kind", ["minmax", "zscore", "percentile", "robust", "ct-window", "none"])
 def test_normalisations(kind):
     rng = np.random.default_rng(0)
     x = rng.normal(100, 300, size=(2, 6, 6, 6)).astype(np.float32)
@@ -60,6 +60,10 @@ def test_normalisations(kind):
     elif kind == "percentile":
         assert out.min() == 0 and out.max() == pytest.approx(1)
         assert (out == 0).sum() >= 2  # the lowest 1% clipped together
+    elif kind == "robust":  # 1st..99th percentile -> 0..1, nothing clipped inside [-1, 3] spans
+        lo, hi = np.percentile(x[0], [1, 99])
+        np.testing.assert_allclose(out[0, ..., 0], np.clip((x[0] - lo) / (hi - lo), -1, 3), atol=1e-5)
+        assert out.max() > 1 and out.min() < 0
     elif kind == "ct-window":  # level 40, width 400 -> [-160, 240] maps to [0, 1]
         assert out.min() >= 0 and out.max() <= 1
         ref = np.clip((x[0] + 160) / 400, 0, 1)
@@ -69,9 +73,27 @@ def test_normalisations(kind):
 
 
 def test_constant_sample_is_zero_not_nan():
-    for kind in ("minmax", "zscore", "percentile"):
+    for kind in ("minmax", "zscore", "percentile", "robust"):
         out = preprocess_volume(np.full((4, 4, 4), 7.0), make_spec((4, 4, 4), normalization=kind))
         assert (out == 0).all()
+
+
+def test_robust_keeps_a_small_bright_finding_that_percentile_flattens():
+    # A "scan": background 0, tissue 100 and 150 (the brightest 10%), a 2-voxel focus at 200.
+    x = np.zeros((10, 10, 10), np.float32)
+    x[2:8, 2:8, 2:8] = 100.0
+    x[2:8, 2:8, 2:5] = 150.0
+    x[4, 4, 4:6] = 200.0
+    robust = preprocess_volume(x, make_spec(x.shape, normalization="robust"))[..., 0]
+    clipped = preprocess_volume(x, make_spec(x.shape, normalization="percentile"))[..., 0]
+    assert robust[4, 4, 4] == pytest.approx(200 / 150) and robust[2, 2, 2] == pytest.approx(1.0)
+    assert clipped[4, 4, 4] == clipped[2, 2, 2] == pytest.approx(1.0)  # the focus is lost
+    x[0, 0, 0] = 1e6  # a hot voxel is bounded, not allowed to dominate
+    assert preprocess_volume(x, make_spec(x.shape, normalization="robust")).max() == pytest.approx(3.0)
+    flat = np.zeros((10, 10, 10), np.float32)
+    flat[0, 0, 0] = 5.0  # percentiles coincide: min-max instead
+    out = preprocess_volume(flat, make_spec(flat.shape, normalization="robust"))[..., 0]
+    assert out[0, 0, 0] == pytest.approx(1.0) and out[1, 1, 1] == 0
 
 
 def test_2d_rgb_layout_and_grey_3d_layout():

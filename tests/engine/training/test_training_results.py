@@ -63,6 +63,7 @@ def test_choose_normalization():
     assert choose_normalization("auto", {"intensity_low": 0.0, "intensity_high": 255.0})[0] == "minmax"
     assert choose_normalization("auto", {"intensity_low": -3.0, "intensity_high": 4.0})[0] == "minmax"  # z-scored
     assert choose_normalization("auto", {})[0] == "minmax"
+    assert choose_normalization("robust", {"intensity_low": 0.0, "intensity_high": 1200.0})[0] == "robust"
     assert choose_normalization("zscore", ct)[0] == "zscore"  # the user's choice wins
     with pytest.raises(ModelError, match="unknown normalisation"):
         choose_normalization("bogus", ct)

@@ -19,12 +19,29 @@ Normalisation (per sample, after NaN cleaning), ``spec.normalization``:
   * ``"minmax"``     (x - min) / (max - min) -> [0, 1]; a constant sample becomes 0;
   * ``"zscore"``     (x - mean) / std; a constant sample becomes 0;
   * ``"percentile"`` clip to the sample's [p_low, p_high] percentiles, then min-max -> [0, 1];
+  * ``"robust"``     (x - p_low) / (p_high - p_low) with the sample's percentiles, NOT clipped at
+    p_high: only bounded to [-1, 3] (``ROBUST_BOUNDS``) against hot or dead voxels; a sample
+    whose percentiles coincide falls back to min-max;
   * ``"ct-window"``  clip to [level - width/2, level + width/2] (e.g. HU), then scale to [0, 1];
   * ``"none"``       cast to float32 only.
 
 ``"auto"`` is a training-time choice, never stored in a spec: :func:`choose_normalization`
 turns it into ``"ct-window"`` (soft-tissue window, level 40 / width 400 HU) when the training
-data looks like CT in Hounsfield units, else ``"minmax"``. Why: min-max over a CT volume maps
+data looks like CT in Hounsfield units, else ``"minmax"``.
+
+``"robust"`` exists for MR-like data in arbitrary units (not chosen by "auto", see below). Measured
+on the brain MR benchmark (``demo_brain``, issue 11): a scan's maximum is a few noise voxels or
+the finding itself, so per-scan min-max scales each scan by it; a lesion brighter than the cortex
+sets the maximum and darkens the whole brain (white matter at 0.52 of the range in lesion scans,
+0.62 in normal ones), a global cue that has nothing to do with where the lesion is. The
+1st-99th percentiles sit on background and grey matter, the same in both classes (white matter
+at 0.71 in both); clipping at the 99th (``"percentile"``) then flattens every lesion brighter
+than grey matter into it, so ``"robust"`` keeps that tail. "auto" still picks min-max for such
+data: with ``"robust"`` (or ``"zscore"``) the default ``voxnet-bn`` recipe stayed at chance for
+the first 11-17 epochs on that benchmark (seed 0), where min-max had left chance by epoch 4 -
+without the global cue the network does not find a small local finding within its step budget.
+
+Why a CT window: min-max over a CT volume maps
 -1000 (air) .. +1000 (bone) to 0..1, so the 10-50 HU contrast of a liver lesion becomes 0.5-2.5%
 of the range, below the noise a small CNN can learn through; the window spreads soft tissue
 over the whole range (``benchmarks/README.md``). The bundle stores the concrete normalisation, so inference repeats it.
@@ -38,12 +55,14 @@ import numpy as np
 
 from voxdesk.engine.errors import DatasetError, ModelError
 
-NORMALIZATIONS = ("auto", "minmax", "zscore", "percentile", "ct-window", "none")
+NORMALIZATIONS = ("auto", "minmax", "zscore", "percentile", "robust", "ct-window", "none")
 """What a user may choose (GUI, CLI, ``TrainConfig``); a spec holds one of ``SPEC_NORMALIZATIONS``."""
 SPEC_NORMALIZATIONS = NORMALIZATIONS[1:]
 CT_LOW_HU = (-3100.0, -500.0)
 """Robust low intensity of CT data in HU: air (-1000) or scanner padding (-1024, -2048, -3024)."""
 CT_HIGH_HU = (100.0, 4000.0)
+ROBUST_BOUNDS = (-1.0, 3.0)
+"""``"robust"`` output range, in units of the sample's p_low..p_high span."""
 SPEC_VERSION = 1
 
 
@@ -247,10 +266,18 @@ def _normalise(x: np.ndarray, spec: PreprocessSpec) -> np.ndarray:
         mean = x.mean(axis=axes, keepdims=True)
         std = x.std(axis=axes, keepdims=True)
         return np.where(std > 0, (x - mean) / np.where(std > 0, std, 1), 0).astype(np.float32)
-    if kind == "percentile":
+    if kind in ("percentile", "robust"):
         flat = x.reshape(len(x), -1)
         lo = np.percentile(flat, spec.percentiles[0], axis=1).reshape((-1,) + (1,) * (x.ndim - 1))
         hi = np.percentile(flat, spec.percentiles[1], axis=1).reshape((-1,) + (1,) * (x.ndim - 1))
+        if kind == "robust":
+            span = hi - lo
+            ok = span > 0
+            scaled = np.clip((x - lo) / np.where(ok, span, 1), *ROBUST_BOUNDS)
+            mn = x.min(axis=axes, keepdims=True)
+            full = x.max(axis=axes, keepdims=True) - mn
+            fallback = np.where(full > 0, (x - mn) / np.where(full > 0, full, 1), 0)
+            return np.where(ok, scaled, fallback).astype(np.float32)
         x = np.clip(x, lo, hi)
     lo = x.min(axis=axes, keepdims=True)
     span = x.max(axis=axes, keepdims=True) - lo

@@ -53,6 +53,7 @@ def _preprocessing(p: dict) -> str:
     norm = p.get("normalization", "?")
     text = {"minmax": "min-max to 0..1", "zscore": "z-score", "none": "none",
             "percentile": "percentiles {0}..{1} to 0..1".format(*p.get("percentiles", ("?", "?"))),
+            "robust": "percentiles {0}..{1} to 0..1, brighter kept".format(*p.get("percentiles", ("?", "?"))),
             "ct-window": f"CT window L {p.get('window_level')} / W {p.get('window_width')} HU"}.get(norm, norm)
     size = "×".join(str(v) for v in p.get("spatial_shape", ()))
     return f"resampled to {size} (order {p.get('resample_order', 1)}), normalised {text}"
