@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -131,6 +132,7 @@ def main(argv=None) -> int:
     gui_nii = _gui_open_time(str(nii), args.runs)
     print(f"GUI open to first slice: {gui:.2f} s (target <= 3 s); NIfTI peer {gui_nii:.2f} s, "
           f"ratio {gui / gui_nii:.2f}", flush=True)
+    shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

@@ -66,3 +66,32 @@ def test_no_patient_identifier_reaches_any_file_or_output(tmp_path, capsys):
     for secret in PHI:
         assert secret.encode() not in blob, secret
     assert os.path.getsize(out) > 352
+
+
+def test_train_classify_explain_on_dicom_write_no_patient_data(tmp_path, capsys):
+    """The whole headless workflow on DICOM series carrying a patient's name and ID: the bundle,
+    its history CSV, the classification CSV, the heat map and everything printed stay free of them."""
+    rng = np.random.default_rng(0)
+    data = tmp_path / "data"
+    for c, cls in enumerate(("normal", "tumour")):
+        for case in range(6):
+            vol = rng.normal(40, 5, (8, 8, 8)) + (60 if c else 0) * (np.indices((8, 8, 8))[0] > 4)
+            write_series(data / cls / f"case{case}", np.round(vol).astype(np.int16), spacing=(1.0, 1.0, 1.0),
+                         seed=10 * c + case)
+    out = tmp_path / "out"
+    out.mkdir()
+    bundle = out / "m.voxmodel"
+    assert main(["train", str(data), "--out", str(bundle), "--epochs", "2", "--batch-size", "4"]) == 0
+    assert main(["classify", str(bundle), str(data / "tumour"), "--csv", str(out / "rows.csv")]) == 0
+    assert main(["explain", str(bundle), str(data / "tumour" / "case0"), "--out", str(out / "heat.nii.gz")]) == 0
+    printed = capsys.readouterr()
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["heat.nii.gz", "m.voxmodel", "m.voxmodel.history.csv", "rows.csv"]
+    rows = (out / "rows.csv").read_text().splitlines()
+    assert len(rows) == 1 + 6 and all(str(data / "tumour") in r for r in rows[1:])
+    blob = b"".join(p.read_bytes() for p in out.iterdir()) + (printed.out + printed.err).encode()
+    import gzip
+
+    blob += gzip.decompress((out / "heat.nii.gz").read_bytes())
+    for secret in PHI:
+        assert secret.encode() not in blob, secret

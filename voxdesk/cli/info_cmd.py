@@ -15,6 +15,8 @@ def add_arguments(p) -> None:
     p.add_argument("--series", help="DICOM series to describe (its number in the listing; same as PATH:N)")
     p.add_argument("--index", type=int, help="sample of a stack to describe")
     p.add_argument("--volume", type=int, help="volume of a 4D NIfTI to describe")
+    p.add_argument("--values", action="store_true",
+                   help="DICOM: also read the voxels (value range, NaN count); by default only headers are read")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
 
@@ -91,6 +93,58 @@ def _dicom_listing(path: str, as_json: bool) -> list:
     return series
 
 
+def _series_summary(folder: str, s) -> dict:
+    """What the headers say of one series, in ``volume_summary``'s shape (no voxels read)."""
+    return {
+        "source": f"{folder}:{s.number}", "shape": list(s.shape or ()), "dtype": s.dtype,
+        "spacing_mm": [round(v, 6) for v in (s.spacing or ())], "orientation": "RAS",
+        "value_range": None, "nan_count": None, "warnings": list(s.notes),
+        "meta": {"format": "dicom", "series_number": s.number, "series_description": s.description,
+                 "modality": s.modality, "n_slices": s.n_slices, "window": s.window, "oblique": s.oblique},
+    }
+
+
+def _dicom_info(folder: str, series, as_json: bool) -> int:
+    """DICOM from headers only (fast on a 500-slice series): the listing, then the one volume's facts."""
+    from voxdesk.engine.io import dicom
+
+    listing = [] if series else _dicom_listing(folder, as_json)
+    if not series:
+        volumes = [s for s in listing if s.is_volume]
+        if as_json and len(volumes) != 1:
+            print(json.dumps({"series": [_series_summary(folder, s) | {"problem": s.problem} for s in listing]},
+                             default=str))
+            return 0
+        if not volumes:
+            raise VoxdeskError(f"none of the {len(listing)} DICOM series in {folder} is a volume"
+                               if len(listing) > 1 else f"{folder}: {listing[0].problem}")
+        if len(volumes) > 1:
+            return 0
+        chosen = volumes[0]
+    else:
+        chosen = dicom.pick(folder, series)
+        if chosen.problem:
+            raise VoxdeskError(f"{folder}:{chosen.number}: {chosen.problem}")
+    summary = _series_summary(folder, chosen)
+    if as_json:
+        print(json.dumps({"volume": summary}, default=str))
+        return 0
+    if listing:
+        print()
+    print(f"{summary['source']}: DICOM volume ({chosen.description or 'no description'}, {chosen.modality})")
+    rows = [("shape", " x ".join(map(str, summary["shape"]))), ("dtype", summary["dtype"]),
+            ("spacing", " x ".join(f"{v:.4g}" for v in summary["spacing_mm"]) + " mm"),
+            ("orientation", "RAS (from the DICOM geometry)"), ("slices", str(chosen.n_slices))]
+    if chosen.window:
+        rows.append(("window", f"center {chosen.window[0]:g}, width {chosen.window[1]:g}"))
+    rows.append(("values", "not read (headers only); add --values"))
+    for k, v in rows:
+        print(f"  {k:<12} {v}")
+    for w in summary["warnings"]:
+        print(f"  warning: {w}")
+    return 0
+
+
 def run(args) -> int:
     file, inner = io.split_address(args.path)
     if args.series:
@@ -118,22 +172,8 @@ def run(args) -> int:
         return 0
 
     fmt = io.format_of(file)
-    if fmt == "dicom" and not (inner or args.dataset):
-        series = _dicom_listing(file, args.json)
-        volumes = [s for s in series if s.is_volume]
-        if args.json:
-            print(json.dumps({"series": [{"number": s.number, "description": s.description, "modality": s.modality,
-                                          "rows": s.rows, "columns": s.columns, "slices": s.n_slices,
-                                          "spacing_mm": s.spacing, "volume": s.is_volume, "problem": s.problem}
-                                         for s in series]}, default=str))
-            return 0
-        if not volumes and len(series) > 1:
-            raise VoxdeskError(f"none of the {len(series)} DICOM series in {file} is a volume")
-        if len(volumes) > 1:
-            return 0
-        if volumes:  # one series that is not a volume: open_volume says why, in one line
-            args.dataset = str(volumes[0].number)
-        print()
+    if fmt == "dicom" and not args.values:
+        return _dicom_info(file, inner or args.dataset, args.json)
     info = io.probe(file) if fmt in ("hdf5", "npz") else None
     try:
         vol = io.open_volume(args.path, dataset=args.dataset, index=args.index, volume=args.volume)

@@ -90,7 +90,7 @@ def test_ct5n_sorts_by_position_and_gives_hounsfield_units():
     assert s.window == (40.0, 400.0)
     assert s.spacing == pytest.approx((0.488281, 0.488281, 2.5))
     v = dicom.read(path)
-    assert v.shape == (16, 16, 5) and v.dtype == np.float32 and v.axcodes == ("R", "A", "S")
+    assert v.shape == (16, 16, 5) and v.dtype == np.int16 and v.axcodes == ("R", "A", "S")
     assert v.meta["units"] == "HU" and v.meta["window"] == (40.0, 400.0) and v.meta["format"] == "dicom"
     assert v.source == path and v.name == "SmartScore - Gated 0.5 sec" and v.warnings == []
     # the files' names and InstanceNumbers run from the top slice down; the volume runs up (S)
@@ -191,7 +191,7 @@ def test_written_axial_series_voxel_by_voxel(tmp_path):
     # per-slice slope/intercept differ but encode the same HU
     write_series(tmp_path / "ct", vol, rescale=lambda k: ((1, -1024), (3, -1000), (1, 7), (3, -4))[k])
     v = dicom.read(tmp_path / "ct")
-    assert v.shape == vol.shape and v.dtype == np.float32 and v.spacing == pytest.approx((0.7, 0.8, 2.0))
+    assert v.shape == vol.shape and v.dtype == np.int16 and v.spacing == pytest.approx((0.7, 0.8, 2.0))
     m = geometry()
     check_voxels(v, vol, m)
     # far corners: voxel (0,0,0) is the right-anterior-inferior corner, the last one left-posterior-superior
@@ -376,3 +376,22 @@ def test_truncated_pixel_data_is_corrupt(tmp_path):
     ds.save_as(first, enforce_file_format=True)
     with pytest.raises(CorruptFile, match="im0: the pixel data is truncated or damaged"):
         dicom.read(folder)
+
+
+def test_whole_number_rescale_gives_int16_and_widens_when_values_do_not_fit(tmp_path):
+    vol = truth((6, 5, 4)).astype(np.int32) * 3
+    write_series(tmp_path / "ok", vol.astype(np.int16), seed=1)  # slope 1, intercept -1024
+    assert dicom.read(tmp_path / "ok").dtype == np.int16
+    big = truth((6, 5, 4)).astype(np.int32) * 2
+    big[0, 0, 3] = 40000  # beyond int16 once rescaled: the volume widens to float32, values exact
+    write_series(tmp_path / "big", big, seed=2, rescale=lambda k: (2, 0) if k == 3 else (1, 0))
+    v = dicom.read(tmp_path / "big")
+    assert v.dtype == np.float32 and float(v.data.max()) == 40000.0
+
+
+def test_a_siemens_mosaic_is_refused_with_what_to_do():
+    mosaic = os.path.join(os.path.dirname(PHILIPS), "0.dcm")
+    if not os.path.exists(mosaic):
+        pytest.skip("this nibabel wheel does not ship nicom/tests/data/0.dcm")
+    with pytest.raises(InvalidVolume, match="Siemens mosaic.*dcm2niix"):
+        dicom.read(mosaic)

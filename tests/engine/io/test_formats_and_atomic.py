@@ -61,3 +61,11 @@ def test_replace_dir_swaps_a_folder(tmp_path):
     atomic.replace_dir(new, old)
     assert [p.name for p in old.iterdir()] == ["v2"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]
+
+
+def test_hdf5_spacing_attribute_names(tmp_path):
+    for key in ("spacing", "spacing_mm", "voxel_size"):
+        with h5py.File(tmp_path / f"{key}.h5", "w") as f:
+            f["v"] = np.zeros((4, 5, 6), np.float32)
+            f["v"].attrs[key] = [8.0, 8.0, 2.5]
+        assert open_volume(tmp_path / f"{key}.h5").spacing == (8.0, 8.0, 2.5)

@@ -24,6 +24,9 @@ def test_a_dropped_series_folder_opens_in_hounsfield_units_with_its_window(qtbot
     assert presets[0] == "file's window" and window.state.preset == "file's window"
     c, w = vol.meta["window"]
     assert window.state.levels == (c - w / 2, c + w / 2)
+    from voxdesk.gui.infra import settings
+
+    assert settings.recent_files()[0] == str(folder)  # File > Open Recent offers the folder again
 
 
 def test_several_series_ask_which_then_open_the_chosen_one(qtbot, window, tmp_path):

@@ -164,9 +164,12 @@ def _cases(c: Path) -> tuple[list[str], list[str]]:
 
 
 def detect_folder(p: Path) -> str | None:
+    """"class-folders" when sub-folders hold cases. Sub-folders that are each one DICOM series
+    (an exam folder of series) are a DICOM volume source, not classes."""
     for d in _split_dirs(p).values():
         for c in _visible_dirs(d):
-            if _cases(c)[0]:
+            cases = _cases(c)[0]
+            if cases and cases != [str(c)]:
                 return "class-folders"
     return None
 

@@ -53,6 +53,13 @@ def probe(path) -> FileInfo:
     return info
 
 
+def pick(path, series=None) -> Series:
+    """The series ``read(path, series)`` would read, from headers only (NeedsChoice/InvalidVolume
+    as ``read`` raises them, except that a series that is not a volume is returned)."""
+    series_list, _ = _checked_scan(str(Path(path).expanduser()))
+    return _pick(str(path), series_list, series)
+
+
 def series_files(path, series=None) -> list[str]:
     """The files of the series ``read(path, series)`` would read, sorted by path."""
     series_list, _ = _checked_scan(str(Path(path).expanduser()))
@@ -120,7 +127,8 @@ def read(path, series: int | str | None = None) -> Volume:
         warnings.append(f"the folder also holds {len(others)} series that are not volumes (skipped)")
     if skipped:
         warnings.append(f"{skipped} files that look like DICOM could not be read and were skipped")
-    rescaled = s.dtype == "float32"
+    rescaled = any(sl.slope != 1 or sl.intercept != 0 for sl in s.slices)
+    out_dtype = np.dtype(s.dtype) if rescaled else None
     shape = (s.columns, s.rows, s.n_slices)
     guard_memory(shape, np.dtype(s.dtype or "uint16").itemsize, what)
     data = None
@@ -132,10 +140,21 @@ def read(path, series: int | str | None = None) -> Volume:
         if img.shape != (s.rows, s.columns):
             raise CorruptFile(f"{os.path.basename(sl.file)}: the image is {img.shape}, not {s.rows} x {s.columns} "
                               "as its header says")
-        if data is None:
-            data = np.empty(shape, np.float32 if rescaled else img.dtype.newbyteorder("="))
-        data[:, :, k] = (img.astype(np.float32) * sl.slope + sl.intercept).T if rescaled else img.T
-    data = np.ascontiguousarray(om.apply_orientation(data, s.ornt))
+        if data is None:  # slices stacked first (contiguous writes), transposed to (i, j, k) once
+            data = np.empty((shape[2], s.rows, s.columns), out_dtype if rescaled else img.dtype.newbyteorder("="))
+        if not rescaled:
+            data[k] = img
+        elif data.dtype.kind == "f":
+            data[k] = img.astype(np.float32) * sl.slope + sl.intercept
+        else:  # whole-number slope and intercept: exact in int16 while the values fit
+            hu = img.astype(np.int32) * int(sl.slope) + int(sl.intercept)
+            if data.dtype == np.int16 and (hu.min() < -32768 or hu.max() > 32767):
+                data, out_dtype = data.astype(np.float32), np.dtype(np.float32)
+            data[k] = hu
+    data = data.transpose(2, 1, 0)  # (columns, rows, slices): DICOM's (col, row, slice) voxel order
+    # A view, not a copy: memory is slice after slice (axial planes contiguous); a C-order copy
+    # of a 500-slice series cost as much as reading it.
+    data = om.apply_orientation(data, s.ornt)
     meta = {"format": "dicom", "series_number": s.number, "dicom_series_number": s.series_number,
             "series_uid": s.uid, "series_description": s.description, "modality": s.modality,
             "n_slices": s.n_slices, "oblique": s.oblique, "multiframe": s.multiframe, "rescaled": rescaled}

@@ -191,8 +191,7 @@ def _split(uid: str, g: dict) -> list[Series]:
                   window=g["window"], multiframe=g["multi"], series_number=None if number is None else int(number))
     kinds = [str(v).upper() for v in (ds.get("ImageType") or [])]
     bits, signed = int(ds.get("BitsAllocated") or 16), int(ds.get("PixelRepresentation") or 0)
-    rescaled = any(x.slope != 1 or x.intercept != 0 for x in slices)
-    common["dtype"] = "float32" if rescaled else f"{'u' * (not signed)}int{bits if bits in (8, 16, 32) else 16}"
+    common["dtype"] = _output_dtype(slices, bits, signed)
     if len(parts) > 1 and all(len(m) == 1 for _, m in parts):
         what = "projection images" if "PROJECTION IMAGE" in kinds else ("frames" if g["multi"] else "slices")
         hint = " (radial or MIP projections)" if "PROJECTION IMAGE" in kinds else " (a localizer or survey scan?)"
@@ -219,6 +218,9 @@ def _image_problem(ds, kinds: list[str], s: Series) -> str | None:
         return "a localizer (scout) image, not a volume"
     if "PROJECTION IMAGE" in kinds:
         return "projection images (MIP or radial projections), not a stack of slices"
+    if "MOSAIC" in kinds:
+        return ("a Siemens mosaic (the slices of one time point tiled in one image, fMRI/diffusion); VoxDesk "
+                "does not unpack mosaics: convert the series with dcm2niix and open the NIfTI file")
     if str(ds.get("PhotometricInterpretation") or "") == "MONOCHROME1":
         s.notes.append("the images are MONOCHROME1 (the scanner shows low values bright); VoxDesk shows them dark")
     return None
@@ -290,6 +292,18 @@ def _place(s: Series, row, col, step) -> None:
         new[int(to)] = shape[axis]
     s.shape = tuple(new)
     s.spacing = tuple(float(v) for v in np.linalg.norm(s.affine[:3, :3], axis=0))
+
+
+def _output_dtype(slices, bits: int, signed: int) -> str:
+    """The voxel type of the read volume: the stored type without rescaling; int16 when every
+    slope and intercept is a whole number (CT's slope 1 / intercept -1024: Hounsfield units at
+    half the memory of float32; ``dicom.read`` widens to float32 if a value does not fit); else
+    float32."""
+    if not any(x.slope != 1 or x.intercept != 0 for x in slices):
+        return f"{'u' * (not signed)}int{bits if bits in (8, 16, 32) else 16}"
+    if all(float(x.slope).is_integer() and float(x.intercept).is_integer() for x in slices):
+        return "int16"
+    return "float32"
 
 
 def scan(path) -> list[Series]:

@@ -1,7 +1,7 @@
 """HDF5 through h5py, read lazily: only the chosen dataset (and sample) is read.
 
 A dataset is addressed as ``file.h5:/group/dataset`` or with ``dataset=``. Voxel size is
-taken from a dataset attribute when present: ``spacing`` / ``voxel_size`` (mm) or
+taken from a dataset attribute when present: ``spacing`` / ``spacing_mm`` / ``voxel_size`` (mm) or
 ``element_size_um`` (micrometres, the Fiji/ilastik convention).
 """
 from __future__ import annotations
@@ -69,7 +69,7 @@ def probe(path) -> FileInfo:
 
 
 def _spacing(ds) -> tuple[float, float, float] | None:
-    for key, scale in (("spacing", 1.0), ("voxel_size", 1.0), ("element_size_um", 1e-3)):
+    for key, scale in (("spacing", 1.0), ("spacing_mm", 1.0), ("voxel_size", 1.0), ("element_size_um", 1e-3)):
         if key in ds.attrs:
             try:
                 values = [float(v) * scale for v in np.ravel(ds.attrs[key])][-3:]
