@@ -114,13 +114,21 @@ def main(argv=None) -> int:
             Path(args.save).mkdir(parents=True, exist_ok=True)
             result.save(Path(args.save) / f"demo-seed{seed}.voxmodel")
         row = {"seed": seed, "acc": m["accuracy"], "ci": m["accuracy_ci"], "wall": wall,
-               "fit": result.timings["fit_s"], "epochs": result.epochs_run, "best": result.best_epoch}
+               "fit": result.timings["fit_s"], "epochs": result.epochs_run, "best": result.best_epoch,
+               "ece_before": m.get("ece_uncalibrated", m["ece"]), "ece_after": m["ece"]}
         h = result.history
         print("    per epoch (train acc / val acc): " + " ".join(
             f"{a:.2f}/{v:.2f}" for a, v in zip(h.get("accuracy", []), h.get("val_accuracy", []))), flush=True)
         print(f"seed {seed}: test accuracy {row['acc']:.3f} (95% CI {row['ci'][0]:.3f}-{row['ci'][1]:.3f}), "
-              f"{row['epochs']} epochs (best {row['best']}), training {row['wall']:.0f} s (fit {row['fit']:.0f} s)",
-              flush=True)
+              f"{row['epochs']} epochs (best {row['best']}), training {row['wall']:.0f} s (fit {row['fit']:.0f} s); "
+              f"test ECE {m.get('ece_uncalibrated', m['ece']):.3f} -> {m['ece']:.3f} after temperature scaling "
+              f"(T = {m.get('temperature', 1.0):.2f})", flush=True)
+        ref = m.get("referral")
+        if ref:
+            acc = "n/a" if ref["accuracy_kept"] is None else f"{ref['accuracy_kept']:.3f}"
+            print(f"    referral (threshold {ref['threshold']:.3f}, chosen on validation for 95% accuracy): "
+                  f"{ref['referred']} of {m['n']} test cases referred, accuracy on the {ref['kept']} kept {acc}",
+                  flush=True)
         for method in METHODS:
             t = time.perf_counter()
             hits, eligible, shares, inside = score_heat_maps(
@@ -139,7 +147,9 @@ def main(argv=None) -> int:
     def med(key):
         return statistics.median(r[key] for r in rows)
 
-    print(f"\nmedian of {len(rows)} seeds: test accuracy {med('acc'):.3f}, training {med('wall'):.0f} s")
+    print(f"\nmedian of {len(rows)} seeds: test accuracy {med('acc'):.3f}, training {med('wall'):.0f} s, "
+          f"test ECE {med('ece_before'):.3f} before / {med('ece_after'):.3f} after temperature scaling "
+          f"(target: after <= half of before)")
     for method in METHODS:
         print(f"    {method}: pointing game {statistics.median(r[method]['point'] for r in rows):.0%}, heat inside "
               f"the body {statistics.median(r[method]['body'] for r in rows):.1%}, hottest voxel inside the body "

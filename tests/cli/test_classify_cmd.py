@@ -26,7 +26,7 @@ def test_classify_folder_writes_csv_with_every_column(tiny, tmp_path, capsys):
     assert code == 0, err
     with open(out_csv, newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == ["path", "sha256", "predicted_class", "confidence", "p_clear", "p_lesion",
+    assert list(rows[0]) == ["path", "sha256", "predicted_class", "confidence", "refer", "p_clear", "p_lesion",
                              "model_id", "timestamp", "warnings", "error"]
     assert len(rows) == len(tiny.heldout)
     mid = model_id(tiny.bundle)

@@ -71,7 +71,8 @@ def run(args) -> int:
         if p is None:
             print(f"{_short(row.source, width):<{width}}  {'-':<{cls_width}}  {'-':>6}  error: {row.error}")
             continue
-        note = f"{len(p.warnings)} warning(s)" if p.warnings else ""
+        note = "; ".join(n for n in ("REFER to a human" if p.refer else "",
+                                     f"{len(p.warnings)} warning(s)" if p.warnings else "") if n)
         print(f"{_short(row.source, width):<{width}}  {p.class_name:<{cls_width}}  {p.confidence:>6.3f}  {note}")
         for w in p.warnings:
             print(f"    ! {w}")

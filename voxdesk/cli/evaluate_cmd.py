@@ -18,6 +18,7 @@ def run(args: argparse.Namespace) -> int:
     from voxdesk.engine.datasets import load_dataset
     from voxdesk.engine.errors import DatasetError
     from voxdesk.engine.model.bundle import load_bundle
+    from voxdesk.engine.model.calibration import refer_below
     from voxdesk.engine.model.preprocessing import PreprocessStats
     from voxdesk.engine.training.evaluation import evaluate_model, format_metrics
 
@@ -34,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
     stats = PreprocessStats()
     metrics = evaluate_model(bundle.model, split, bundle.spec, bundle.class_names,
                              batch_size=args.batch_size, stats=stats,
-                             trained_digests=bundle.metadata.get("sample_digests"))
+                             trained_digests=bundle.metadata.get("sample_digests"),
+                             temperature=bundle.temperature, refer_below=refer_below(bundle.metadata))
     print(f"model {args.bundle} ({bundle.metadata.get('model_name', '?')}, input "
           f"{'x'.join(map(str, bundle.input_shape))}) on {args.data} split '{name}'")
     if metrics.get("leakage_warning"):
@@ -47,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {w}")
     print(format_metrics(metrics))
     if args.json_out:
-        with open(args.json_out, "w") as fh:
+        from voxdesk.engine.io.atomic import atomic_open
+
+        with atomic_open(args.json_out) as fh:
             json.dump(metrics, fh, indent=2)
     return 0

@@ -82,3 +82,17 @@ def test_explain_a_series_writes_the_heat_map_on_its_grid(tiny, tmp_path):
     img = nib.load(str(out))
     assert img.shape == vol.shape
     np.testing.assert_allclose(img.affine, vol.affine, atol=1e-5)
+
+
+def test_class_folders_of_enhanced_multiframe_files_are_one_case_per_file(tmp_path):
+    from fixtures.dicom import write_multiframe
+
+    vol = truth((6, 5, 5))
+    for c, cls in enumerate(("normal", "tumour")):
+        for case in range(3):
+            write_multiframe(tmp_path / "data" / cls / f"case{case}.dcm", vol + c, seed=case,
+                             patient_id=f"ID-{cls}-{case}")
+    with load_dataset(tmp_path / "data") as ds:
+        split = ds.splits["all"]
+        assert len(split) == 6 and split.samples.describe(0) == "normal/case0.dcm"
+        assert split.samples[3].shape == (6, 5, 5) and len(set(split.groups)) == 6

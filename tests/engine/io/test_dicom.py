@@ -9,21 +9,17 @@ import numpy as np
 import pydicom
 import pytest
 from fixtures.dicom import (
-    AXIAL,
     DIRTESTS,
-    ENHANCED_CT,
     PHILIPS,
     PYDICOM_DATA,
-    _base,
     check_voxels,
     geometry,
     phi_free,
     shipped,
     truth,
+    write_multiframe,
     write_series,
 )
-from pydicom.dataset import Dataset
-from pydicom.uid import generate_uid
 
 from voxdesk.engine.errors import CorruptFile, FileNotFound, InvalidVolume, NeedsChoice, UnsupportedFormat
 from voxdesk.engine.io import dicom
@@ -283,29 +279,7 @@ def test_a_series_whose_size_changes_is_split(tmp_path):
 
 def test_enhanced_multiframe_written_with_shuffled_frames(tmp_path):
     vol = truth((6, 5, 5))
-    m = geometry(spacing=(0.7, 0.8, 2.5))
-    order = np.random.default_rng(4).permutation(vol.shape[2])
-    ds = _base(ENHANCED_CT)
-    ds.SeriesInstanceUID, ds.SeriesNumber, ds.SeriesDescription = generate_uid(), 1, "ENH"
-    ds.NumberOfFrames = len(order)
-    shared = Dataset()
-    shared.PlaneOrientationSequence = [Dataset()]
-    shared.PlaneOrientationSequence[0].ImageOrientationPatient = list(AXIAL)
-    shared.PixelMeasuresSequence = [Dataset()]
-    shared.PixelMeasuresSequence[0].PixelSpacing = [0.8, 0.7]
-    shared.PixelValueTransformationSequence = [Dataset()]
-    shared.PixelValueTransformationSequence[0].RescaleSlope = 1
-    shared.PixelValueTransformationSequence[0].RescaleIntercept = -1024
-    ds.SharedFunctionalGroupsSequence = [shared]
-    frames = []
-    for k in order:
-        fg = Dataset()
-        fg.PlanePositionSequence = [Dataset()]
-        fg.PlanePositionSequence[0].ImagePositionPatient = [float(x) for x in (m @ [0, 0, k, 1])[:3]]
-        frames.append(fg)
-    ds.PerFrameFunctionalGroupsSequence = frames
-    ds.PixelData = np.stack([vol[:, :, k].T + 1024 for k in order]).astype("<i2").tobytes()
-    ds.save_as(tmp_path / "enh", enforce_file_format=True)
+    m = write_multiframe(tmp_path / "enh", vol)
     v = dicom.read(tmp_path / "enh")
     assert v.meta["multiframe"] and v.meta["n_slices"] == 5
     check_voxels(v, vol, m)

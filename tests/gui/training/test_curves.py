@@ -93,7 +93,7 @@ def test_results_view_shows_the_engines_metrics(qtbot):
     rng = np.random.default_rng(0)
     y = np.array([0] * 7 + [1] * 5 + [2] * 3)
     probs = rng.dirichlet(np.ones(3), size=len(y))
-    m = evaluate_predictions(y, probs, ["a", "b", "c"], n_bootstrap=50, n_bootstrap_auc=20)
+    m = evaluate_predictions(y, probs, ["a", "b", "c"], n_bootstrap_auc=20)
     view = ResultsView()
     qtbot.addWidget(view)
     view.show()
@@ -105,9 +105,41 @@ def test_results_view_shows_the_engines_metrics(qtbot):
     assert not view.roc.isVisible()  # ROC curve for binary tasks only
     yb = np.array([0, 0, 0, 1, 1, 1])
     mb = evaluate_predictions(yb, np.array([[.9, .1], [.6, .4], [.3, .7], [.4, .6], [.2, .8], [.7, .3]]),
-                              ["neg", "pos"], n_bootstrap=20, n_bootstrap_auc=10)
+                              ["neg", "pos"], n_bootstrap_auc=10)
     view.show_metrics(mb)
     assert view.roc.isVisible() and view.confusion.matrix().sum() == 6
     assert f"{mb['roc_auc']:.3f}" in view.summary.text()
     view.show_metrics(None)
     assert view.confusion.matrix().size == 0 and "No test-split metrics" in view.summary.text()
+
+
+def test_results_view_shows_calibration_and_the_reliability_diagram(qtbot):
+    from voxdesk.engine.training.evaluation import evaluate_predictions
+    from voxdesk.gui.training.results_view import ResultsView
+
+    rng = np.random.default_rng(0)
+    y = np.arange(40) % 2
+    probs = np.clip(np.eye(2)[y] * 0.7 + rng.uniform(0, 0.3, (40, 2)), 0, None)
+    probs /= probs.sum(1, keepdims=True)
+    m = evaluate_predictions(y, probs, ["neg", "pos"], n_bootstrap_auc=20)
+    m.update(temperature=1.7, ece_uncalibrated=0.2)
+    view = ResultsView()
+    qtbot.addWidget(view)
+    view.show_metrics(m)
+    text = view.summary.text()
+    assert "before temperature scaling, T = 1.70: 0.200" in text and "Brier score / log loss" in text
+    assert view.reliability.isVisibleTo(view)
+    xs, ys = view._reliability_points.getData()
+    assert len(xs) == len(m["reliability"]) and list(ys) == [b["accuracy"] for b in m["reliability"]]
+    assert "(" in view.table.item(0, 2).text()  # recall with its Wilson interval
+
+
+def test_model_card_shows_the_calibration():
+    from voxdesk.gui.classify.panel import card_html
+
+    meta = {"class_names": ["a", "b"], "input_shape": [8, 8, 8, 1],
+            "metrics": {"accuracy": 0.9, "n": 60, "ece": 0.04, "ece_uncalibrated": 0.11},
+            "calibration": {"temperature": 1.8, "fitted_on": "validation split", "n": 45}}
+    html = card_html(meta)
+    assert "T = 1.80 (fitted on 45 validation scans)" in html and "0.110 before, 0.040 after" in html
+    assert "not recalibrated; test ECE 0.040" in card_html({**meta, "calibration": None})

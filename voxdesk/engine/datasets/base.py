@@ -42,6 +42,9 @@ class Samples(Protocol):
 class Split:
     samples: Samples
     labels: np.ndarray  # int64, shape (N,), values in range(len(class_names))
+    groups: np.ndarray | None = None
+    """Per sample, the patient (or other group) it belongs to, or None when unknown: carved splits
+    never put one group on both sides (``splits.choose_splits``)."""
 
     def __len__(self) -> int:
         return len(self.labels)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 from pathlib import Path
 from typing import Sequence
@@ -175,7 +176,7 @@ def detect_folder(p: Path) -> str | None:
 
 
 def load_folder(p: Path) -> LabelledDataset:
-    samples, raw, warnings, ignored = {}, {}, [], []
+    samples, raw, warnings, ignored, groups = {}, {}, [], [], {}
     for split, d in _split_dirs(p).items():
         class_dirs = _visible_dirs(d)
         if not class_dirs:
@@ -196,18 +197,32 @@ def load_folder(p: Path) -> LabelledDataset:
             labels += [c.name] * len(files)
         samples[split] = FileSamples(entries, root=p)
         raw[split] = (np.array(labels), d.name)
+        groups[split] = _patients(entries)
     if ignored:
         eg = ignored[0].relative_to(p).as_posix()
         warnings.append(f"{len(ignored)} file(s) that are not volumes ({SUFFIX_LIST}) were ignored, e.g. {eg}.")
     class_names, enc = encode_labels(raw)
-    splits = {k: Split(samples[k], enc[k]) for k in samples}
+    splits = {k: Split(samples[k], enc[k], groups[k]) for k in samples}
     return finish(class_names, splits, source=str(p), layout="class-folders", warnings=warnings)
+
+
+def _patients(entries: list[str]):
+    """Per case, a key for its patient when the case is a DICOM series (a hash of PatientID, never
+    the ID itself), so that one patient's series never land in two splits; None if no case has one."""
+    from voxdesk.engine.io import dicom_series
+
+    keys = [dicom_series.patient_key(e) if os.path.isdir(e) or formats.is_dicom_file(e) else None for e in entries]
+    if not any(keys):
+        return None
+    return np.array([k or f"case {i}" for i, k in enumerate(keys)], dtype=object)
 
 
 # ---------------------------------------------------------------------------- CSV manifest
 PATH_COLUMNS = ("path", "file", "filename", "file_name", "filepath", "image", "volume", "scan")
 LABEL_COLUMNS = ("label", "class", "target", "diagnosis", "category", "y")
 SPLIT_COLUMNS = ("split", "subset", "set", "partition")
+GROUP_COLUMNS = ("patient", "patient_id", "patientid", "subject", "subject_id", "group", "case_id")
+"""A column naming whose scan a row is: no patient ends up in both training and test."""
 
 
 def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
@@ -229,7 +244,7 @@ def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
     return [(n, r) for n, r in rows if any(r) and not r[0].startswith("#")]
 
 
-def _columns(path: Path, rows) -> tuple[int, int, int | None, bool]:
+def _columns(path: Path, rows) -> tuple[int, int, int | None, int | None, bool]:
     first = [c.lower() for c in rows[0][1]]
     if any(c in PATH_COLUMNS + LABEL_COLUMNS for c in first):
         find = lambda names: next((i for i, c in enumerate(first) if c in names), None)  # noqa: E731
@@ -239,20 +254,21 @@ def _columns(path: Path, rows) -> tuple[int, int, int | None, bool]:
                 f"{path.name}: the header ({', '.join(rows[0][1])}) needs a 'path' column and a "
                 "'label' column."
             )
-        return ip, il, find(SPLIT_COLUMNS), True
+        return ip, il, find(SPLIT_COLUMNS), find(GROUP_COLUMNS), True
     has_split = any(len(r) > 2 and r[2] for _, r in rows)
-    return 0, 1, (2 if has_split else None), False
+    return 0, 1, (2 if has_split else None), None, False
 
 
 def load_csv(path: Path) -> LabelledDataset:
     rows = _read_rows(path)
     if not rows:
         raise DatasetError(f"{path.name} is empty: expected one 'path,label[,split]' row per volume.")
-    ip, il, isplit, header = _columns(path, rows)
+    ip, il, isplit, igroup, header = _columns(path, rows)
     rows = rows[1:] if header else rows
     if not rows:
         raise DatasetError(f"{path.name} has a header but no rows: add one 'path,label' row per volume.")
     per_split: dict[str, tuple[list, list]] = {}
+    groups: dict[str, list] = {}
     missing = []
     for n, r in rows:
         if len(r) <= max(ip, il) or not r[ip] or not r[il]:
@@ -281,6 +297,8 @@ def load_csv(path: Path) -> LabelledDataset:
         entries, labels = per_split.setdefault(split, ([], []))
         entries.append(f"{fp}:{address}" if address else str(fp))
         labels.append(r[il])
+        group = r[igroup].strip() if igroup is not None and len(r) > igroup else ""
+        groups.setdefault(split, []).append(group or f"row {n}")  # no group given: a group of its own
     if missing:
         n, p = missing[0]
         raise FileNotFound(
@@ -289,5 +307,7 @@ def load_csv(path: Path) -> LabelledDataset:
         )
     raw = {k: (np.array(labels), path.name) for k, (_, labels) in per_split.items()}
     class_names, enc = encode_labels(raw)
-    splits = {k: Split(FileSamples(e, root=path.parent), enc[k]) for k, (e, _) in per_split.items()}
+    splits = {k: Split(FileSamples(e, root=path.parent), enc[k],
+                       np.array(groups[k], dtype=object) if igroup is not None else None)
+              for k, (e, _) in per_split.items()}
     return finish(class_names, splits, source=str(path), layout="csv")

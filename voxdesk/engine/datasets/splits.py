@@ -3,7 +3,10 @@
 The validation split is the dataset's ``val`` split when it has one, else a stratified
 ``val_fraction`` of the training split; the test split (``test``, else a stratified
 ``test_fraction`` carved from a lone ``all`` split) is used only for the final metrics, never
-for model selection. A :class:`Subset` is a lazy view (indices into the underlying samples).
+for model selection. When samples carry groups (a CSV's ``patient`` column; a hash of the
+PatientID of DICOM series) every carve keeps a group on one side (scikit-learn's
+``StratifiedGroupKFold``), and predefined splits that share a group are reported. A
+:class:`Subset` is a lazy view (indices into the underlying samples).
 """
 from __future__ import annotations
 
@@ -68,10 +71,11 @@ def dataset_fingerprint(dataset: LabelledDataset, samples_per_split: int = 8) ->
 class Subset:
     """A view of some indices of a ``Samples`` collection (itself a ``Samples``)."""
 
-    def __init__(self, samples, indices, labels) -> None:
+    def __init__(self, samples, indices, labels, groups=None) -> None:
         self._base = samples
         self.indices = np.asarray(indices, np.int64)
         self.labels = np.asarray(labels, np.int64)[self.indices]
+        self.groups = None if groups is None else np.asarray(groups, dtype=object)[self.indices]
         if callable(getattr(samples, "path", None)):  # file-backed: NIfTI headers (spacing) stay readable
             self.path = lambda i: samples.path(int(self.indices[i]))
 
@@ -107,8 +111,9 @@ class _Parts:
     warnings: list[str]
 
 
-def _carve(labels, fraction, seed, what, warnings):
-    """Stratified (when possible) split of ``range(len(labels))`` into (kept, carved)."""
+def _carve(labels, fraction, seed, what, warnings, groups=None):
+    """Stratified (when possible) split of ``range(len(labels))`` into (kept, carved); with
+    ``groups``, no group on both sides."""
     from sklearn.model_selection import train_test_split
 
     n = len(labels)
@@ -118,6 +123,8 @@ def _carve(labels, fraction, seed, what, warnings):
         if fraction > 0:
             warnings.append(f"too few samples ({n}) to hold out a {what} split")
         return idx, None
+    if groups is not None and len(set(groups)) < n:
+        return _carve_groups(labels, groups, fraction, seed, what, warnings)
     counts = np.bincount(labels)
     counts = counts[counts > 0]
     stratify = labels if counts.min() >= 2 and n_out >= len(counts) and n - n_out >= len(counts) else None
@@ -125,6 +132,32 @@ def _carve(labels, fraction, seed, what, warnings):
         warnings.append(f"{what} split is not stratified (some classes have too few samples)")
     kept, out = train_test_split(idx, test_size=n_out, random_state=seed, stratify=stratify)
     return np.sort(kept), np.sort(out)
+
+
+def _carve_groups(labels, groups, fraction, seed, what, warnings):
+    """(kept, carved) with whole groups on each side: the first fold of a StratifiedGroupKFold
+    with about 1/fraction folds (a group-wise shuffle split when there are too few groups)."""
+    from sklearn.model_selection import GroupShuffleSplit, StratifiedGroupKFold
+
+    idx = np.arange(len(labels))
+    g = np.asarray([str(v) for v in groups])
+    n_groups = len(set(g))
+    folds = max(2, int(round(1 / fraction)))
+    if n_groups < 2:
+        warnings.append(f"every sample belongs to one group: no {what} split can be held out by group")
+        return idx, None
+    if n_groups >= folds and np.bincount(labels).max() >= folds:
+        kept, out = next(StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(idx, labels, g))
+    else:
+        kept, out = next(GroupShuffleSplit(n_splits=1, test_size=fraction, random_state=seed).split(idx, labels, g))
+        warnings.append(f"{what} split is held out by group but not stratified ({n_groups} groups)")
+    return np.sort(kept), np.sort(out)
+
+
+def _shared_groups(a, b) -> int:
+    if a is None or b is None:
+        return 0
+    return len(set(map(str, a)) & set(map(str, b)))
 
 
 def choose_splits(dataset: LabelledDataset, val_fraction: float, test_fraction: float, seed: int) -> _Parts:
@@ -150,23 +183,31 @@ def choose_splits(dataset: LabelledDataset, val_fraction: float, test_fraction: 
     test_source = "none"
     if "test" in splits and len(splits["test"]):
         t = splits["test"]
-        test, test_source = Subset(t.samples, np.arange(len(t)), t.labels), "test split"
+        test, test_source = Subset(t.samples, np.arange(len(t)), t.labels, t.groups), "test split"
     elif train_name == "all":
-        kept, out = _carve(split.labels, test_fraction, seed, "test", warnings)
+        kept, out = _carve(split.labels, test_fraction, seed, "test", warnings, split.groups)
         if out is not None:
-            test, test_source = Subset(split.samples, out, split.labels), f"{test_fraction:.0%} of 'all'"
+            test = Subset(split.samples, out, split.labels, split.groups)
+            test_source = f"{test_fraction:.0%} of 'all'" + (" by patient" if split.groups is not None else "")
             idx = kept
     val, val_source = None, "none"
     val_name = next((n for n in ("val", "valid", "validation") if n in splits and len(splits[n])), None)
     if val_name:
         v = splits[val_name]
-        val, val_source = Subset(v.samples, np.arange(len(v)), v.labels), f"{val_name} split"
+        val, val_source = Subset(v.samples, np.arange(len(v)), v.labels, v.groups), f"{val_name} split"
     else:
-        kept, out = _carve(split.labels[idx], val_fraction, seed + 1, "validation", warnings)
+        sub_groups = None if split.groups is None else np.asarray(split.groups, dtype=object)[idx]
+        kept, out = _carve(split.labels[idx], val_fraction, seed + 1, "validation", warnings, sub_groups)
         if out is not None:
-            val, val_source = Subset(split.samples, idx[out], split.labels), f"{val_fraction:.0%} of '{train_name}'"
+            val = Subset(split.samples, idx[out], split.labels, split.groups)
+            val_source = f"{val_fraction:.0%} of '{train_name}'" + (" by patient" if sub_groups is not None else "")
             idx = idx[kept]
-    train = Subset(split.samples, idx, split.labels)
+    train = Subset(split.samples, idx, split.labels, split.groups)
+    for name, other in (("validation", val), ("test", test)):
+        shared = _shared_groups(train.groups, other.groups if other is not None else None)
+        if shared:
+            warnings.append(f"{shared} patient(s) have scans in both the training and the {name} split: "
+                            f"its figures overstate the model on new patients (give the split by patient)")
     present = np.unique(train.labels)
     if len(present) < 2:
         raise DatasetError(

@@ -46,6 +46,9 @@ class Prediction:
     warnings: list[str] = field(default_factory=list)
     model_id: str = ""
     source: str = ""
+    refer: bool = False
+    """The confidence is below the bundle's referral threshold (chosen on validation for its
+    target accuracy): a human should read this case."""
 
 
 @dataclass
@@ -147,9 +150,11 @@ class _Runner:
         self._path = getattr(bundle, "path", None)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities (the bundle's temperature applied)."""
+        from voxdesk.engine.model.calibration import apply_temperature, temperature_of
         from voxdesk.engine.model.predict import predictor
 
-        return predictor(self._model)(x)
+        return apply_temperature(predictor(self._model)(x), temperature_of(self.metadata))
 
 
 _RUNNERS: dict[int, tuple] = {}
@@ -219,11 +224,15 @@ def prepare(bundle, volume: Volume) -> Prepared:
 
 
 def _prediction(runner: _Runner, probs: np.ndarray, warnings, source: str) -> Prediction:
+    from voxdesk.engine.model.calibration import refer_below
+
     idx = int(np.argmax(probs))
+    threshold = refer_below(runner.metadata)
     return Prediction(
         class_name=runner.class_names[idx], class_index=idx, confidence=float(probs[idx]),
         probabilities={n: float(p) for n, p in zip(runner.class_names, probs)},
         warnings=list(warnings), model_id=runner.model_id, source=source,
+        refer=threshold is not None and float(probs[idx]) < threshold,
     )
 
 

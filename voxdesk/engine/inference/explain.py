@@ -305,6 +305,7 @@ def explain(bundle, volume: Volume, class_name: str | None = None, *, layer: str
             raise ModelError(f"the model has no class {class_name!r}; its classes are {', '.join(names)}")
         class_index = names.index(class_name)
     heat_in, class_index, probs = grad_cam(bundle.model, prepared.x, class_index, layer, method)
+    probs = bundle.calibrated(probs[None])[0]  # the probabilities classify shows
     heat = to_volume_grid(heat_in, volume.shape)
     notes: list[str] = []  # about the map itself; the input's own warnings come first in .warnings
     if not heat.any():

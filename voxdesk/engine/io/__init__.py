@@ -9,7 +9,8 @@ CONTRACT:
       Raises ``NeedsChoice`` (with ``.choices``) when a file holds several candidates and none
       was named, and other ``VoxdeskError`` subclasses for bad input.
   ``probe(path) -> FileInfo``: what the file holds (HDF5 tree, NPZ arrays, NIfTI header,
-      NPY header) without reading voxel data.
+      NPY header, DICOM series) without reading voxel data.
+  ``walk(folder)``: the volumes under a folder (files by name, DICOM series folders).
   The formats themselves (suffixes, dialog filters, help texts): ``voxdesk.engine.io.formats``.
 """
 from __future__ import annotations
@@ -22,9 +23,11 @@ from voxdesk.engine.io.address import split_address
 from voxdesk.engine.io.common import Entry, FileInfo, check_file
 from voxdesk.engine.volume import Volume
 
-__all__ = ["open_volume", "probe", "split_address", "format_of", "SUPPORTED_SUFFIXES", "FileInfo", "Entry"]
+__all__ = ["open_volume", "probe", "split_address", "format_of", "walk", "content_sha256", "SUPPORTED_SUFFIXES",
+           "FileInfo", "Entry"]
 
 SUPPORTED_SUFFIXES = formats.SUPPORTED_SUFFIXES
+
 
 def _checked(file: str, fmt: str):
     """The path to read: a DICOM folder as it is, any other input through ``check_file``."""
@@ -37,7 +40,7 @@ def _checked(file: str, fmt: str):
 
 
 def format_of(path: str | os.PathLike) -> str:
-    """The reader key (``nifti``, ``npy``, ``npz``, ``hdf5``) of ``path``; UnsupportedFormat if none."""
+    """The reader key (``nifti``, ``npy``, ``npz``, ``hdf5``, ``dicom``) of ``path``; UnsupportedFormat if none."""
     return formats.lookup(path).name
 
 
@@ -84,25 +87,30 @@ def open_volume(
 
 def walk(root, *, recursive: bool = True) -> tuple[list[str], list[str]]:
     """(volumes, ignored) under the folder ``root``, sorted: every file a reader takes by its name,
-    and every folder holding DICOM files directly (one DICOM case; not descended further);
+    every folder holding DICOM slice files directly (one DICOM case; not descended further) and
+    every enhanced multi-frame DICOM file (a volume of its own);
     ``ignored`` lists the other visible files. Hidden files and folders are skipped."""
     volumes: list[str] = []
     ignored: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(n for n in dirnames if not n.startswith(".")) if recursive else []
         names = sorted(n for n in filenames if not n.startswith(".") and n.upper() != "DICOMDIR")
-        dicom = False
+        dicom: list[str] = []
         for n in names:
             path = os.path.join(dirpath, n)
             fmt = formats.find_format(n)
             if fmt is not None and fmt.name != "dicom":
                 volumes.append(path)
             elif formats.is_dicom_file(path):
-                dicom = True
+                dicom.append(path)
             else:
                 ignored.append(path)
         if dicom:
-            volumes.append(dirpath)
+            from voxdesk.engine.io import dicom_series
+
+            # enhanced multi-frame files are each a volume; slice files together are one series
+            multi = dicom_series.is_multiframe(dicom[0]) and all(map(dicom_series.is_multiframe, dicom))
+            volumes.extend(dicom if multi else [dirpath])
             dirnames[:] = []
     return volumes, ignored
 

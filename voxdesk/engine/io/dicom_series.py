@@ -306,6 +306,41 @@ def _output_dtype(slices, bits: int, signed: int) -> str:
     return "float32"
 
 
+def is_multiframe(path) -> bool:
+    """An enhanced (or legacy) multi-frame file: NumberOfFrames > 1 (a header read, no pixels)."""
+    import pydicom
+
+    try:
+        n = pydicom.dcmread(path, stop_before_pixels=True, specific_tags=["NumberOfFrames"]).get("NumberOfFrames")
+        return int(n or 1) > 1
+    except Exception:  # unreadable: treated as a slice file (reading explains)
+        return False
+
+
+def patient_key(folder) -> str | None:
+    """A stable key for the patient of the first DICOM file under ``folder``: a BLAKE2 hash of
+    its PatientID (the ID itself is never returned or stored); None without a PatientID."""
+    import hashlib
+
+    import pydicom
+
+    walked = [(os.path.dirname(str(folder)), [], [os.path.basename(str(folder))])] if os.path.isfile(folder) \
+        else os.walk(folder)
+    for root, dirs, files in walked:
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            if not is_dicom_file(path):
+                continue
+            try:
+                pid = str(pydicom.dcmread(path, stop_before_pixels=True, specific_tags=["PatientID"]).get(
+                    "PatientID") or "").strip()
+            except Exception:  # a damaged header: no key
+                return None
+            return "patient-" + hashlib.blake2b(pid.encode(), digest_size=6).hexdigest() if pid else None
+    return None
+
+
 def scan(path) -> list[Series]:
     """The DICOM series in a folder (recursively) or one file, from headers only."""
     return _scan(path)[0]

@@ -67,11 +67,24 @@ class Bundle:
         """Raw samples -> model input batch, exactly as in training."""
         return preprocess_batch(arrays, self.spec, stats)
 
+    @property
+    def temperature(self) -> float:
+        """The calibration temperature fitted at training (1.0: none)."""
+        from voxdesk.engine.model.calibration import temperature_of
+
+        return temperature_of(self.metadata)
+
+    def calibrated(self, probs) -> np.ndarray:
+        """The model's probabilities (N, K) as the bundle reports them (temperature-scaled)."""
+        from voxdesk.engine.model.calibration import apply_temperature
+
+        return apply_temperature(probs, self.temperature)
+
     def predict_proba(self, arrays, batch_size: int = 32) -> np.ndarray:
-        """Class probabilities (N, K) for raw samples."""
+        """Calibrated class probabilities (N, K) for raw samples."""
         from voxdesk.engine.model.predict import predict_raw
 
-        return predict_raw(self.model, self.spec, list(arrays), batch_size=batch_size)
+        return self.calibrated(predict_raw(self.model, self.spec, list(arrays), batch_size=batch_size))
 
 
 def library_versions() -> dict:
@@ -103,6 +116,7 @@ def bundle_from_result(result) -> Bundle:
         "sample_digests": getattr(result, "sample_digests", {}) or None,
         "metrics": result.test_metrics,
         "history": result.history,
+        "calibration": {k: v for k, v in (getattr(result, "calibration", {}) or {}).items() if k != "note"} or None,
     }
     from voxdesk.engine.model.consistency import STATS_KEY
 

@@ -3,11 +3,15 @@
 :func:`evaluate_predictions` works on labels and predicted probabilities (no TF);
 :func:`evaluate_model` runs a model over a split with the bundle's preprocessing first.
 
-The metrics dict holds: ``n``, ``accuracy`` and ``accuracy_ci`` (bootstrap 95%), ``balanced_accuracy``,
-``per_class`` (precision, recall, F1, support per class), ``macro_f1``, ``confusion_matrix``
-(rows = true class, columns = predicted), ``roc_auc`` (binary: positive = class 1; otherwise
-macro one-vs-rest) with ``roc_auc_ci``, ``roc_curve`` (binary only: fpr/tpr lists), ``ece``
-(expected calibration error, 15 equal-width confidence bins) and ``notes``. When the split
+The metrics dict holds: ``n``, ``accuracy`` and ``accuracy_ci`` (Wilson 95% interval: honest on
+small test sets, where a bootstrap of 60/60 correct says [1, 1]), ``balanced_accuracy``,
+``per_class`` (precision, recall with its Wilson ``recall_ci`` (for two classes: specificity and
+sensitivity), F1, support), ``macro_f1``, ``confusion_matrix`` (rows = true class, columns =
+predicted), ``roc_auc`` (binary: positive = class 1; otherwise macro one-vs-rest) with
+``roc_auc_ci`` (percentile bootstrap, 1,000 resamples), ``roc_curve`` (binary only: fpr/tpr
+lists), ``ece`` (expected calibration error, 15 equal-width confidence bins), ``reliability``
+(per bin: mean confidence, accuracy, count), ``brier`` (multi-class Brier score), ``log_loss``
+and ``notes``. When the split
 holds a single class (or a class never appears), AUC is ``None`` and a note says why.
 """
 from __future__ import annotations
@@ -48,6 +52,27 @@ def _auc(y_true, probs, n_classes):
     return float(roc_auc_score(y_true, probs, multi_class="ovr", average="macro", labels=np.arange(n_classes)))
 
 
+def wilson(k: int, n: int, confidence: float = 0.95) -> list[float] | None:
+    """Wilson score interval for ``k`` successes in ``n`` trials (``scipy.stats.binomtest``)."""
+    if n <= 0:
+        return None
+    from scipy.stats import binomtest
+
+    ci = binomtest(int(k), int(n)).proportion_ci(confidence_level=confidence, method="wilson")
+    return [float(ci.low), float(ci.high)]
+
+
+def reliability(y_true: np.ndarray, probs: np.ndarray, n_bins: int = ECE_BINS) -> list[dict]:
+    """The reliability diagram's points: per non-empty confidence bin, its range, mean
+    confidence, accuracy and count (what ``ece`` averages)."""
+    conf = probs.max(axis=1)
+    correct = probs.argmax(axis=1) == y_true
+    bins = np.minimum((conf * n_bins).astype(int), n_bins - 1)
+    return [{"low": b / n_bins, "high": (b + 1) / n_bins, "confidence": float(conf[bins == b].mean()),
+             "accuracy": float(correct[bins == b].mean()), "count": int((bins == b).sum())}
+            for b in range(n_bins) if (bins == b).any()]
+
+
 def _ci(values) -> list[float] | None:
     values = [v for v in values if v is not None]
     if len(values) < 10:
@@ -60,12 +85,17 @@ def evaluate_predictions(
     probs,
     class_names: list[str],
     *,
-    n_bootstrap: int = 1000,
-    n_bootstrap_auc: int = 200,
+    n_bootstrap_auc: int = 1000,
     seed: int = 0,
 ) -> dict:
     """Metrics for integer labels ``y_true`` (N,) and class probabilities ``probs`` (N, K)."""
-    from sklearn.metrics import balanced_accuracy_score, confusion_matrix, precision_recall_fscore_support, roc_curve
+    from sklearn.metrics import (
+        balanced_accuracy_score,
+        confusion_matrix,
+        log_loss,
+        precision_recall_fscore_support,
+        roc_curve,
+    )
 
     y_true = np.asarray(y_true, dtype=np.int64).reshape(-1)
     probs = np.asarray(probs, dtype=np.float64)
@@ -83,8 +113,8 @@ def evaluate_predictions(
     rng = np.random.default_rng(seed)
 
     correct = (pred == y_true).astype(np.float64)
-    boot = rng.integers(0, n, size=(n_bootstrap, n))
-    acc_ci = _ci(correct[boot].mean(axis=1))
+    acc_ci = wilson(int(correct.sum()), n)
+    boot = rng.integers(0, n, size=(n_bootstrap_auc, n))
 
     auc = _auc(y_true, probs, k)
     auc_ci = None
@@ -96,7 +126,7 @@ def evaluate_predictions(
         if len(present) < k:
             missing = [class_names[i] for i in labels if i not in present]
             notes.append(f"classes absent from this split ({', '.join(missing)}): AUC over the others")
-        auc_ci = _ci(_auc(y_true[idx], probs[idx], k) for idx in boot[:n_bootstrap_auc])
+        auc_ci = _ci(_auc(y_true[idx], probs[idx], k) for idx in boot)
         if k == 2:
             fpr, tpr, _ = roc_curve(y_true, probs[:, 1])
             curve = {"fpr": fpr.tolist(), "tpr": tpr.tolist()}
@@ -108,7 +138,7 @@ def evaluate_predictions(
         "balanced_accuracy": float(balanced_accuracy_score(y_true, pred)) if len(present) > 1 else None,
         "per_class": [
             {"class": class_names[i], "precision": float(p[i]), "recall": float(r[i]),
-             "f1": float(f[i]), "support": int(s[i])}
+             "recall_ci": wilson(int(cm[i, i]), int(s[i])), "f1": float(f[i]), "support": int(s[i])}
             for i in labels
         ],
         "macro_f1": float(np.mean(f[s > 0])) if (s > 0).any() else None,
@@ -117,6 +147,9 @@ def evaluate_predictions(
         "roc_auc_ci": auc_ci,
         "roc_curve": curve,
         "ece": expected_calibration_error(y_true, probs),
+        "reliability": reliability(y_true, probs),
+        "brier": float(np.mean(np.sum((probs - np.eye(k)[y_true]) ** 2, axis=1))),
+        "log_loss": float(log_loss(y_true, np.clip(probs, 1e-12, 1.0), labels=labels)),
         "notes": notes,
     }
 
@@ -133,8 +166,14 @@ def predict_split(model, samples, spec, batch_size: int = 64, progress=None, sta
 
 
 def evaluate_model(model, split, spec, class_names, *, batch_size: int = 64, seed: int = 0, progress=None,
-                   stats=None, trained_digests: dict | None = None) -> dict:
+                   stats=None, trained_digests: dict | None = None, temperature: float = 1.0,
+                   refer_below: float | None = None) -> dict:
     """Predict a ``Split`` with ``spec`` preprocessing and return :func:`evaluate_predictions`.
+
+    ``temperature``: the bundle's calibration (``model.calibration``); the metrics are those of the
+    calibrated probabilities a user sees, and ``ece_uncalibrated`` keeps the model's own ECE.
+    ``refer_below``: the bundle's referral threshold; ``metrics["referral"]`` then gives the
+    accuracy on the cases kept (with its Wilson interval) and how many were referred.
 
     ``trained_digests``: the bundle's ``sample_digests`` (what the model trained and was selected
     on). Then ``metrics["leakage"]`` counts the evaluated samples among them and, when any are,
@@ -143,8 +182,23 @@ def evaluate_model(model, split, spec, class_names, *, batch_size: int = 64, see
     from voxdesk.engine.datasets.splits import describe_overlap, overlap_with_training
 
     digests: list[str] | None = [] if trained_digests else None
-    probs = predict_split(model, split.samples, spec, batch_size, progress, stats, digests)
+    from voxdesk.engine.model.calibration import apply_temperature
+
+    raw = predict_split(model, split.samples, spec, batch_size, progress, stats, digests)
+    probs = apply_temperature(raw, temperature)
     metrics = evaluate_predictions(split.labels, probs, class_names, seed=seed)
+    metrics["temperature"] = float(temperature)
+    from voxdesk.engine.model.calibration import coverage_curve
+
+    metrics["coverage_curve"] = coverage_curve(split.labels, probs)
+    if refer_below is not None and len(probs):
+        kept = probs.max(1) >= refer_below
+        right = int((probs.argmax(1)[kept] == np.asarray(split.labels)[kept]).sum())
+        metrics["referral"] = {"threshold": float(refer_below), "referred": int((~kept).sum()), "kept": int(kept.sum()),
+                               "accuracy_kept": right / int(kept.sum()) if kept.any() else None,
+                               "accuracy_kept_ci": wilson(right, int(kept.sum()))}
+    if temperature != 1.0 and len(raw):
+        metrics["ece_uncalibrated"] = expected_calibration_error(np.asarray(split.labels), raw)
     overlap = overlap_with_training(digests or [], trained_digests)
     metrics["leakage"] = overlap
     text = describe_overlap(overlap, len(probs))
@@ -167,16 +221,27 @@ def format_metrics(m: dict) -> str:
         lines.append(f"ROC AUC: {m['roc_auc']:.4f}{ci(m.get('roc_auc_ci'))}")
     else:
         lines.append("ROC AUC: n/a")
-    lines.append(f"expected calibration error: {m['ece']:.4f}")
+    ece = f"expected calibration error: {m['ece']:.4f}"
+    if m.get("ece_uncalibrated") is not None:
+        ece += f" (before temperature scaling, T = {m['temperature']:.2f}: {m['ece_uncalibrated']:.4f})"
+    lines.append(ece)
+    if m.get("brier") is not None:
+        lines.append(f"Brier score: {m['brier']:.4f}; log loss: {m['log_loss']:.4f}")
+    ref = m.get("referral")
+    if ref:
+        acc = "n/a" if ref["accuracy_kept"] is None else f"{ref['accuracy_kept']:.4f}{ci(ref.get('accuracy_kept_ci'))}"
+        lines.append(f"referral below confidence {ref['threshold']:.3f}: {ref['referred']} referred to a human, "
+                     f"{ref['kept']} kept, accuracy on the kept {acc}")
     if m.get("macro_f1") is not None:
         lines.append(f"macro F1: {m['macro_f1']:.4f}")
     names = m["class_names"]
     width = max(8, *(len(n) for n in names))
     lines.append("")
-    lines.append(f"{'class':<{width}}  precision  recall     f1  support")
+    lines.append(f"{'class':<{width}}  precision  recall (95% CI)      f1  support")
     for row in m["per_class"]:
-        lines.append(f"{row['class']:<{width}}  {row['precision']:9.3f}  {row['recall']:6.3f}  "
-                     f"{row['f1']:5.3f}  {row['support']:7d}")
+        rc = row.get("recall_ci")
+        rtxt = f"{row['recall']:6.3f} ({rc[0]:.2f}-{rc[1]:.2f})" if rc else f"{row['recall']:6.3f}            "
+        lines.append(f"{row['class']:<{width}}  {row['precision']:9.3f}  {rtxt}  {row['f1']:5.3f}  {row['support']:7d}")
     lines.append("")
     lines.append("confusion matrix (rows: true, columns: predicted)")
     cw = max(5, width)

@@ -101,6 +101,9 @@ class TrainResult:
     data_stats: dict = field(default_factory=dict)
     """``consistency.training_data_stats`` of the training part (the bundle's ``data_stats``):
     what inference compares a new volume with (shape, spacing, orientation, intensity range)."""
+    calibration: dict = field(default_factory=dict)
+    """``model.calibration``: the temperature fitted on the validation split and the validation
+    ECE/NLL before and after (applied to every probability the bundle gives)."""
     sample_digests: dict = field(default_factory=dict)
     """``{"train": [...], "val": [...]}``: ``splits.sample_digest`` of every sample the model was
     trained or selected on (empty when the data streamed from disk), so that ``evaluate`` can say
@@ -176,6 +179,33 @@ def _datasets(tf, train_part, val_part, spec, stats, batch_size, aug, config, pr
     train_ds = train_ds.with_options(options)
     val_ds = val_ds.with_options(options) if val_ds is not None else None
     return train_ds, val_ds, digests, in_memory
+
+
+def _calibrate(model, val_part, spec, stats, batch_size) -> dict:
+    """Temperature scaling fitted on the validation split (``model.calibration``): the bundle's
+    ``calibration`` entry, with the validation ECE and NLL before and after."""
+    from voxdesk.engine.model.calibration import (
+        MIN_VALIDATION,
+        apply_temperature,
+        fit_temperature,
+        nll,
+        referral_threshold,
+    )
+    from voxdesk.engine.training.evaluation import expected_calibration_error, predict_split
+
+    if val_part is None or len(val_part) < MIN_VALIDATION:
+        return {"temperature": 1.0, "fitted_on": None,
+                "note": f"probabilities not recalibrated (fewer than {MIN_VALIDATION} validation samples)"}
+    y = np.asarray(val_part.labels)
+    raw = predict_split(model, val_part, spec, max(batch_size, 64), stats=stats)
+    t = fit_temperature(y, raw)
+    cal = apply_temperature(raw, t)
+    out = {"temperature": t, "fitted_on": "validation split", "n": len(y),
+           "val_ece_before": expected_calibration_error(y, raw), "val_ece_after": expected_calibration_error(y, cal),
+           "val_nll_before": nll(y, raw), "val_nll_after": nll(y, cal), "referral": referral_threshold(y, cal)}
+    out["note"] = (f"probabilities calibrated by temperature scaling on the validation split (T = {t:.2f}; "
+                   f"validation ECE {out['val_ece_before']:.3f} -> {out['val_ece_after']:.3f})")
+    return out
 
 
 def _class_weight(config: TrainConfig, labels) -> dict | None:
@@ -273,6 +303,11 @@ def train(
         plan_note += (f"; stopped early after epoch {epochs_run}: no better smoothed validation loss "
                       f"for {config.early_stopping_patience} epochs")
 
+    from voxdesk.engine.model.calibration import refer_below
+
+    calibration = _calibrate(model, val_part, spec, stats, batch_size) if cb.best_epoch is not None else {}
+    if calibration.get("note"):
+        plan_note += "; " + calibration["note"]
     test_metrics = None
     if test_part is not None and len(test_part) and cb.best_epoch is not None:
         from voxdesk.engine.training.evaluation import evaluate_model
@@ -280,7 +315,9 @@ def train(
         progress(1.0, "evaluating on the test split")
         test_metrics = evaluate_model(model, test_part, spec, dataset.class_names,
                                       batch_size=max(batch_size, 64), seed=config.seed, stats=stats,
-                                      trained_digests=digests or None)  # duplicates across splits
+                                      trained_digests=digests or None,  # duplicates across splits
+                                      temperature=calibration.get("temperature", 1.0),
+                                      refer_below=refer_below({"calibration": calibration}))
         if test_metrics.get("leakage_warning"):
             warnings.append("the test split repeats training samples: " + test_metrics["leakage_warning"])
     warnings.extend(stats.warnings())
@@ -294,7 +331,7 @@ def train(
                      "val_source": parts.val_source, "test_source": parts.test_source,
                      "in_memory": in_memory, "batch_size": batch_size, "epochs_planned": epochs},
         strategy=describe(strategy), data_stats=data_stats, notes=[norm_note, plan_note, aug_note],
-        sample_digests={k: v for k, v in digests.items() if len(v) <= MAX_DIGESTS},
+        sample_digests={k: v for k, v in digests.items() if len(v) <= MAX_DIGESTS}, calibration=calibration,
         timings={"prepare_s": t_prepared - t_start, "fit_s": fit_s, "evaluate_s": t_end - t_fit,
                  "total_s": t_end - t_start,
                  "train_samples_per_s": min(cb.done, epochs_run * steps) * batch_size / max(fit_s, 1e-9)},

@@ -87,6 +87,14 @@ def card_html(meta: dict, source: str = "") -> str:
         rows.append(("Test metrics", e(", ".join(parts) + n)))
     else:
         rows.append(("Test metrics", "none recorded"))
+    cal = meta.get("calibration") or {}
+    if cal.get("fitted_on"):
+        text = f"temperature scaling, T = {cal['temperature']:.2f} (fitted on {cal.get('n', '?')} validation scans)"
+        if m.get("ece_uncalibrated") is not None:
+            text += f"; test ECE {m['ece_uncalibrated']:.3f} before, {m['ece']:.3f} after"
+        rows.append(("Calibration", e(text)))
+    elif m.get("ece") is not None:
+        rows.append(("Calibration", e(f"not recalibrated; test ECE {m['ece']:.3f}")))
     cfg = training.get("config") or {}
     made = str(meta.get("created", "")).replace("T", " ").replace("+00:00", " UTC") or "not saved yet"
     how = f"{e(str(meta.get('model_name', cfg.get('model', '?'))))}"
@@ -322,8 +330,10 @@ class ClassifyPanel(QWidget):
 
     def show_prediction(self, prediction) -> None:
         p = prediction
+        refer = (f"<br><b style='color:{tones(self)['warn']}'>Refer to a human: the confidence is below the "
+                 "model's referral threshold</b>") if p.refer else ""
         self.top.setText(f"<span style='font-size:15pt'><b>{html.escape(p.class_name)}</b></span>"
-                         f"&nbsp;&nbsp;{p.confidence:.1%} confidence")
+                         f"&nbsp;&nbsp;{p.confidence:.1%} confidence{refer}")
         self.chart.set_probabilities(p.probabilities)
         self.set_warnings(p.warnings)
 

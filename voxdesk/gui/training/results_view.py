@@ -3,8 +3,10 @@
 Shows the metrics dict of ``evaluation.evaluate_predictions`` (``TrainResult.test_metrics``):
 headline numbers with their 95% confidence intervals, a confusion-matrix heat map
 (``confusionMatrix``; colour = fraction of the true class, text = count), a per-class table
-(``perClassTable``) and, for binary tasks, the ROC curve (``rocCurve``). Nothing is computed
-here beyond formatting.
+(``perClassTable``, recall with its Wilson interval), the reliability diagram
+(``reliabilityDiagram``: accuracy against confidence per bin, the diagonal is perfect
+calibration) and, for binary tasks, the ROC curve (``rocCurve``). Nothing is computed here
+beyond formatting.
 """
 from __future__ import annotations
 
@@ -124,7 +126,7 @@ class ResultsView(QWidget):
         self.summary.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("perClassTable")
-        self.table.setHorizontalHeaderLabels(["class", "precision", "recall", "F1", "support"])
+        self.table.setHorizontalHeaderLabels(["class", "precision", "recall (95% CI)", "F1", "support"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
@@ -147,6 +149,22 @@ class ResultsView(QWidget):
         item.plot([0, 1], [0, 1], pen=pg.mkPen((150, 150, 150), width=1, style=Qt.DashLine))
         self._roc_curve = item.plot([], [], pen=pg.mkPen("#1f77b4", width=2))
         self.roc.setVisible(False)
+        self.reliability = pg.PlotWidget(background=pal.color(QPalette.Base))
+        self.reliability.setObjectName("reliabilityDiagram")
+        self.reliability.setMinimumSize(220, 200)
+        rel = self.reliability.getPlotItem()
+        for side in ("left", "bottom"):
+            rel.getAxis(side).setPen(fg)
+            rel.getAxis(side).setTextPen(fg)
+        rel.setLabel("bottom", "confidence")
+        rel.setLabel("left", "accuracy")
+        rel.setXRange(0, 1, padding=0.02)
+        rel.setYRange(0, 1, padding=0.02)
+        rel.setAspectLocked(True)
+        rel.plot([0, 1], [0, 1], pen=pg.mkPen((150, 150, 150), width=1, style=Qt.DashLine))
+        self._reliability_points = rel.plot([], [], pen=pg.mkPen("#2ca02c", width=2), symbol="o", symbolSize=6,
+                                            symbolBrush="#2ca02c")
+        self.reliability.setVisible(False)
 
         left = QVBoxLayout()
         left.addWidget(self.summary)
@@ -154,6 +172,7 @@ class ResultsView(QWidget):
         right = QGridLayout()
         right.addWidget(self.confusion, 0, 0)
         right.addWidget(self.roc, 0, 1)
+        right.addWidget(self.reliability, 1, 0)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addLayout(right, 4)
@@ -164,6 +183,7 @@ class ResultsView(QWidget):
         self.table.setRowCount(0)
         self.confusion.set_matrix(np.zeros((0, 0)), [])
         self.roc.setVisible(False)
+        self.reliability.setVisible(False)
 
     def show_metrics(self, metrics: dict | None, *, header: str = "") -> None:
         """Display ``TrainResult.test_metrics`` (None: no test split / cancelled too early)."""
@@ -182,7 +202,11 @@ class ResultsView(QWidget):
                 ("macro F1", _fmt(metrics.get("macro_f1"))),
                 ("ROC AUC" + ("" if len(metrics["class_names"]) == 2 else " (macro, one-vs-rest)"),
                  _fmt(metrics.get("roc_auc"), metrics.get("roc_auc_ci"))),
-                ("calibration error (ECE)", _fmt(metrics.get("ece")))]
+                ("calibration error (ECE)", _fmt(metrics.get("ece"))
+                 + (f"  (before temperature scaling, T = {metrics['temperature']:.2f}: "
+                    f"{metrics['ece_uncalibrated']:.3f})" if metrics.get("ece_uncalibrated") is not None else "")),
+                ("Brier score / log loss", f"{_fmt(metrics.get('brier'))} / {_fmt(metrics.get('log_loss'))}"
+                 if metrics.get("brier") is not None else "n/a")]
         html = "".join(f"<tr><td>{k}&nbsp;&nbsp;</td><td><b>{v}</b></td></tr>" for k, v in rows)
         notes = "".join(f"<br><i>note: {html_escape(n)}</i>" for n in metrics.get("notes", [])
                         if n != metrics.get("leakage_warning"))
@@ -193,8 +217,9 @@ class ResultsView(QWidget):
         per = metrics.get("per_class", [])
         self.table.setRowCount(len(per))
         for r, row in enumerate(per):
-            cells = [row["class"], f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
-                     str(row["support"])]
+            rc = row.get("recall_ci")
+            recall = f"{row['recall']:.3f}" + (f" ({rc[0]:.2f}–{rc[1]:.2f})" if rc else "")
+            cells = [row["class"], f"{row['precision']:.3f}", recall, f"{row['f1']:.3f}", str(row["support"])]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c:
@@ -208,3 +233,8 @@ class ResultsView(QWidget):
             self.roc.getPlotItem().setTitle(f"ROC (positive: {metrics['class_names'][1]}, AUC {auc:.3f})",
                                             color=self.palette().color(QPalette.Text), size="9pt")
         self.roc.setVisible(bool(curve))
+        bins = metrics.get("reliability") or []
+        self._reliability_points.setData([b["confidence"] for b in bins], [b["accuracy"] for b in bins])
+        self.reliability.getPlotItem().setTitle("reliability (per confidence bin)",
+                                                color=self.palette().color(QPalette.Text), size="9pt")
+        self.reliability.setVisible(bool(bins))

@@ -1,0 +1,121 @@
+"""Calibrated probabilities and honest intervals: what a clinician reads as a probability."""
+import numpy as np
+import pytest
+
+from voxdesk.engine.model.calibration import apply_temperature, fit_temperature, temperature_of
+from voxdesk.engine.training.evaluation import evaluate_predictions, expected_calibration_error, wilson
+
+
+def _overconfident(n=2000, k=3, sharpen=3.0, seed=0):
+    rng = np.random.default_rng(seed)
+    z = rng.normal(0, 1.5, (n, k))
+    true = np.exp(z) / np.exp(z).sum(1, keepdims=True)
+    y = np.array([rng.choice(k, p=p) for p in true])
+    over = np.exp(sharpen * z)
+    return y, over / over.sum(1, keepdims=True)
+
+
+def test_temperature_scaling_undoes_overconfidence_and_keeps_the_class():
+    y, probs = _overconfident()
+    t = fit_temperature(y, probs)
+    assert 2.5 < t < 3.5  # the sharpening it has to undo
+    cal = apply_temperature(probs, t)
+    assert np.array_equal(cal.argmax(1), probs.argmax(1))
+    np.testing.assert_allclose(cal.sum(1), 1.0)
+    assert expected_calibration_error(y, cal) <= 0.5 * expected_calibration_error(y, probs)
+
+
+def test_too_few_validation_samples_leave_the_probabilities_alone():
+    y, probs = _overconfident(n=8)
+    assert fit_temperature(y, probs) == 1.0
+    assert temperature_of({}) == 1.0 and temperature_of({"calibration": {"temperature": 2.5}}) == 2.5
+
+
+@pytest.mark.parametrize("k, n, low, high", [(60, 60, 0.940, 1.000), (57, 60, 0.863, 0.983), (19, 20, 0.764, 0.991)])
+def test_wilson_intervals_are_honest_on_small_test_sets(k, n, low, high):
+    ci = wilson(k, n)
+    assert ci == pytest.approx([low, high], abs=0.0015)
+
+
+def test_metrics_report_wilson_recall_brier_log_loss_and_reliability():
+    y = np.array([0, 0, 1, 1, 1])
+    probs = np.array([[0.9, 0.1], [0.6, 0.4], [0.2, 0.8], [0.3, 0.7], [0.55, 0.45]])
+    m = evaluate_predictions(y, probs, ["neg", "pos"], n_bootstrap_auc=50)
+    assert m["accuracy"] == pytest.approx(0.8) and m["accuracy_ci"] == pytest.approx(wilson(4, 5))
+    sens = m["per_class"][1]
+    assert sens["recall"] == pytest.approx(2 / 3) and sens["recall_ci"] == pytest.approx(wilson(2, 3))
+    onehot = np.eye(2)[y]
+    assert m["brier"] == pytest.approx(np.mean(np.sum((probs - onehot) ** 2, 1)))
+    assert m["log_loss"] == pytest.approx(-np.mean(np.log(probs[np.arange(5), y])))
+    assert sum(b["count"] for b in m["reliability"]) == 5
+    assert all(b["low"] <= b["confidence"] <= b["high"] for b in m["reliability"])
+
+
+def test_the_bundle_applies_its_temperature_everywhere(tiny):
+    from voxdesk.engine.inference.classify import classify
+    from voxdesk.engine.io import open_volume
+    from voxdesk.engine.model.bundle import Bundle
+    from voxdesk.engine.model.predict import predict_raw
+
+    meta = dict(tiny.bundle.metadata, calibration={"temperature": 2.0})
+    hot = Bundle(tiny.bundle.model, meta)
+    vol = open_volume(tiny.heldout[1][0])
+    raw = predict_raw(hot.model, hot.spec, [vol.data])
+    want = apply_temperature(raw, 2.0)[0]
+    np.testing.assert_allclose(hot.predict_proba([vol.data])[0], want, atol=1e-6)
+    got = classify(hot, vol)
+    np.testing.assert_allclose([got.probabilities[c] for c in hot.class_names], want, atol=1e-5)
+
+
+def test_training_fits_the_temperature_on_validation_and_the_bundle_keeps_it():
+    from voxdesk.engine.datasets import from_arrays
+    from voxdesk.engine.training.augment import NO_AUGMENT
+    from voxdesk.engine.training.config import TrainConfig
+    from voxdesk.engine.training.train import train
+
+    rng = np.random.default_rng(0)
+    y = np.arange(60) % 2
+    x = rng.normal(0, 1, (60, 8, 8, 8)).astype(np.float32) + 0.8 * y[:, None, None, None]
+    r = train(TrainConfig(epochs=3, batch_size=8, augment=NO_AUGMENT, val_fraction=0.25, test_fraction=0.2),
+              from_arrays(x, y))
+    cal = r.calibration
+    assert cal["fitted_on"] == "validation split" and cal["n"] >= 10 and cal["temperature"] > 0
+    assert cal["val_nll_after"] <= cal["val_nll_before"] + 1e-9  # fitted to lower the validation NLL
+    assert any("temperature scaling" in n for n in r.notes)
+    assert r.test_metrics["temperature"] == cal["temperature"] and "brier" in r.test_metrics
+    bundle = r.to_bundle()
+    assert bundle.temperature == pytest.approx(cal["temperature"]) and "note" not in bundle.metadata["calibration"]
+
+
+def test_referral_threshold_keeps_the_target_accuracy_on_the_cases_kept():
+    from voxdesk.engine.model.calibration import coverage_curve, refer_below, referral_threshold
+
+    rng = np.random.default_rng(1)
+    n = 400
+    conf = rng.uniform(0.5, 1.0, n)
+    y = np.zeros(n, int)
+    pred_right = rng.uniform(0, 1, n) < conf  # calibrated: right with probability = confidence
+    probs = np.stack([np.where(pred_right, conf, 1 - conf), np.where(pred_right, 1 - conf, conf)], 1)
+    ref = referral_threshold(y, probs, target=0.95)
+    kept = probs.max(1) >= ref["threshold"]
+    assert (probs.argmax(1)[kept] == 0).mean() >= 0.95 and 0 < ref["coverage"] < 1
+    assert ref["coverage"] == pytest.approx(kept.mean())
+    curve = coverage_curve(y, probs)
+    assert curve[-1]["coverage"] == 1.0 and curve[0]["accuracy"] >= curve[-1]["accuracy"]
+    assert refer_below({"calibration": {"referral": ref}}) == ref["threshold"]
+    assert refer_below({"calibration": {"referral": {"threshold": None}}}) > 1  # none reached: refer all
+    assert refer_below({}) is None
+
+
+def test_classify_flags_cases_below_the_referral_threshold(tiny):
+    from voxdesk.engine.inference.classify import classify
+    from voxdesk.engine.io import open_volume
+    from voxdesk.engine.model.bundle import Bundle
+
+    vol = open_volume(tiny.heldout[1][0])
+    plain = classify(tiny.bundle, vol)
+    strict = Bundle(tiny.bundle.model, dict(tiny.bundle.metadata, calibration={
+        "temperature": 1.0, "referral": {"threshold": plain.confidence + 1e-3}}))
+    lenient = Bundle(tiny.bundle.model, dict(tiny.bundle.metadata, calibration={
+        "temperature": 1.0, "referral": {"threshold": plain.confidence - 1e-3}}))
+    assert not plain.refer and classify(strict, vol).refer and not classify(lenient, vol).refer
