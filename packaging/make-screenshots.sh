@@ -8,7 +8,7 @@ OUT=resources/screenshots
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-SAMPLE=$("$VENV/bin/python" -c "from voxdesk.engine.demo import ensure_demo_data; print(ensure_demo_data('$WORK/demo').sample_volume)")
+SAMPLE=$("$VENV/bin/python" -c "from voxdesk.engine.demo.store import ensure_demo_data; print(ensure_demo_data('$WORK/demo').sample_volume)")
 MNI=$("$VENV/bin/python" -c "import glob, os, nilearn; print(glob.glob(os.path.join(os.path.dirname(nilearn.__file__), 'datasets/data/mni_icbm152_t1_tal_nlin_sym_09a_converted.nii.gz'))[0])")
 
 "$CLI" screenshot "$MNI" "$OUT/viewer-mni152.png" --size 1500x950

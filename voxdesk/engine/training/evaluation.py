@@ -52,6 +52,11 @@ def _auc(y_true, probs, n_classes):
     return float(roc_auc_score(y_true, probs, multi_class="ovr", average="macro", labels=np.arange(n_classes)))
 
 
+def _normalised(probs: np.ndarray) -> np.ndarray:
+    p = np.clip(probs, 1e-12, 1.0)
+    return p / p.sum(axis=1, keepdims=True)
+
+
 def wilson(k: int, n: int, confidence: float = 0.95) -> list[float] | None:
     """Wilson score interval for ``k`` successes in ``n`` trials (``scipy.stats.binomtest``)."""
     if n <= 0:
@@ -149,7 +154,7 @@ def evaluate_predictions(
         "ece": expected_calibration_error(y_true, probs),
         "reliability": reliability(y_true, probs),
         "brier": float(np.mean(np.sum((probs - np.eye(k)[y_true]) ** 2, axis=1))),
-        "log_loss": float(log_loss(y_true, np.clip(probs, 1e-12, 1.0), labels=labels)),
+        "log_loss": float(log_loss(y_true, _normalised(probs), labels=labels)),
         "notes": notes,
     }
 
