@@ -87,3 +87,25 @@ def test_the_main_window_builds_its_own_workflows(qtbot):
     assert w.training.runner is w.runner and w.classify.runner is w.runner and w.opener.runner is w.runner
     titles = [a.text().replace("&", "") for a in w.menuBar().actions()]
     assert titles.index("Train") < titles.index("Help") and "Classify" in titles
+
+
+def test_each_tabbed_dock_group_shows_one_tab_bar(qtbot):
+    """Docks tabified while the window was being built left stale tab bars drawn over other
+    docks ("Training | Batch" inside the Dataset dock); only the bar in use stays visible."""
+    from collections import Counter
+
+    from PySide6.QtWidgets import QTabBar
+
+    from voxdesk.gui.app import make_application
+
+    make_application()
+    w = create_window(restore_layout=False)
+    w.persist_settings = False
+    qtbot.addWidget(w)
+    w.resize(1500, 950)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.wait(50)
+    groups = Counter(tuple(b.tabText(i) for i in range(b.count())) for b in w.findChildren(QTabBar)
+                     if b.parent() is w and b.isVisible() and b.count() > 1)
+    assert groups == Counter({("Volume", "Classify"): 1, ("Training", "Batch"): 1})

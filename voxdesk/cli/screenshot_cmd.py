@@ -168,6 +168,7 @@ def run(args) -> int:
         _settle(app, 0.3)
     from voxdesk.gui.infra.snapshot import grab_window
 
+    window.hide_stale_tab_bars()  # docks shown or hidden for this picture: the bars as a user sees them
     image = grab_window(window)
     if image.isNull() or not image.save(out):
         raise BadArgument(f"{args.out}: could not write the image (is the suffix .png?)")
