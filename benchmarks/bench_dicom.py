@@ -24,6 +24,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_inference import _median_time
 
 
 def write_series(folder: Path, n: int, size: int) -> None:
@@ -55,15 +58,6 @@ def write_series(folder: Path, n: int, size: int) -> None:
         ds.WindowCenter, ds.WindowWidth = 40, 400
         ds.PixelData = np.roll(base, k, axis=0).tobytes()
         ds.save_as(folder / f"IM{rng.integers(1 << 40):012x}", enforce_file_format=True)
-
-
-def _median_time(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def _cli(*args) -> None:

@@ -132,39 +132,13 @@ class ResultsView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self.confusion = ConfusionMatrixView(self)
-        pal = self.palette()
-        self.roc = pg.PlotWidget(background=pal.color(QPalette.Base))
-        self.roc.setObjectName("rocCurve")
-        self.roc.setMinimumSize(220, 200)
-        fg = pal.color(QPalette.Text)
+        self.roc = self._unit_plot("rocCurve", "false positive rate", "true positive rate")
         item = self.roc.getPlotItem()
-        for side in ("left", "bottom"):
-            item.getAxis(side).setPen(fg)
-            item.getAxis(side).setTextPen(fg)
-        item.setLabel("bottom", "false positive rate")
-        item.setLabel("left", "true positive rate")
-        item.setXRange(0, 1, padding=0.02)
-        item.setYRange(0, 1, padding=0.02)
-        item.setAspectLocked(True)
-        item.plot([0, 1], [0, 1], pen=pg.mkPen((150, 150, 150), width=1, style=Qt.DashLine))
         self._roc_curve = item.plot([], [], pen=pg.mkPen("#1f77b4", width=2))
-        self.roc.setVisible(False)
-        self.reliability = pg.PlotWidget(background=pal.color(QPalette.Base))
-        self.reliability.setObjectName("reliabilityDiagram")
-        self.reliability.setMinimumSize(220, 200)
+        self.reliability = self._unit_plot("reliabilityDiagram", "confidence", "accuracy")
         rel = self.reliability.getPlotItem()
-        for side in ("left", "bottom"):
-            rel.getAxis(side).setPen(fg)
-            rel.getAxis(side).setTextPen(fg)
-        rel.setLabel("bottom", "confidence")
-        rel.setLabel("left", "accuracy")
-        rel.setXRange(0, 1, padding=0.02)
-        rel.setYRange(0, 1, padding=0.02)
-        rel.setAspectLocked(True)
-        rel.plot([0, 1], [0, 1], pen=pg.mkPen((150, 150, 150), width=1, style=Qt.DashLine))
         self._reliability_points = rel.plot([], [], pen=pg.mkPen("#2ca02c", width=2), symbol="o", symbolSize=6,
                                             symbolBrush="#2ca02c")
-        self.reliability.setVisible(False)
 
         left = QVBoxLayout()
         left.addWidget(self.summary)
@@ -176,6 +150,26 @@ class ResultsView(QWidget):
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addLayout(right, 4)
+
+    def _unit_plot(self, name: str, xlabel: str, ylabel: str) -> pg.PlotWidget:
+        """A square 0..1 x 0..1 plot with its diagonal (ROC chance line, perfect calibration)."""
+        pal = self.palette()
+        plot = pg.PlotWidget(background=pal.color(QPalette.Base))
+        plot.setObjectName(name)
+        plot.setMinimumSize(220, 200)
+        fg = pal.color(QPalette.Text)
+        item = plot.getPlotItem()
+        for side in ("left", "bottom"):
+            item.getAxis(side).setPen(fg)
+            item.getAxis(side).setTextPen(fg)
+        item.setLabel("bottom", xlabel)
+        item.setLabel("left", ylabel)
+        item.setXRange(0, 1, padding=0.02)
+        item.setYRange(0, 1, padding=0.02)
+        item.setAspectLocked(True)
+        item.plot([0, 1], [0, 1], pen=pg.mkPen((150, 150, 150), width=1, style=Qt.DashLine))
+        plot.setVisible(False)
+        return plot
 
     def clear(self) -> None:
         self.metrics = None
