@@ -95,3 +95,18 @@ def test_train_classify_explain_on_dicom_write_no_patient_data(tmp_path, capsys)
     blob += gzip.decompress((out / "heat.nii.gz").read_bytes())
     for secret in PHI:
         assert secret.encode() not in blob, secret
+
+
+def test_a_damaged_dicom_file_is_one_line_not_library_warnings(tmp_path):
+    """Run as a user would (a new process, where pydicom's warnings would reach stderr)."""
+    import subprocess
+    import sys
+
+    bad = tmp_path / "IM0001"
+    bad.write_bytes(b"\0" * 128 + b"DICM" + b"\x02\x00\x10\x00garbage")
+    for target in (bad, tmp_path):
+        r = subprocess.run([sys.executable, "-m", "voxdesk.cli", "info", str(target)], capture_output=True, text=True,
+                           timeout=120, env={**os.environ, "PYTHONWARNINGS": "default"})
+        lines = r.stderr.strip().splitlines()
+        assert r.returncode == 2 and len(lines) == 1, r.stderr
+        assert lines[0].startswith("voxdesk-cli: error:") and "no readable DICOM image series" in lines[0]

@@ -82,6 +82,8 @@ def _dicom_listing(path: str, as_json: bool) -> list:
     from voxdesk.engine.io import dicom
 
     series = dicom.scan(path)
+    if not series:
+        raise VoxdeskError(f"{path}: no readable DICOM image series (files with 'DICM' at byte 128 that hold images)")
     if as_json:
         return series
     n_vol = sum(s.is_volume for s in series)

@@ -171,7 +171,9 @@ def read(path, series: int | str | None = None) -> Volume:
 
 def _pixels(file: str) -> np.ndarray:
     """The stored pixel values of one file: (rows, columns) or (frames, rows, columns)."""
-    import pydicom
+    from voxdesk.engine.io.dicom_series import quiet_pydicom
+
+    pydicom = quiet_pydicom()
 
     name = os.path.basename(file)
     try:

@@ -83,6 +83,22 @@ def _floats(value, n: int) -> np.ndarray | None:
     return arr if arr.shape == (n,) and np.all(np.isfinite(arr)) else None
 
 
+def quiet_pydicom():
+    """pydicom, set once to read what it can without warnings: a damaged or odd header is our
+    one-line message (or a note), never a screen of library warnings on stderr."""
+    import pydicom
+
+    if not getattr(pydicom, "_voxdesk_quiet", False):
+        import logging
+        import warnings
+
+        pydicom.config.settings.reading_validation_mode = pydicom.config.IGNORE
+        warnings.filterwarnings("ignore", category=UserWarning, module="pydicom")
+        logging.getLogger("pydicom").setLevel(logging.ERROR)
+        pydicom._voxdesk_quiet = True
+    return pydicom
+
+
 def _first(value, default: float | None = None) -> float | None:
     """The first number of a DICOM value (or ``default``)."""
     try:
@@ -140,7 +156,7 @@ def _dicom_files(root: Path):
 
 
 def _scan(path) -> tuple[list[Series], int]:
-    import pydicom
+    pydicom = quiet_pydicom()
 
     root = Path(path).expanduser()
     if not root.exists():
@@ -308,7 +324,7 @@ def _output_dtype(slices, bits: int, signed: int) -> str:
 
 def is_multiframe(path) -> bool:
     """An enhanced (or legacy) multi-frame file: NumberOfFrames > 1 (a header read, no pixels)."""
-    import pydicom
+    pydicom = quiet_pydicom()
 
     try:
         n = pydicom.dcmread(path, stop_before_pixels=True, specific_tags=["NumberOfFrames"]).get("NumberOfFrames")
@@ -322,7 +338,7 @@ def patient_key(folder) -> str | None:
     its PatientID (the ID itself is never returned or stored); None without a PatientID."""
     import hashlib
 
-    import pydicom
+    pydicom = quiet_pydicom()
 
     walked = [(os.path.dirname(str(folder)), [], [os.path.basename(str(folder))])] if os.path.isfile(folder) \
         else os.walk(folder)
