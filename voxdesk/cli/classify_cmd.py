@@ -43,7 +43,7 @@ def _progress(quiet: bool):
 
 
 def run(args) -> int:
-    from voxdesk.engine.inference.classify import expand_paths
+    from voxdesk.engine.inference.items import expand_paths
 
     if args.batch_size < 1:
         raise VoxdeskError("--batch-size must be at least 1")

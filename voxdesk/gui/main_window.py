@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from voxdesk.engine.io import formats
 from voxdesk.gui.classify.controller import install_classify
 from voxdesk.gui.infra import settings
+from voxdesk.gui.infra.docks import hide_stale_tab_bars
 from voxdesk.gui.infra.errors import report_error, user_message
 from voxdesk.gui.infra.resources import app_icon
 from voxdesk.gui.infra.workers import WorkerRunner
@@ -330,24 +331,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.hide_stale_tab_bars)
 
     def hide_stale_tab_bars(self) -> int:
-        """Docks tabified before the window had its final size leave stale tab bars behind: Qt
-        keeps them visible at their old place (e.g. "Training | Batch" over the Dataset dock).
-        The tab bar in use sits on the edge of its group's visible dock; hide the others (and
-        any whose docks are all hidden)."""
-        from PySide6.QtWidgets import QTabBar
-
-        hidden = 0
-        docks = {d.windowTitle(): d for d in self.panels.values()}
-        for bar in self.findChildren(QTabBar):
-            if bar.parent() is not self or not bar.isVisible() or bar.count() < 2:
-                continue
-            shown = [docks[t] for t in (bar.tabText(i) for i in range(bar.count()))
-                     if t in docks and docks[t].isVisible() and not docks[t].visibleRegion().isEmpty()]
-            g = shown[0].geometry() if shown else None
-            if g is None or abs(bar.x() - g.x()) > 2 or abs(bar.y() - (g.y() + g.height())) > 4:
-                bar.hide()
-                hidden += 1
-        return hidden
+        """Hide the stale dock tab bars Qt leaves behind (``infra.docks``); how many."""
+        return hide_stale_tab_bars(self, self.panels.values())
 
     def _restore_window(self) -> None:
         geometry = settings.value("window/geometry")

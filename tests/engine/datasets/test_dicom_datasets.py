@@ -44,7 +44,8 @@ def _series_of(scan):
 
 
 def test_batch_classify_gives_one_row_per_series(tiny, tmp_path):
-    from voxdesk.engine.inference.classify import expand_paths, iter_classify
+    from voxdesk.engine.inference.classify import iter_classify
+    from voxdesk.engine.inference.items import expand_paths
     from voxdesk.engine.io import dicom
 
     rng = np.random.default_rng(3)

@@ -8,15 +8,8 @@ import numpy as np
 import pytest
 from fixtures.classify import make_scan, write_nifti
 
-from voxdesk.engine.inference.classify import (
-    Prediction,
-    VolumeRef,
-    classify,
-    classify_many,
-    dataset_items,
-    expand_paths,
-    model_id,
-)
+from voxdesk.engine.inference.classify import Prediction, classify, classify_many, model_id
+from voxdesk.engine.inference.items import VolumeRef, dataset_items, expand_paths
 from voxdesk.engine.io import open_volume
 from voxdesk.engine.model.consistency import check_volume, robust_range, training_data_stats
 from voxdesk.engine.progress import Cancelled, CancelToken

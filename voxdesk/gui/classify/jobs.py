@@ -50,7 +50,7 @@ def explain_volume(bundle, volume, class_name: str | None, with_prediction: bool
 
 def open_case(bundle, ref):
     """(Volume, Explanation) of one batch row's item (a path, ``VolumeRef`` or dataset sample)."""
-    from voxdesk.engine.inference.classify import VolumeRef
+    from voxdesk.engine.inference.items import VolumeRef
     from voxdesk.engine.volume import Volume
 
     if ref is None:
@@ -69,7 +69,7 @@ def open_case(bundle, ref):
 
 def batch_items(kind: str, paths, training_dataset=None) -> tuple[list, Any]:
     """(items for ``iter_classify``, the dataset opened for them or None)."""
-    from voxdesk.engine.inference.classify import dataset_items, expand_paths
+    from voxdesk.engine.inference.items import dataset_items, expand_paths
 
     if kind in ("folder", "files"):
         items = expand_paths(paths)
