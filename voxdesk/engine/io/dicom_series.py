@@ -6,6 +6,8 @@ one series in the order found here.
 """
 from __future__ import annotations
 
+import copy
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,6 +158,24 @@ def _dicom_files(root: Path):
 
 
 def _scan(path) -> tuple[list[Series], int]:
+    """``_read_headers`` once per folder state: a batch lists, hashes and reads each series, and
+    the window probes before it reads, so the same headers would otherwise be parsed 2-3 times.
+    The key includes the folder's modification time (files added or removed: a fresh scan)."""
+    root = Path(path).expanduser()
+    try:
+        stamp = root.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    series, skipped = _cached_scan(str(root.resolve()) if stamp is not None else str(root), stamp)
+    return [copy.deepcopy(s) for s in series], skipped
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_scan(path: str, stamp) -> tuple[list[Series], int]:
+    return _read_headers(path)
+
+
+def _read_headers(path) -> tuple[list[Series], int]:
     pydicom = quiet_pydicom()
 
     root = Path(path).expanduser()
