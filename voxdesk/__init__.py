@@ -11,20 +11,23 @@ Layers (``tests/test_architecture.py`` checks every arrow, lazy imports included
 
 * ``engine/errors.py``, ``progress.py``, ``volume.py``: the vocabulary; they import nothing else
   of VoxDesk. Every user-facing failure is a ``VoxdeskError`` whose message says what to do.
-* ``engine/io/``: one reader per format, ``formats.py`` (THE format table: suffixes, dialog
-  filters, help texts) and ``atomic.py`` (every file VoxDesk writes goes through it).
+* ``engine/io/``: one reader per format (``dicom`` + ``dicom_series`` for DICOM), ``formats.py``
+  (THE format table: suffixes, content detection, dialog filters, help texts), ``address.py``
+  (``PATH:/dataset``, ``FOLDER:N``) and ``atomic.py`` (every file VoxDesk writes goes through it).
 * ``engine/datasets/``: ``load_dataset(path)`` for every labelled layout (``base``, ``arrays``,
   ``files``) and ``splits`` (train/val/test, fingerprints, leakage checks).
 * ``engine/model/``: what a bundle holds, where training and inference meet: ``networks``,
-  ``preprocessing``, ``consistency``, ``predict`` (the one predict path), ``bundle``.
+  ``preprocessing``, ``consistency``, ``predict`` (the one predict path), ``calibration``
+  (temperature and referral threshold), ``bundle``.
 * ``engine/training/``: ``train()`` and its ``config`` (the one settings validator), ``augment``,
   ``callbacks``, ``distribute``, ``evaluation``, ``history``. Never imports ``inference``.
-* ``engine/inference/``: ``classify``, ``explain`` (Grad-CAM family), ``report`` (the CSV columns
-  of the CLI and the GUI batch export). Never imports ``training``.
+* ``engine/inference/``: ``classify``, ``items`` (what a batch classifies), ``explain`` (Grad-CAM
+  family), ``faithfulness`` (pointing game), ``report`` (the CSV columns of the CLI and the GUI
+  batch export). Never imports ``training``.
 * ``engine/demo/``: the built-in CT phantoms and the benchmarks' generators (no downloads).
 * ``gui/``: ``app.py`` (start-up), ``main_window.py`` (builds the viewer, the training and the
   classify workflows, and owns the one close policy), ``state.py`` (the ``ViewerState``);
-  ``infra/`` (workers, errors, actions, settings, resources, style, tf_runtime, snapshot),
+  ``infra/`` (workers, errors, actions, docks, settings, resources, style, tf_runtime, snapshot),
   ``viewer/`` (views, toolbar, histogram, info, readout, opener, chooser), ``training/`` and
   ``classify/`` (a controller each, plus their panels and jobs). The GUI never imports the CLI.
 * ``cli/``: ``voxdesk-cli``, one module per command (``add_arguments``, ``run``); only
