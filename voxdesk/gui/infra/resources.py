@@ -6,10 +6,10 @@ from pathlib import Path
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QPolygonF
 
-_HERE = Path(__file__).resolve()
+_PACKAGE = Path(__file__).resolve().parents[2]  # .../voxdesk (this file is voxdesk/gui/infra/resources.py)
 CANDIDATE_DIRS = (
-    _HERE.parents[2] / "resources",  # a checkout / editable install: <repo>/resources
-    _HERE.parents[1] / "resources",  # an installed package: voxdesk/resources
+    _PACKAGE.parent / "resources",  # a checkout / editable install: <repo>/resources
+    _PACKAGE / "resources",  # an installed package: voxdesk/resources
 )
 
 
