@@ -25,3 +25,24 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "share"))
     yield
+
+
+@pytest.fixture(autouse=True)
+def unsaved_prompt(monkeypatch):
+    """The Save / Discard / Cancel prompt never blocks a test: it answers ``.answer`` ("discard"
+    unless a test sets it) and records what it was asked (``.asked``)."""
+    from voxdesk.gui.training import unsaved
+
+    class Prompt:
+        answer = unsaved.DISCARD
+        asked: list[str] = []
+
+    prompt = Prompt()
+    prompt.asked = []
+
+    def ask(parent, doing):
+        prompt.asked.append(doing)
+        return prompt.answer
+
+    monkeypatch.setattr(unsaved, "ask_unsaved", ask)
+    return prompt

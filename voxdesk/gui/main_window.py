@@ -358,8 +358,12 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:
-        """The one close policy: while work runs, ask if a model is training (``may_close``),
-        cancel every job, and close once the last thread has ended; never lose a thread."""
+        """The one close policy: an unsaved model asks Save/Discard/Cancel (``keep_model``); while
+        work runs, ask if a model is training (``may_close``), cancel every job, and close once
+        the last thread has ended; never lose a thread."""
+        if not self.closing and not self.training.keep_model("closing VoxDesk", self.close):
+            event.ignore()  # Cancel, or Save first: the window closes once the bundle is written
+            return
         if self.runner.running:
             event.ignore()
             if not self.closing and self.training.may_close():

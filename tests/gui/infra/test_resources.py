@@ -1,8 +1,9 @@
 """The icon and the style sheet are found in a checkout (and the wheel's package data names them)."""
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
+
+import pytest
 
 from voxdesk.gui.infra.resources import resource_path, style_sheet
 
@@ -24,6 +25,7 @@ def test_the_application_is_styled(qapp):
 
 
 def test_package_data_ships_the_resources():
+    tomllib = pytest.importorskip("tomllib")  # Python >= 3.11
     config = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
     for package, folder in (("voxdesk.resources.icons", "icons"), ("voxdesk.resources.qss", "qss")):
         assert package in config["packages"]

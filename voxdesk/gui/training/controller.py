@@ -11,7 +11,10 @@ Wiring done by :func:`install_training`, which ``MainWindow`` calls when it buil
     with its fixed splits, written on first use) and a "Train" menu: Start (Ctrl+T), Stop, Save
     Model…, Export History CSV…, Export Curves PNG…, and the docks' show/hide toggles;
   * ``may_close()``, which the window asks before closing while work runs (``confirm_stop``
-    when a model is training); the window's one close policy does the rest.
+    when a model is training); the window's one close policy does the rest;
+  * ``keep_model(doing, then)``: before closing, opening another dataset or training anew with
+    an unsaved trained model, Save / Discard / Cancel (``unsaved.ask_unsaved``); Save runs
+    ``then`` once the bundle is written.
 
 Signals for the rest of the app: ``dataset_changed(object)`` (LabelledDataset or None),
 ``training_started()``, ``training_finished(object)`` (TrainResult, or None after an error),
@@ -30,6 +33,7 @@ from voxdesk.engine.io.formats import BUNDLE_SUFFIX, model_filter
 from voxdesk.gui.infra.actions import make_action
 from voxdesk.gui.infra.errors import report_error, user_message
 from voxdesk.gui.infra.workers import Worker, WorkerRunner
+from voxdesk.gui.training import unsaved
 from voxdesk.gui.training.dataset_panel import DatasetPanel
 from voxdesk.gui.training.panel import TrainPanel
 from voxdesk.gui.training.worker import TrainWorker
@@ -65,6 +69,9 @@ class TrainingController(QObject):
         self.bundle = None
         self.runner = runner
         self._worker: TrainWorker | None = None
+        self._released = None  # the bundle the user chose to discard
+        self._saving = False
+        self._after_save = None
         self.dataset_panel = DatasetPanel(state)
         self.train_panel = TrainPanel()
         self.dataset_panel.open_requested.connect(self.open_dataset)
@@ -86,6 +93,8 @@ class TrainingController(QObject):
         if self.is_training:
             report_error(self.window, "Training in progress", "Stop training before opening another dataset.")
             return
+        if not self.keep_model("opening another dataset", lambda: self.open_dataset(path)):
+            return
         from voxdesk.engine.datasets import load_dataset
 
         self.dataset_panel.set_loading(path)
@@ -97,6 +106,8 @@ class TrainingController(QObject):
         train/val/test splits: the first hour's dataset."""
         if self.is_training:
             report_error(self.window, "Training in progress", "Stop training before opening another dataset.")
+            return
+        if not self.keep_model("opening another dataset", self.open_demo_dataset):
             return
         from voxdesk.engine.datasets import load_dataset
         from voxdesk.engine.demo.store import data_dir, ensure_demo_data
@@ -144,6 +155,8 @@ class TrainingController(QObject):
     def start(self, config=None) -> TrainWorker | None:
         """Start training with ``config`` (default: the panel's settings). Returns the worker."""
         if self.is_training or self.dataset is None:
+            return None
+        if not self.keep_model("training a new model", lambda: self.start(config)):
             return None
         if config is None:
             try:
@@ -213,6 +226,29 @@ class TrainingController(QObject):
         self._worker = None
         self.train_panel.set_running(False)
 
+    # -- never losing a model ------------------------------------------------------------
+    @property
+    def has_unsaved_model(self) -> bool:
+        """A model trained here that is neither saved nor discarded by the user."""
+        b = self.bundle
+        return b is not None and b.path is None and b is not self._released
+
+    def keep_model(self, doing: str, then) -> bool:
+        """True when ``doing`` may go ahead now. With an unsaved model, ask: Discard goes ahead,
+        Cancel does not, Save asks for a file and runs ``then`` once the bundle is written."""
+        if self._saving:  # the answer was Save: go on when the bundle is written
+            self._after_save = then
+            return False
+        if not self.has_unsaved_model:
+            return True
+        answer = unsaved.ask_unsaved(self.window, doing)
+        if answer == unsaved.DISCARD:
+            self._released = self.bundle
+            return True
+        if answer == unsaved.SAVE and self.save_model() is not None:
+            self._after_save = then
+        return False
+
     # -- closing --------------------------------------------------------------------------
     def may_close(self) -> bool:
         """Whether the window may close now: asks first while a model is training, and then
@@ -246,16 +282,24 @@ class TrainingController(QObject):
 
         bundle = self.bundle
         self.train_panel.show_status(f"Saving the model to {Path(path).name}…")
+        self._saving = True
         return self.runner.run(lambda _w: str(save_bundle(bundle, path)), name="save-model",
                                returned=self._saved, errored=self._save_failed)
 
     @Slot(object)
     def _saved(self, path) -> None:
+        self._saving = False
         self.train_panel.show_status(f"Model saved to {path}")
+        self.window.statusBar().showMessage(f"Model saved to {path}", 15000)
         self.model_saved.emit(str(path))
+        then, self._after_save = self._after_save, None
+        if then is not None:
+            then()
 
     @Slot(object)
     def _save_failed(self, exc) -> None:
+        self._saving = False
+        self._after_save = None  # whatever waited on the save does not happen: the model is kept
         self.train_panel.show_status("The model was not saved.")
         report_error(self.window, "Cannot save the model", user_message(exc))
 

@@ -1,0 +1,27 @@
+"""Never lose a trained model: Save / Discard / Cancel before anything would drop it.
+
+The training controller asks :func:`ask_unsaved` before closing the window, opening another
+dataset or training a new model while the model trained in this session is not saved
+(``TrainingController.keep_model``). Tests replace ``ask_unsaved`` (tests/conftest.py answers
+"discard" unless a test says otherwise), so no modal box ever blocks a test run.
+"""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+
+
+def ask_unsaved(parent: QWidget | None, doing: str) -> str:
+    """Ask before ``doing`` (e.g. "closing VoxDesk"): SAVE, DISCARD or CANCEL."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved model",
+                      f"The model trained in this session has not been saved.\n\nSave it before {doing}?",
+                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                      | QMessageBox.StandardButton.Cancel, parent)
+    box.setObjectName("unsavedModelBox")
+    box.setInformativeText("Discard loses the model, its curves and its results.")
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+    answer = box.exec()
+    return {QMessageBox.StandardButton.Save: SAVE, QMessageBox.StandardButton.Discard: DISCARD}.get(
+        QMessageBox.StandardButton(answer), CANCEL)
