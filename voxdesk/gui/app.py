@@ -96,7 +96,7 @@ def create_window(path: str | None = None, *, sample: bool = False, restore_layo
     if sample:
         window.open_sample()
     elif path:
-        window.open_path(path)
+        window.open_anything(path)
     return window
 
 

@@ -5,6 +5,8 @@ Extension points for later panels (training, classification):
 * ``add_panel(widget, title, area=RightDockWidgetArea) -> QDockWidget``: a dock, tabbed with
   the other docks in that area and listed under View > Panels.
 * ``add_menu(title) -> QMenu``: a top-level menu placed before Help.
+* ``add_file_action(action)``: an Open action in the File menu, after the others, before
+  Open Sample, Open Recent and Quit.
 * ``show_volume(volume)``: show an engine ``Volume`` (e.g. a dataset sample).
 * ``open_path(path, **open_volume_kwargs)``: open a file in a worker, as File > Open does.
 * ``state`` (ViewerState): ``set_overlay(Overlay(...))``, ``set_cursor``, signals.
@@ -22,13 +24,13 @@ from PySide6.QtWidgets import (
     QFrame,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QScrollArea,
     QStackedWidget,
 )
 
 from voxdesk.engine.io import formats
+from voxdesk.gui import file_menu
 from voxdesk.gui.classify.controller import install_classify
 from voxdesk.gui.infra import settings
 from voxdesk.gui.infra.docks import hide_stale_tab_bars
@@ -130,6 +132,9 @@ class MainWindow(QMainWindow):
         self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
         return menu
 
+    def add_file_action(self, action: QAction) -> None:
+        self.file_menu.insertAction(self._file_open_end, action)
+
     @Slot(object)
     def show_volume(self, volume) -> None:
         """Show an engine Volume in every view."""
@@ -164,8 +169,8 @@ class MainWindow(QMainWindow):
         self.act_open_dicom.setToolTip("A folder of DICOM files (one series, or several: VoxDesk asks which)")
         self.act_open_dicom.triggered.connect(self.open_dicom_dialog)
         self.act_sample = QAction("Open &Sample", self)
-        self.act_sample.setToolTip("Open the built-in demo CT-like volume")
-        self.act_sample.triggered.connect(self.open_sample)
+        self.act_sample.setToolTip("Open a built-in CT phantom with a liver tumour")
+        self.act_sample.triggered.connect(lambda: self.open_sample())
         self.act_quit = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         self.act_quit.triggered.connect(self.close)
         self.act_reset = QAction("&Reset Views", self, shortcut=QKeySequence("Ctrl+R"))
@@ -177,15 +182,19 @@ class MainWindow(QMainWindow):
 
     def _create_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self.act_open)
-        file_menu.addAction(self.act_open_dicom)
-        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.file_menu = menu = bar.addMenu("&File")
+        menu.setObjectName("fileMenu")
+        menu.addAction(self.act_open)
+        menu.addAction(self.act_open_dicom)
+        self._file_open_end = menu.addSeparator()
+        self.sample_menu = menu.addMenu("Open &Sample")
+        self.sample_menu.setObjectName("sampleMenu")
+        file_menu.fill_sample_menu(self.sample_menu, self.open_sample)
+        self.recent_menu = menu.addMenu("Open &Recent")
         self.recent_menu.setObjectName("recentMenu")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addAction(self.act_sample)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_quit)
+        self.recent_menu.aboutToShow.connect(lambda: file_menu.fill_recent_menu(self.recent_menu, self.open_path))
+        menu.addSeparator()
+        menu.addAction(self.act_quit)
 
         view_menu = bar.addMenu("&View")
         layout_menu = view_menu.addMenu("&Layout")
@@ -203,8 +212,8 @@ class MainWindow(QMainWindow):
         self.panels_menu = view_menu.addMenu("&Panels")
 
         self.help_menu = bar.addMenu("&Help")
-        self.help_menu.addAction("&Mouse and Keys", self._show_controls_help)
-        self.help_menu.addAction("&About VoxDesk", self._show_about)
+        self.help_menu.addAction("&Mouse and Keys", lambda: file_menu.show_controls_help(self))
+        self.help_menu.addAction("&About VoxDesk", lambda: file_menu.show_about(self))
 
     def _create_status_bar(self) -> None:
         sb = self.statusBar()
@@ -218,20 +227,6 @@ class MainWindow(QMainWindow):
         self.busy.hide()
         sb.addPermanentWidget(self.busy)
 
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        files = settings.recent_files()
-        for path in files:
-            act = self.recent_menu.addAction(os.path.basename(path))
-            act.setToolTip(path)
-            act.setStatusTip(path)
-            act.triggered.connect(lambda _c=False, p=path: self.open_path(p))
-        if files:
-            self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear List", settings.clear_recent_files)
-        else:
-            self.recent_menu.addAction("(no recent files)").setEnabled(False)
-
     # -- opening ----------------------------------------------------------------------
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a volume", settings.last_folder(), formats.volume_filter())
@@ -243,12 +238,11 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
-    def open_sample(self) -> None:
-        from voxdesk.engine.demo.store import ensure_demo_data
-
+    def open_sample(self, kind: str = "tumour") -> None:
+        """Open a built-in sample (``file_menu.SAMPLES``, or the installed brain MRI)."""
         self.statusBar().showMessage("Preparing the sample volume...")
         self.busy.show()
-        self.runner.run(lambda w: str(ensure_demo_data().sample_volume), name="demo",
+        self.runner.run(lambda w: file_menu.sample_path(kind), name="demo",
                         returned=self._on_sample_ready, errored=self._on_sample_failed)
 
     @Slot(object)
@@ -295,7 +289,15 @@ class MainWindow(QMainWindow):
         files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if files:
             event.acceptProposedAction()
-            self.open_path(files[0])
+            self.open_anything(files[0])
+
+    def open_anything(self, path: str) -> None:
+        """A labelled dataset (class folders, a CSV manifest) opens in the Dataset dock; a scan
+        or a DICOM series in the views."""
+        if file_menu.is_dataset(path):
+            self.training.open_dataset(os.fspath(path))
+        else:
+            self.open_path(path)
 
     # -- window state -----------------------------------------------------------------
     def arrange_docks(self, restore: bool = True) -> None:
@@ -379,18 +381,3 @@ class MainWindow(QMainWindow):
     def _close_if_pending(self) -> None:
         if self.closing:
             QTimer.singleShot(0, self.close)
-
-    # -- help -------------------------------------------------------------------------
-    def _show_controls_help(self) -> None:
-        QMessageBox.information(self, "Mouse and keys", (
-            "Left click/drag: move the cursor (all views follow)\n"
-            "Wheel, Up/Down, Left/Right: step slices; Page Up/Down: 10 slices\n"
-            "Ctrl+wheel: zoom; middle drag or Shift+left drag: pan; Home: reset the view\n"
-            "Right drag: window (horizontal) and level (vertical)\n"
-            "3D view: left drag orbits, wheel zooms, middle drag pans"))
-
-    def _show_about(self) -> None:
-        from voxdesk import __version__
-
-        QMessageBox.about(self, "About VoxDesk",
-                          f"VoxDesk {__version__}\nView, train on and classify 3D scans, offline.")

@@ -116,8 +116,8 @@ def test_recent_files_last_folder_and_geometry_persist(qtbot, window, files, tmp
     qtbot.waitExposed(again)
     assert (again.width(), again.height()) == (700, 520)
     assert again.ortho.current_layout == "sagittal"
-    again._fill_recent_menu()
-    assert [a.text() for a in again.recent_menu.actions()][0] == "vol.npy"
+    again.recent_menu.aboutToShow.emit()
+    assert [a.text() for a in again.recent_menu.actions()][0] == f"vol.npy  —  {files['npy'].parent}"
 
 
 def test_window_builds_without_tensorflow_or_opengl():

@@ -160,3 +160,35 @@ def ensure_demo_data(out_dir=None, seed: int = 0, n_per_class: int = DEFAULT_N_P
         shutil.rmtree(tmp, ignore_errors=True)
     progress(1.0, "demo data ready")
     return _paths(root, manifest)
+
+
+def sample_cases(paths: DemoPaths) -> dict[str, Path]:
+    """One unseen (test split) case per demo class, for File > Open Sample: the clearly visible
+    tumour of ``sample_volume``, and the first test case of each other class."""
+    out: dict[str, Path] = {}
+    for name in CLASS_NAMES:
+        if name == "tumour" and paths.sample_volume.is_file():
+            out[name] = paths.sample_volume
+            continue
+        for split in ("test", "val", "train"):
+            found = sorted((paths.nifti_dir / split / name).glob("case_*.nii.gz"))
+            if found:
+                out[name] = found[0]
+                break
+    return out
+
+
+def installed_brain_mri() -> Path | None:
+    """The MNI152 T1 template NIfTI when an installed nilearn wheel ships it (located without
+    importing nilearn), else None: VoxDesk never downloads data."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("nilearn")
+    except (ImportError, ValueError):
+        return None
+    for base in (spec.submodule_search_locations or []) if spec else []:
+        found = sorted(Path(base, "datasets", "data").glob("mni_icbm152_t1_*.nii.gz"))
+        if found:
+            return found[0]
+    return None

@@ -27,7 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from voxdesk.engine.io.formats import BUNDLE_SUFFIX, model_filter
 from voxdesk.gui.infra.actions import make_action
@@ -337,15 +337,6 @@ class TrainingController(QObject):
         return path
 
 
-def _file_menu(window: QMainWindow):
-    bar = window.menuBar()
-    for action in bar.actions():
-        menu = action.menu()
-        if menu is not None and action.text().replace("&", "").strip().lower() == "file":
-            return menu
-    return bar.addMenu("&File")
-
-
 def install_training(main_window, *, train_fn=None) -> TrainingController:
     """Add the Dataset and Training docks and their menu actions to VoxDesk's ``MainWindow``
     (its ``runner``, ``add_menu`` and ``show_volume``, which swaps the welcome page for the views)."""
@@ -359,10 +350,14 @@ def install_training(main_window, *, train_fn=None) -> TrainingController:
         return make_action(main_window, text, slot, shortcut, name)
 
     open_action = act("Open &Dataset…", ctl.dataset_panel.choose_and_open, "Ctrl+Shift+O", "openDatasetAction")
-    _file_menu(main_window).addAction(open_action)
+    open_action.setToolTip("A dataset file: HDF5, NPZ/NPY arrays or a CSV manifest")
+    folder_action = act("Open Dataset &Folder…", ctl.dataset_panel.choose_folder_and_open, None,
+                        "openDatasetFolderAction")
+    folder_action.setToolTip("A folder with one subfolder per class (scans or DICOM series inside)")
     demo_action = act("Open De&mo Dataset", ctl.open_demo_dataset, None, "openDemoDatasetAction")
     demo_action.setToolTip("The built-in CT phantoms (cyst / normal / tumour) with fixed train/val/test splits")
-    _file_menu(main_window).addAction(demo_action)
+    for a in (open_action, folder_action, demo_action):
+        main_window.add_file_action(a)
     menu = main_window.add_menu("&Train")
     start = act("&Start Training", ctl.start, "Ctrl+T", "startTrainingAction")
     stop = act("S&top Training", ctl.stop, None, "stopTrainingAction")
@@ -379,10 +374,11 @@ def install_training(main_window, *, train_fn=None) -> TrainingController:
         stop.setEnabled(p.stop_button.isEnabled())
         for a, b in ((save, p.save_button), (csv_a, p.csv_button), (png_a, p.png_button)):
             a.setEnabled(b.isEnabled())
-        open_action.setEnabled(not ctl.is_training)
-        demo_action.setEnabled(not ctl.is_training)
+        for a in (open_action, folder_action, demo_action):
+            a.setEnabled(not ctl.is_training)
 
     menu.aboutToShow.connect(sync)
-    ctl.actions = {"open_dataset": open_action, "open_demo": demo_action, "start": start, "stop": stop, "save": save,
-                   "export_csv": csv_a, "export_png": png_a}
+    ctl.actions = {"open_dataset": open_action, "open_dataset_folder": folder_action, "open_demo": demo_action,
+                   "start": start, "stop": stop, "save": save, "export_csv": csv_a,
+                   "export_png": png_a}
     return ctl

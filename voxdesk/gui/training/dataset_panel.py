@@ -121,9 +121,14 @@ class DatasetPanel(QWidget):
         self._error_color = tones(self)["error"]
         self.state = state
         self.dataset = None
-        self.open_button = QPushButton("Open Dataset…")
+        self.open_button = QPushButton("Open File…")
         self.open_button.setObjectName("openDatasetButton")
+        self.open_button.setToolTip("A dataset file: HDF5, NPZ/NPY arrays or a CSV manifest")
         self.open_button.clicked.connect(self.choose_and_open)
+        self.open_folder_button = QPushButton("Open Folder…")
+        self.open_folder_button.setObjectName("openDatasetFolderButton")
+        self.open_folder_button.setToolTip("A folder with one subfolder per class (scans or DICOM series inside)")
+        self.open_folder_button.clicked.connect(self.choose_folder_and_open)
         self.info = QLabel("No dataset open.<br>Open one, or drop a file or folder here.")
         self.info.setObjectName("datasetInfo")
         self.info.setWordWrap(True)
@@ -152,6 +157,7 @@ class DatasetPanel(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.open_button)
+        top.addWidget(self.open_folder_button)
         top.addStretch(1)
         row = QHBoxLayout()
         row.addWidget(QLabel("Samples:"))
@@ -168,6 +174,11 @@ class DatasetPanel(QWidget):
     # -- opening ------------------------------------------------------------------------
     def choose_and_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open Dataset", "", formats.dataset_filter())
+        if path:
+            self.open_requested.emit(path)
+
+    def choose_folder_and_open(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Open a dataset folder (one subfolder per class)")
         if path:
             self.open_requested.emit(path)
 
