@@ -196,3 +196,22 @@ def test_importing_inference_modules_does_not_import_tensorflow():
             "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_class_folder_batch_knows_each_cases_true_label(tiny, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from voxdesk.engine.inference.classify import iter_classify
+
+    root = tmp_path / "by-class"
+    for path, truth, _ in tiny.heldout:
+        (root / "test" / truth).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, root / "test" / truth / path.name)
+    items = expand_paths([root])
+    assert len(items) == len(tiny.heldout) and all(isinstance(i, VolumeRef) for i in items)
+    assert {(Path(i.path).parent.name, i.label) for i in items} == {("clear", "clear"), ("lesion", "lesion")}
+    rows = list(iter_classify(tiny.bundle, items))
+    assert [r.label for r in rows] == [Path(r.source).parent.name for r in rows]
+    # a plain folder of scans has no labels
+    assert all(isinstance(i, str) for i in expand_paths([tiny.heldout[0][0].parent]))

@@ -85,8 +85,8 @@ def test_export_csv_has_the_clis_columns(qtbot, classify_app, tiny, folder, erro
     with open(written, newline="") as fh:
         table = list(csv.reader(fh))
     assert table[0] == csv_header(["clear", "lesion"]) == [
-        "path", "sha256", "predicted_class", "confidence", "refer", "p_clear", "p_lesion", "model_id", "timestamp",
-        "warnings", "error"]
+        "path", "sha256", "predicted_class", "confidence", "refer", "true_label", "p_clear", "p_lesion", "model_id",
+        "timestamp", "warnings", "error"]
     body = {r[0]: dict(zip(table[0], r)) for r in table[1:]}
     assert len(body) == len(rows)
     for r in rows:
@@ -186,4 +186,26 @@ def test_a_folder_without_volumes_is_reported(qtbot, classify_app, tiny, errors,
     empty = tmp_path / "empty"
     empty.mkdir()
     run_batch(qtbot, ctl, "folder", [empty])
-    assert errors and errors[0][0] == "Batch classification failed" and "no volume files found" in errors[0][1]
+    assert errors and errors[0][0] == "Batch failed" and "no volume files found" in errors[0][1]
+    assert ctl.batch_panel.progress.text() == "Failed"  # not left on "finding the volumes..."
+
+
+def test_a_class_folder_batch_shows_true_labels_and_the_accuracy(qtbot, classify_app, tiny, errors, tmp_path):
+    from pathlib import Path
+
+    from voxdesk.gui.classify.batch_panel import LABEL
+
+    root = tmp_path / "by-class"
+    for path, truth, _ in tiny.heldout:
+        (root / truth).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, root / truth / path.name)
+    window, ctl = classify_app
+    load_model(qtbot, ctl, tiny.path)
+    rows = run_batch(qtbot, ctl, "folder", [root])
+    panel = ctl.batch_panel
+    assert not panel.table.isColumnHidden(LABEL)
+    shown = {panel.proxy.index(r, LABEL).data() for r in range(panel.proxy.rowCount())}
+    assert shown == {"clear", "lesion"} and all(r.label == Path(r.source).parent.name for r in rows)
+    right = sum(r.prediction.class_name == r.label for r in rows)
+    assert f"{right} of {len(rows)} cases with a known class predicted correctly" in panel.summary.text()
+    assert panel.progress.text() == "Done" and errors == []

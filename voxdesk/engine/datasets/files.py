@@ -175,6 +175,14 @@ def detect_folder(p: Path) -> str | None:
     return None
 
 
+def class_folders(p: Path) -> dict[str, str]:
+    """{class folder: class name} of a class-folder dataset (under its split folders, if any);
+    empty when ``p`` is not one. What a batch on such a folder uses as each case's true label."""
+    if detect_folder(p) is None:
+        return {}
+    return {str(c): c.name for d in _split_dirs(p).values() for c in _visible_dirs(d)}
+
+
 def load_folder(p: Path) -> LabelledDataset:
     samples, raw, warnings, ignored, groups = {}, {}, [], [], {}
     for split, d in _split_dirs(p).items():

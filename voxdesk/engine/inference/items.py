@@ -76,22 +76,47 @@ def expand_paths(paths: Iterable, *, recursive: bool = True, stacks: bool = True
     With ``stacks``, an HDF5/NPY/NPZ file (or ``file.h5:/dataset``) holding one stack of N
     volumes becomes N ``VolumeRef`` items (one row per volume); a file with several candidate
     arrays stays one item (its row then says which to choose). NIfTI files stay one item.
-    Paths that do not exist are kept, so that their row reports the error.
+    Paths that do not exist are kept, so that their row reports the error. The cases of a
+    class-folder dataset (``healthy/…``, ``tumour/…``, or under ``train/``, ``test/``) come as
+    ``VolumeRef`` items whose ``label`` is their class folder's name.
     """
     from voxdesk.engine.io import walk
 
     files: list[str] = []
+    labels: dict[str, str] = {}
     for p in paths:
         p = os.fspath(p)
         found = walk(p, recursive=recursive)[0] if os.path.isdir(p) else [p]
+        classes = _class_folders(p) if os.path.isdir(p) else {}
         for f in found:
-            files.extend(_dicom_refs(f) if os.path.isdir(f) else [f])
-    if not stacks:
-        return files
+            refs = _dicom_refs(f) if os.path.isdir(f) else [f]
+            files.extend(refs)
+            label = next((name for folder, name in classes.items() if _inside(f, folder)), None)
+            labels.update(dict.fromkeys(refs, label) if label else {})
     out: list = []
     for f in files:
-        out.extend(_stack_refs(f) or [f])
+        refs = (_stack_refs(f) if stacks else None) or ([VolumeRef(f, label=labels[f])] if f in labels else [f])
+        for ref in refs:
+            if isinstance(ref, VolumeRef) and f in labels:
+                ref.label = labels[f]
+        out.extend(refs)
     return out
+
+
+def _class_folders(folder: str) -> dict[str, str]:
+    """A class-folder dataset's {class folder: class name}: its cases' true labels."""
+    from pathlib import Path
+
+    from voxdesk.engine.datasets.files import class_folders
+
+    try:
+        return class_folders(Path(folder))
+    except OSError:
+        return {}
+
+
+def _inside(path: str, folder: str) -> bool:
+    return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == os.path.abspath(folder)
 
 
 def _dicom_refs(folder: str) -> list[str]:

@@ -2,7 +2,8 @@
 batch export, so a file written by either reads the same.
 
 Columns: path, sha256 (of the file), predicted_class, confidence, refer (``yes`` when the
-confidence is below the bundle's referral threshold: a human should read the case), one
+confidence is below the bundle's referral threshold: a human should read the case), true_label
+(the case's class when known: a labelled dataset's split, or the class folder it sits in), one
 ``p_<class>`` column per class (bundle order), model_id, timestamp (ISO 8601, UTC), warnings
 (`` | ``-separated), error.
 Written atomically (``voxdesk.engine.io.atomic``): a crash never leaves half a report.
@@ -17,7 +18,7 @@ WARN_SEP = " | "
 
 
 def csv_header(class_names) -> list[str]:
-    return (["path", "sha256", "predicted_class", "confidence", "refer"] + [f"p_{c}" for c in class_names]
+    return (["path", "sha256", "predicted_class", "confidence", "refer", "true_label"] + [f"p_{c}" for c in class_names]
             + ["model_id", "timestamp", "warnings", "error"])
 
 
@@ -26,7 +27,7 @@ def csv_row(row, class_names, model_id: str) -> list:
     p = row.prediction
     probs = [f"{p.probabilities[c]:.6f}" for c in class_names] if p else [""] * len(class_names)
     return ([row.source, row.sha256 or "", p.class_name if p else "", f"{p.confidence:.6f}" if p else "",
-             ("yes" if p.refer else "no") if p else ""]
+             ("yes" if p.refer else "no") if p else "", getattr(row, "label", None) or ""]
             + probs + [model_id, row.timestamp, WARN_SEP.join(p.warnings) if p else "", row.error or ""])
 
 

@@ -70,20 +70,20 @@ class BatchController(QObject):
         failed = sum(1 for r in self.rows if r.error)
         leakage = value[2] if isinstance(value, tuple) and len(value) > 2 else None
         self.panel.finish(("WARNING: " + leakage + ".\n" if leakage else "")
-                          + f"{len(self.rows) - failed} classified, {failed} could not be read. "
-                          "Least confident first; double-click a row to open it with its heat map.")
+                          + f"{len(self.rows) - failed} classified, {failed} could not be read. " + _accuracy(self.rows)
+                          + "Least confident first; double-click a row to open it with its heat map.")
         if leakage:
-            self.owner._error("These test cases were used for training", leakage)
+            self.owner._error("Test cases seen in training", leakage)
 
     @Slot(object)
     def _errored(self, exc) -> None:
         from voxdesk.engine.progress import Cancelled
 
         if isinstance(exc, Cancelled):
-            self.panel.finish(f"Cancelled: {len(self.rows)} row(s) kept.")
+            self.panel.finish(f"Cancelled: {len(self.rows)} row(s) kept.", outcome="stopped")
             return
-        self.panel.finish("The batch stopped: " + user_message(exc))
-        self.owner._error("Batch classification failed", user_message(exc))
+        self.panel.finish("The batch stopped: " + user_message(exc), outcome="failed")
+        self.owner._error("Batch failed", user_message(exc))
 
     @Slot()
     def _done(self) -> None:
@@ -118,3 +118,12 @@ class BatchController(QObject):
             return None
         self.panel.show_summary(f"{len(self.rows)} rows exported to {path}")
         return path
+
+
+def _accuracy(rows) -> str:
+    """"7 of 8 cases with a known class predicted correctly (87.5%). " when rows know their class."""
+    known = [r for r in rows if r.label and r.prediction is not None]
+    if not known:
+        return ""
+    right = sum(r.prediction.class_name == r.label for r in known)
+    return f"{right} of {len(known)} cases with a known class predicted correctly ({right / len(known):.1%}). "

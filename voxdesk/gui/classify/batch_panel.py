@@ -235,8 +235,12 @@ class BatchPanel(QWidget):
         if message:
             self.progress.setFormat(message)
 
-    def finish(self, summary: str) -> None:
+    def finish(self, summary: str, outcome: str = "done") -> None:
+        """The run ended: ``outcome`` "done", "stopped" (cancelled) or "failed"."""
         self._running = False
+        if outcome == "done":
+            self.progress.setValue(self.progress.maximum())
+        self.progress.setFormat({"done": "Done", "stopped": "Stopped at %p%"}.get(outcome, "Failed"))
         self.summary.setText(summary)
         self._update_enabled()
 
