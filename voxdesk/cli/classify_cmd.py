@@ -19,7 +19,8 @@ from voxdesk.engine.io import formats
 
 
 def add_arguments(p) -> None:
-    p.add_argument("bundle", help="a model bundle (.voxmodel) saved by 'voxdesk-cli train' or the GUI")
+    p.add_argument("bundle", help="a model bundle (.voxmodel) saved by 'voxdesk-cli train' or the GUI, "
+                   "or a VoxDesk project (.voxproj) that names one")
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help=f"volume files ({formats.describe()}; file.h5:/dataset) or folders")
     p.add_argument("--csv", metavar="OUT", help="also write the rows to this CSV file")
@@ -53,11 +54,12 @@ def run(args) -> int:
     if not items:
         raise VoxdeskError(f"no volume files found in {', '.join(args.paths)}")
 
+    from voxdesk.cli.project_args import bundle_from_project
     from voxdesk.engine.inference.classify import iter_classify, model_id
     from voxdesk.engine.inference.report import write_report
     from voxdesk.engine.model.bundle import load_bundle
 
-    bundle = load_bundle(args.bundle)
+    bundle = load_bundle(bundle_from_project(args.bundle))
     names = bundle.class_names
     mid = model_id(bundle)
     rows = []

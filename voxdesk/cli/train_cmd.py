@@ -32,7 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = "models:\n" + "\n".join(f"  {k}: {v}" for k, v in MODELS.items())
-    parser.add_argument("data", metavar="DATA", help="labelled dataset (3D MNIST h5, MedMNIST npz, folder, CSV, ...)")
+    parser.add_argument("data", metavar="DATA", help="labelled dataset (3D MNIST h5, MedMNIST npz, folder, CSV, ...) "
+                        "or a VoxDesk project (.voxproj: its dataset and training settings; flags override)")
     parser.add_argument("--model", default=DEFAULT_MODEL, choices=list(MODELS), help=f"default {DEFAULT_MODEL}")
     from voxdesk.engine.training.config import MIN_EPOCHS, MIN_STEPS, SMALL_DATA
 
@@ -132,7 +133,10 @@ def run(args: argparse.Namespace) -> int:
                          seed=args.seed, early_stopping_patience=args.patience, backup_dir=args.backup_dir,
                          lr_schedule=args.lr_schedule, left_right_matters=args.left_right_matters,
                          workers=workers, worker_index=args.worker_index).validate(FLAGS)  # before reading data
-    dataset = load_dataset(args.data)
+    from voxdesk.cli.project_args import training_from_project
+
+    data, config = training_from_project(args.data, config)
+    dataset = load_dataset(data)
     for w in dataset.warnings:
         print(f"warning: {w}", file=sys.stderr)
     from voxdesk.engine.training.train import train
@@ -149,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
     def on_epoch(info):
         print(("\r" if tty else "") + _epoch_line(info), flush=True)
 
-    print(f"training {args.model} on {args.data} ({len(dataset.class_names)} classes)", flush=True)
+    print(f"training {config.model} on {data} ({len(dataset.class_names)} classes)", flush=True)
     try:
         result = train(config, dataset, on_epoch=on_epoch, on_batch=on_batch)
     except Cancelled:  # pragma: no cover - the CLI passes no cancel token

@@ -136,6 +136,14 @@ def model_filter() -> str:
     return f"VoxDesk model (*{BUNDLE_SUFFIX});;All files (*)"
 
 
+PROJECT_SUFFIX = ".voxproj"
+"""VoxDesk projects (``voxdesk.engine.project``): a JSON manifest of relative paths."""
+
+
+def project_filter() -> str:
+    return f"VoxDesk project (*{PROJECT_SUFFIX});;All files (*)"
+
+
 def volume_filter() -> str:
     """Qt file-dialog filter for volumes (any single-volume or stack file)."""
     return f"Volumes ({_patterns(SUPPORTED_SUFFIXES)});;All files (*)"
