@@ -37,6 +37,7 @@ from voxdesk.gui.infra.docks import hide_stale_tab_bars
 from voxdesk.gui.infra.errors import report_error, user_message
 from voxdesk.gui.infra.resources import app_icon
 from voxdesk.gui.infra.workers import WorkerRunner
+from voxdesk.gui.project import ProjectActions
 from voxdesk.gui.state import ViewerState
 from voxdesk.gui.training.controller import install_training
 from voxdesk.gui.viewer.histogram import LevelsHistogram
@@ -97,6 +98,9 @@ class MainWindow(QMainWindow):
         """True once the user closed the window while work ran: it closes when the work ended."""
         self.training = install_training(self)
         self.classify = install_classify(self, self.training)
+        self.project = ProjectActions(self)
+        for action in (self.project.open_action, self.project.save_action):
+            self.add_file_action(action)
         self.runner.all_done.connect(self._close_if_pending)
         app = QCoreApplication.instance()
         if app is not None:
@@ -192,7 +196,7 @@ class MainWindow(QMainWindow):
         file_menu.fill_sample_menu(self.sample_menu, self.open_sample)
         self.recent_menu = menu.addMenu("Open &Recent")
         self.recent_menu.setObjectName("recentMenu")
-        self.recent_menu.aboutToShow.connect(lambda: file_menu.fill_recent_menu(self.recent_menu, self.open_path))
+        self.recent_menu.aboutToShow.connect(lambda: file_menu.fill_recent_menu(self.recent_menu, self.open_anything))
         menu.addSeparator()
         menu.addAction(self.act_quit)
 
@@ -292,9 +296,11 @@ class MainWindow(QMainWindow):
             self.open_anything(files[0])
 
     def open_anything(self, path: str) -> None:
-        """A labelled dataset (class folders, a CSV manifest) opens in the Dataset dock; a scan
-        or a DICOM series in the views."""
-        if file_menu.is_dataset(path):
+        """A project opens everything it names; a labelled dataset (class folders, a CSV
+        manifest) opens in the Dataset dock; a scan or a DICOM series in the views."""
+        if str(path).lower().endswith(formats.PROJECT_SUFFIX):
+            self.project.open(os.fspath(path))
+        elif file_menu.is_dataset(path):
             self.training.open_dataset(os.fspath(path))
         else:
             self.open_path(path)
