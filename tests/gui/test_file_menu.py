@@ -85,3 +85,39 @@ def test_a_dropped_scan_still_opens_in_the_views(qtbot, window, tmp_path):
     with qtbot.waitSignal(window.opener.finished, timeout=30_000):
         window.open_anything(str(path))
     assert window.state.volume.shape == (6, 7, 8)
+
+
+def test_the_welcome_page_walks_the_first_hour(qtbot, window):
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    page = window.welcome
+    assert window.central.currentWidget() is page
+    steps = [page.findChild(QLabel, f"firstHourStep{i}").text() for i in range(1, 6)]
+    assert "Train" in steps[2] and "Explain" in steps[3] and "Save Project" in steps[4]
+    demo = page.findChild(QPushButton, "firstHourButton2")
+    assert demo.text() == "Open Demo Dataset"
+    with qtbot.waitSignal(window.training.dataset_changed, timeout=120_000):
+        qtbot.mouseClick(demo, Qt.MouseButton.LeftButton)
+    assert window.training.dataset.class_names == ["cyst", "normal", "tumour"]
+    qtbot.mouseClick(page.findChild(QPushButton, "firstHourButton1"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.state.volume is not None, timeout=60_000)
+    assert "/tumour/" in window.state.volume.source.replace("\\", "/")
+
+
+def test_the_training_dock_stays_low_until_a_dataset_opens(qtbot, tmp_path):
+    from voxdesk.gui import layout
+    from voxdesk.gui.app import create_window, make_application
+
+    make_application()
+    win = create_window(restore_layout=False)
+    win.persist_settings = False
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    dock = win.panels["trainingDock"]
+    assert dock.height() <= layout.TRAINING_DOCK_EMPTY + 30 < win.height() * 0.3
+    with qtbot.waitSignal(win.training.dataset_changed, timeout=30_000):
+        win.training.open_dataset(str(_class_folders(tmp_path / "cases")))
+    qtbot.waitUntil(lambda: dock.height() >= layout.TRAINING_DOCK - 30, timeout=5_000)
+    win.runner.shutdown()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from voxdesk.engine.io import formats
 from voxdesk.gui import file_menu
+from voxdesk.gui import layout as dock_layout
 from voxdesk.gui.classify.controller import install_classify
 from voxdesk.gui.infra import settings
 from voxdesk.gui.infra.docks import hide_stale_tab_bars
@@ -49,7 +50,6 @@ from voxdesk.gui.viewer.views.ortho_view import LAYOUTS, OrthoView
 from voxdesk.gui.viewer.welcome import WelcomePage
 
 APP_NAME = "VoxDesk"
-
 
 class MainWindow(QMainWindow):
     def __init__(self, parent=None) -> None:
@@ -99,6 +99,8 @@ class MainWindow(QMainWindow):
         self.training = install_training(self)
         self.classify = install_classify(self, self.training)
         self.project = ProjectActions(self)
+        self.welcome.set_step_action(2, self.training.actions["open_demo"])
+        self.training.dataset_changed.connect(lambda ds: dock_layout.grow_training_dock(self, ds))
         for action in (self.project.open_action, self.project.save_action):
             self.add_file_action(action)
         self.runner.all_done.connect(self._close_if_pending)
@@ -310,23 +312,9 @@ class MainWindow(QMainWindow):
         """Default dock sizes, then (``restore``) the user's saved arrangement; call once
         every panel is added.
 
-        The scan views keep most of the window: a narrow dataset column on the left, the
-        volume/classify column on the right with the levels histogram below it, and the
-        training/batch tabs along the bottom.
+        The sizes and why: ``gui/layout.py``.
         """
-        H, V = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-        for names, sizes, orientation in (
-            (["datasetDock"], [270], H),
-            (["volumeDock"], [340], H),
-            (["trainingDock"], [340], V),
-            (["volumeDock", "levelsDock"], [560, 190], V),
-        ):
-            docks = [self.panels[n] for n in names if n in self.panels]
-            if len(docks) == len(names):
-                self.resizeDocks(docks, sizes, orientation)
-        for name in ("volumeDock", "trainingDock"):
-            if name in self.panels:
-                self.panels[name].raise_()
+        dock_layout.default_dock_sizes(self)
         state = settings.value("window/state") if restore else None
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
