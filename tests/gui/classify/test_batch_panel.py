@@ -209,3 +209,27 @@ def test_a_class_folder_batch_shows_true_labels_and_the_accuracy(qtbot, classify
     right = sum(r.prediction.class_name == r.label for r in rows)
     assert f"{right} of {len(rows)} cases with a known class predicted correctly" in panel.summary.text()
     assert panel.progress.text() == "Done" and errors == []
+
+
+def test_cases_below_the_referral_threshold_say_refer(qtbot, classify_app, tiny, folder, errors):
+    import copy
+
+    from voxdesk.engine.model.bundle import load_bundle
+    from voxdesk.gui.classify.batch_panel import REFER
+
+    window, ctl = classify_app
+    ctl.set_bundle(load_bundle(tiny.path))
+    confidences = sorted(r.prediction.confidence for r in run_batch(qtbot, ctl, "folder", [folder]) if r.ok)
+    threshold = confidences[len(confidences) // 2]  # about half the cases fall below it
+    bundle = load_bundle(tiny.path)
+    bundle.metadata = copy.deepcopy(bundle.metadata)
+    bundle.metadata["calibration"] = {**(bundle.metadata.get("calibration") or {}),
+                                      "referral": {"threshold": threshold, "target": 0.95}}
+    ctl.set_bundle(bundle)
+    rows = run_batch(qtbot, ctl, "folder", [folder])
+    panel = ctl.batch_panel
+    shown = {panel.proxy.index(r, 0).data(): panel.proxy.index(r, REFER).data() for r in range(panel.proxy.rowCount())}
+    for r in rows:
+        if r.ok:
+            assert shown[r.source] == ("refer" if r.prediction.confidence < threshold else "")
+    assert "refer" in shown.values() and "" in shown.values() and errors == []

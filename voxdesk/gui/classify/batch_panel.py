@@ -11,7 +11,8 @@ controller (``classify_dock``) runs the batch in a worker and feeds rows back as
 
 The table (``batchTable``) is sortable; it starts sorted by confidence, least confident first
 (rows that failed come first: they need a look too). Columns: file, predicted class,
-confidence, true label (shown when known), warnings, error.
+confidence, refer ("refer" when the confidence is below the model's referral threshold: a human
+should read the case), true label (shown when known), warnings, error.
 """
 from __future__ import annotations
 
@@ -32,8 +33,8 @@ from PySide6.QtWidgets import (
 from voxdesk.engine.io import formats
 from voxdesk.gui.infra.style import push_button, tones
 
-COLUMNS = ("File", "Predicted class", "Confidence", "True label", "Warnings", "Error")
-FILE, PREDICTED, CONFIDENCE, LABEL, WARNINGS, ERROR = range(len(COLUMNS))
+COLUMNS = ("File", "Predicted class", "Confidence", "Refer", "True label", "Warnings", "Error")
+FILE, PREDICTED, CONFIDENCE, REFER, LABEL, WARNINGS, ERROR = range(len(COLUMNS))
 SORT_ROLE = Qt.UserRole + 1
 ROW_ROLE = Qt.UserRole + 2
 
@@ -90,7 +91,9 @@ class BatchTableModel(QAbstractTableModel):
                 return "\n".join(p.warnings)
             if col in (FILE, ERROR):
                 return row.error if col == ERROR else row.source
-        if role == Qt.ForegroundRole and row.error:
+            if col == REFER and p is not None and p.refer:
+                return "Below the model's referral threshold: a human should read this case"
+        if role == Qt.ForegroundRole and (row.error or (col == REFER and p is not None and p.refer)):
             return self.error_color
         if role == Qt.TextAlignmentRole and col in (CONFIDENCE, WARNINGS):
             return int(Qt.AlignRight | Qt.AlignVCenter)
@@ -104,6 +107,8 @@ class BatchTableModel(QAbstractTableModel):
             return p.class_name if p is not None else ""
         if col == CONFIDENCE:
             return f"{p.confidence:.1%}" if p is not None else ""
+        if col == REFER:
+            return "refer" if p is not None and p.refer else ""
         if col == LABEL:
             return row.label or ""
         if col == WARNINGS:
@@ -137,7 +142,7 @@ class BatchPanel(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(FILE, QHeaderView.Stretch)
-        for col in (PREDICTED, CONFIDENCE, LABEL, WARNINGS):
+        for col in (PREDICTED, CONFIDENCE, REFER, LABEL, WARNINGS):
             header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
         header.setSectionResizeMode(ERROR, QHeaderView.Stretch)
         self.table.doubleClicked.connect(self._double_clicked)
