@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 
 from voxdesk.engine.io import formats
 from voxdesk.gui.classify.controller import install_classify
-from voxdesk.gui.infra import settings
-from voxdesk.gui.infra.docks import hide_stale_tab_bars
+from voxdesk.gui.infra import docks, settings
 from voxdesk.gui.infra.errors import report_error, user_message
 from voxdesk.gui.infra.resources import app_icon
 from voxdesk.gui.infra.workers import WorkerRunner
@@ -76,6 +75,7 @@ class MainWindow(QMainWindow):
         self.display_bar = DisplayToolBar(self.state, self)
         self.addToolBar(self.display_bar)
         self.display_bar.layout_requested.connect(self.set_layout)
+        self.display_bar.done.connect(self.ortho.focus_view)  # arrow keys step slices again
         self._create_menus()
         self._create_status_bar()
 
@@ -198,6 +198,7 @@ class MainWindow(QMainWindow):
             self.layout_group.addAction(act)
             act.triggered.connect(lambda _c=False, k=key: self.set_layout(k))
         view_menu.addAction(self.act_reset)
+        view_menu.addAction(docks.reset_layout_action(self))
         view_menu.addAction(self.act_radiological)
         view_menu.addSeparator()
         self.panels_menu = view_menu.addMenu("&Panels")
@@ -299,30 +300,8 @@ class MainWindow(QMainWindow):
 
     # -- window state -----------------------------------------------------------------
     def arrange_docks(self, restore: bool = True) -> None:
-        """Default dock sizes, then (``restore``) the user's saved arrangement; call once
-        every panel is added.
-
-        The scan views keep most of the window: a narrow dataset column on the left, the
-        volume/classify column on the right with the levels histogram below it, and the
-        training/batch tabs along the bottom.
-        """
-        H, V = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-        for names, sizes, orientation in (
-            (["datasetDock"], [270], H),
-            (["volumeDock"], [340], H),
-            (["trainingDock"], [340], V),
-            (["volumeDock", "levelsDock"], [560, 190], V),
-        ):
-            docks = [self.panels[n] for n in names if n in self.panels]
-            if len(docks) == len(names):
-                self.resizeDocks(docks, sizes, orientation)
-        for name in ("volumeDock", "trainingDock"):
-            if name in self.panels:
-                self.panels[name].raise_()
-        state = settings.value("window/state") if restore else None
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state)
-        self._settle_tab_bars = True
+        """Default dock sizes, then (``restore``) the user's saved arrangement (``infra.docks``)."""
+        docks.arrange(self, restore)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -332,7 +311,7 @@ class MainWindow(QMainWindow):
 
     def hide_stale_tab_bars(self) -> int:
         """Hide the stale dock tab bars Qt leaves behind (``infra.docks``); how many."""
-        return hide_stale_tab_bars(self, self.panels.values())
+        return docks.hide_stale_tab_bars(self, self.panels.values())
 
     def _restore_window(self) -> None:
         geometry = settings.value("window/geometry")

@@ -13,9 +13,16 @@ from PySide6.QtOpenGL import QOpenGLWindow
 from PySide6.QtWidgets import QWidget
 
 _CRADLE = None
+ORBIT_DEGREES_PER_PIXEL = 0.3
+"""pyqtgraph turns one pixel of drag into one degree (160 px = a half turn, hard to aim);
+here a drag across a 600 px pane turns the volume by 180 degrees."""
 
 
 class GLViewWindow(GLViewMixin, QOpenGLWindow):
+    def orbit(self, azim, elev) -> None:
+        """Damped orbit (mouse drags and arrow keys): ORBIT_DEGREES_PER_PIXEL per pixel."""
+        super().orbit(azim * ORBIT_DEGREES_PER_PIXEL, elev * ORBIT_DEGREES_PER_PIXEL)
+
     def devicePixelRatioF(self) -> float:
         return float(self.devicePixelRatio())
 
