@@ -8,8 +8,8 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QPolygonF
 
 _HERE = Path(__file__).resolve()
 CANDIDATE_DIRS = (
-    _HERE.parents[2] / "resources",  # a checkout / editable install: <repo>/resources
-    _HERE.parents[1] / "resources",  # an installed package: voxdesk/resources
+    _HERE.parents[3] / "resources",  # a checkout / editable install: <repo>/resources
+    _HERE.parents[2] / "resources",  # an installed package: voxdesk/resources
 )
 
 

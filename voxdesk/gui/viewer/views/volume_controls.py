@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
-    QPushButton,
     QSizePolicy,
     QSlider,
+    QToolButton,
     QWidget,
 )
 
@@ -113,7 +113,8 @@ class VolumeControls(QWidget):
         row.addWidget(self.iso_label)
         flow.addWidget(level)
 
-        self.reset = QPushButton("Reset")
+        self.reset = QToolButton()
+        self.reset.setText("Reset")
         self.reset.setObjectName("resetCamera")
         self.reset.setToolTip("Reset the camera: the whole volume, from the front-right (also View > Reset Views)")
         flow.addWidget(self.reset)
