@@ -172,3 +172,12 @@ def test_one_large_layout_with_the_3d_pane(qtbot, gl_window):
     after = pane_widths(w)
     assert before["3d"] - after["3d"] > 20 and before["axial"] - after["axial"] > 20, (before, after)
     assert after["axial"] > max(after[k] for k in ("coronal", "sagittal", "3d"))
+
+
+def test_3d_view_has_a_depth_buffer(qtbot, gl_window):
+    """Without one (a QOpenGLWindow's default) a surface's far side was drawn over its near
+    side: dark patches and black triangles all over the mesh."""
+    gl_window.show_volume(_ball())
+    vv = gl_window.ortho.volume_view
+    _wait_rendered(qtbot, vv)
+    assert vv.gl.format().depthBufferSize() >= 16

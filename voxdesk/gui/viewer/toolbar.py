@@ -91,6 +91,7 @@ class DisplayToolBar(QToolBar):
         spin.setKeyboardTracking(False)  # applied on Enter or arrows, not on each digit typed
         spin.setAccelerated(True)
         spin.setMinimumWidth(80)
+        spin.setMaximumWidth(110)  # its range (+-1e9) would make it twice as wide
         spin.setEnabled(False)
         self.addWidget(spin)
         return spin

@@ -36,6 +36,17 @@ class GLViewWindow(GLViewMixin, QOpenGLWindow):
         return int(self.height() * self.devicePixelRatio())
 
 
+def surface_format():
+    """The default format with a depth buffer: a QOpenGLWindow gets none unless asked (a
+    QOpenGLWidget does), and without one a surface's far side was drawn over its near side,
+    as dark patches and triangles."""
+    from PySide6.QtGui import QSurfaceFormat
+
+    fmt = QSurfaceFormat(QSurfaceFormat.defaultFormat())
+    fmt.setDepthBufferSize(24)
+    return fmt
+
+
 def make_gl_view():
     """(view, widget): the GL view to add items to, and the QWidget to put in a layout."""
     from PySide6.QtGui import QOpenGLContext
@@ -49,6 +60,7 @@ def make_gl_view():
 
         _CRADLE = QWindow()
     view = GLViewWindow(share, QOpenGLWindow.UpdateBehavior.NoPartialUpdate, _CRADLE)
+    view.setFormat(surface_format())
     container = QWidget.createWindowContainer(view)
     container.setMinimumSize(120, 90)
     return view, container
