@@ -105,8 +105,8 @@ def test_the_welcome_page_walks_the_first_hour(qtbot, window):
 
 
 def test_the_training_dock_stays_low_until_a_dataset_opens(qtbot, tmp_path):
-    from voxdesk.gui import layout
     from voxdesk.gui.app import create_window, make_application
+    from voxdesk.gui.infra import docks as layout
 
     make_application()
     win = create_window(restore_layout=False)

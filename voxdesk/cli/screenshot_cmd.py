@@ -135,6 +135,7 @@ def run(args) -> int:
 
     window = create_window(restore_layout=False)  # the default layout, not this user's
     window.persist_settings = False
+    window.state.remembered_presets.clear()  # the file's own window or auto, not this user's choice
     window.resize(*size)
     window.show_volume(volume)
     window.ortho.set_layout(args.layout, large=args.large)

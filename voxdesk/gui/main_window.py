@@ -31,10 +31,8 @@ from PySide6.QtWidgets import (
 
 from voxdesk.engine.io import formats
 from voxdesk.gui import file_menu
-from voxdesk.gui import layout as dock_layout
 from voxdesk.gui.classify.controller import install_classify
-from voxdesk.gui.infra import settings
-from voxdesk.gui.infra.docks import hide_stale_tab_bars
+from voxdesk.gui.infra import docks, settings
 from voxdesk.gui.infra.errors import report_error, user_message
 from voxdesk.gui.infra.resources import app_icon
 from voxdesk.gui.infra.workers import WorkerRunner
@@ -79,6 +77,7 @@ class MainWindow(QMainWindow):
         self.display_bar = DisplayToolBar(self.state, self)
         self.addToolBar(self.display_bar)
         self.display_bar.layout_requested.connect(self.set_layout)
+        self.display_bar.done.connect(self.ortho.focus_view)  # arrow keys step slices again
         self._create_menus()
         self._create_status_bar()
 
@@ -100,7 +99,7 @@ class MainWindow(QMainWindow):
         self.classify = install_classify(self, self.training)
         self.project = ProjectActions(self)
         self.welcome.set_step_action(2, self.training.actions["open_demo"])
-        self.training.dataset_changed.connect(lambda ds: dock_layout.grow_training_dock(self, ds))
+        self.training.dataset_changed.connect(lambda ds: docks.grow_training_dock(self, ds))
         for action in (self.project.open_action, self.project.save_action):
             self.add_file_action(action)
         self.runner.all_done.connect(self._close_if_pending)
@@ -213,6 +212,7 @@ class MainWindow(QMainWindow):
             self.layout_group.addAction(act)
             act.triggered.connect(lambda _c=False, k=key: self.set_layout(k))
         view_menu.addAction(self.act_reset)
+        view_menu.addAction(docks.reset_layout_action(self))
         view_menu.addAction(self.act_radiological)
         view_menu.addSeparator()
         self.panels_menu = view_menu.addMenu("&Panels")
@@ -309,16 +309,8 @@ class MainWindow(QMainWindow):
 
     # -- window state -----------------------------------------------------------------
     def arrange_docks(self, restore: bool = True) -> None:
-        """Default dock sizes, then (``restore``) the user's saved arrangement; call once
-        every panel is added.
-
-        The sizes and why: ``gui/layout.py``.
-        """
-        dock_layout.default_dock_sizes(self)
-        state = settings.value("window/state") if restore else None
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state)
-        self._settle_tab_bars = True
+        """Default dock sizes, then (``restore``) the user's saved arrangement (``infra.docks``)."""
+        docks.arrange(self, restore)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -328,7 +320,7 @@ class MainWindow(QMainWindow):
 
     def hide_stale_tab_bars(self) -> int:
         """Hide the stale dock tab bars Qt leaves behind (``infra.docks``); how many."""
-        return hide_stale_tab_bars(self, self.panels.values())
+        return docks.hide_stale_tab_bars(self, self.panels.values())
 
     def _restore_window(self) -> None:
         geometry = settings.value("window/geometry")

@@ -8,6 +8,8 @@ listen to its signals. The state holds plain data only (a Volume, tuples, an Ove
 * ``hover``     voxel under the mouse (or None), ``hover_changed(object)``
 * ``levels``    display window (low, high) in data units, ``levels`` + ``colormap`` +
                 ``radiological`` changes emit ``display_changed()``
+* ``preset``    the window preset's name (``"custom"`` after a drag or typed numbers);
+                ``remembered_presets`` (modality -> name) picks a new scan's preset
 * ``overlay``   optional heat map on the volume grid (Overlay or None), ``overlay_changed``
 
 Later panels (training, classification, Grad-CAM) use the same setters: ``set_volume`` to
@@ -72,10 +74,13 @@ class ViewerState(QObject):
         self.radiological: bool = True
         self.overlay: Overlay | None = None
         self.preset: str = contrast.DEFAULT_PRESET
+        self.remembered_presets: dict[str, str] = {}
+        """modality ("CT", "MR", "other") -> the preset a new volume of that kind starts with."""
 
     # -- volume -----------------------------------------------------------------------
     def set_volume(self, volume, *, cursor: tuple[int, int, int] | None = None) -> None:
-        """Show ``volume``: the cursor goes to its centre, levels to the auto preset.
+        """Show ``volume``: the cursor goes to its centre, levels to the preset last chosen for
+        its modality (``remembered_presets``), else its file's window, else auto.
 
         Any overlay is dropped (it belonged to the previous grid).
         """
@@ -83,7 +88,7 @@ class ViewerState(QObject):
         self.overlay = None
         self.hover = None
         if volume is not None:
-            self.preset = contrast.default_preset(volume)  # the file's own window when it has one
+            self.preset = contrast.preset_for(volume, self.remembered_presets)
             self.levels = contrast.preset_levels(self.preset, volume)
             self.cursor = self._clamp(cursor or tuple(s // 2 for s in volume.shape))
         self.volume_changed.emit(volume)
@@ -141,6 +146,16 @@ class ViewerState(QObject):
             return
         lo, hi = contrast.preset_levels(name, self.volume)
         self.set_levels(lo, hi, preset=name)
+
+    def choose_preset(self, name: str) -> str | None:
+        """The user picked preset ``name``: apply it, and start every later volume of this
+        modality with it; returns the modality (None without a volume)."""
+        if self.volume is None:
+            return None
+        self.apply_preset(name)
+        kind = contrast.modality(self.volume)
+        self.remembered_presets[kind] = name
+        return kind
 
     def set_colormap(self, name: str) -> None:
         if name != self.colormap:

@@ -116,3 +116,68 @@ def test_3d_view_draws_a_coarse_volume_while_the_user_drags(qtbot, gl_window):
     qtbot.waitUntil(lambda: full.visible() and not coarse.visible(), timeout=5_000)
     vv.show_volume.setChecked(False)
     assert not full.visible() and not coarse.visible()
+
+
+def test_3d_surface_has_no_nan_normals_and_shows_its_level(qtbot, gl_window):
+    from fixtures.gui import noise_volume_with_flat_triangles
+
+    gl_window.show_volume(noise_volume_with_flat_triangles())
+    vv = gl_window.ortho.volume_view
+    _wait_rendered(qtbot, vv)
+    vv.show_surface.setChecked(True)
+    vv.iso_slider.setValue(500)  # the noise runs 0..200: level 100, exactly on voxel values
+    assert vv.iso_label.isVisible() and vv.iso_label.text() == "100"
+    qtbot.waitUntil(lambda: "surface" in vv._items, timeout=20_000)
+    normals = vv._items["surface"].opts["meshdata"].vertexNormals(indexed="faces")
+    assert len(normals) > 100 and np.isfinite(normals).all()
+
+
+def test_3d_orbit_is_damped(qtbot, gl_window):
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    gl_window.show_volume(_ball())
+    vv = gl_window.ortho.volume_view
+    _wait_rendered(qtbot, vv)
+    start = vv.gl.opts["azimuth"]
+    p0 = QPointF(vv.gl.width() / 2 - 80, vv.gl.height() / 2)
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    for kind, pos, button, buttons in (
+        (QMouseEvent.Type.MouseButtonPress, p0, left, left),
+        (QMouseEvent.Type.MouseMove, p0 + QPointF(160, 0), Qt.MouseButton.NoButton, left),
+        (QMouseEvent.Type.MouseButtonRelease, p0 + QPointF(160, 0), left, Qt.MouseButton.NoButton),
+    ):
+        QApplication.sendEvent(vv.gl, QMouseEvent(kind, pos, vv.gl.mapToGlobal(pos), button, buttons, none))
+    turned = abs(vv.gl.opts["azimuth"] - start)
+    assert 30 <= turned <= 60, turned  # pyqtgraph's own: 160 degrees for 160 px
+
+
+def test_one_large_layout_with_the_3d_pane(qtbot, gl_window):
+    """With OpenGL the 3D pane's controls used to force its column to ~490 px (large: 250)."""
+    from fixtures.gui import drag_right_dock_wider, pane_widths
+
+    w = gl_window  # every panel, in the default arrangement (create_window would preload
+    w.arrange_docks(restore=False)  # TensorFlow after GL contexts exist: a crash)
+    w.resize(1400, 900)
+    qtbot.wait(100)
+    w.show_volume(_ball())
+    w.set_layout("1+3")
+    qtbot.waitUntil(lambda: w.ortho.volume_view is not None and w.ortho.volume_view.controls.isVisible(),
+                    timeout=10_000)
+    qtbot.wait(100)
+    before = pane_widths(w)
+    assert before["axial"] > 1.5 * max(before[k] for k in ("coronal", "sagittal", "3d")), before
+    drag_right_dock_wider(qtbot, w, 160)
+    after = pane_widths(w)
+    assert before["3d"] - after["3d"] > 20 and before["axial"] - after["axial"] > 20, (before, after)
+    assert after["axial"] > max(after[k] for k in ("coronal", "sagittal", "3d"))
+
+
+def test_3d_view_has_a_depth_buffer(qtbot, gl_window):
+    """Without one (a QOpenGLWindow's default) a surface's far side was drawn over its near
+    side: dark patches and black triangles all over the mesh."""
+    gl_window.show_volume(_ball())
+    vv = gl_window.ortho.volume_view
+    _wait_rendered(qtbot, vv)
+    assert vv.gl.format().depthBufferSize() >= 16

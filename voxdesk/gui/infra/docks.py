@@ -1,7 +1,88 @@
-"""Dock widgets: what Qt's QMainWindow leaves behind when docks are tabified early."""
+"""Dock widgets: the default arrangement, View > Reset Layout, and what Qt's QMainWindow
+leaves behind when docks are tabified early."""
 from __future__ import annotations
 
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QTabBar
+
+from voxdesk.gui.infra import settings
+
+H, V = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+TRAINING_DOCK_EMPTY, TRAINING_DOCK = 200, 360
+"""The Training dock's height while no dataset is open (the welcome page needs the room) and
+once one is (``grow_training_dock``: the curves need it)."""
+DEFAULT_SIZES = (
+    (("datasetDock",), (270,), H),
+    (("volumeDock",), (340,), H),
+    (("trainingDock",), (TRAINING_DOCK,), V),
+    (("volumeDock", "levelsDock"), (560, 190), V),
+)
+"""(docks, pixel sizes, orientation) Qt's resizeDocks gets for the default arrangement."""
+RAISED = ("volumeDock", "trainingDock")
+DEFAULT_VIEW_LAYOUT = "2x2"
+
+
+def apply_default_sizes(window) -> None:
+    """The scan views keep most of the window: a narrow dataset column on the left, the
+    volume/classify column on the right with the levels histogram below it, and the
+    training/batch tabs along the bottom."""
+    no_data = getattr(getattr(window, "training", None), "dataset", None) is None
+    for names, sizes, orientation in DEFAULT_SIZES:
+        if names == ("trainingDock",) and no_data:
+            sizes = (TRAINING_DOCK_EMPTY,)
+        docks = [window.panels[n] for n in names if n in window.panels]
+        if len(docks) == len(names):
+            window.resizeDocks(docks, list(sizes), orientation)
+    for name in RAISED:
+        if name in window.panels:
+            window.panels[name].raise_()
+
+
+def arrange(window, restore: bool = True) -> None:
+    """Default dock sizes, remembered as the state View > Reset Layout returns to; then
+    (``restore``) the user's saved arrangement. Call once every panel is added."""
+    apply_default_sizes(window)
+    window.default_dock_state = window.saveState()
+    window.default_visible = {name for name, d in window.panels.items() if not d.isHidden()}
+    state = settings.value("window/state") if restore else None
+    if isinstance(state, QByteArray) and not state.isEmpty():
+        window.restoreState(state)
+    window._settle_tab_bars = True
+
+
+def grow_training_dock(window, dataset) -> None:
+    """Give the Training dock its working height the first time a dataset opens (once)."""
+    dock = window.panels.get("trainingDock")
+    if dataset is None or dock is None or getattr(window, "_training_dock_grown", False):
+        return
+    window._training_dock_grown = True
+    if dock.height() < TRAINING_DOCK and not dock.isFloating():
+        window.resizeDocks([dock], [TRAINING_DOCK], V)
+
+
+def reset_layout(window) -> None:
+    """Every dock back where ``arrange`` put it (docked, shown, default sizes), the views in
+    the 2 x 2 layout."""
+    default = getattr(window, "default_dock_state", None)
+    for name, dock in window.panels.items():
+        dock.setFloating(False)
+        dock.setVisible(name in getattr(window, "default_visible", window.panels))
+    if default is not None:
+        window.restoreState(default)
+    apply_default_sizes(window)
+    window.set_layout(DEFAULT_VIEW_LAYOUT)
+    window.ortho.reset_views()
+    QTimer.singleShot(0, window.hide_stale_tab_bars)
+
+
+def reset_layout_action(window) -> QAction:
+    """View > Reset Layout (objectName ``resetLayoutAction``)."""
+    act = QAction("Reset &Layout", window)
+    act.setObjectName("resetLayoutAction")
+    act.setToolTip("Put every panel back where it started and show the views 2 x 2")
+    act.triggered.connect(lambda _checked=False: reset_layout(window))
+    return act
 
 
 def hide_stale_tab_bars(window, docks) -> int:

@@ -68,5 +68,18 @@ def set_last_folder(folder: str) -> None:
     s.sync()
 
 
+def window_presets(modalities) -> dict[str, str]:
+    """modality -> the window preset last chosen for it (``view/preset_<modality>``)."""
+    s = settings()
+    found = {m: s.value(f"view/preset_{m}") for m in modalities}
+    return {m: str(v) for m, v in found.items() if v}
+
+
+def set_window_preset(modality: str, name: str) -> None:
+    s = settings()
+    s.setValue(f"view/preset_{modality}", name)
+    s.sync()
+
+
 def value(key: str, default=None):
     return settings().value(key, default)

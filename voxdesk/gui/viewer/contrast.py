@@ -37,6 +37,35 @@ def presets_for(volume) -> tuple[str, ...]:
 def default_preset(volume) -> str:
     return presets_for(volume)[0]
 
+
+MODALITIES = ("CT", "MR", "other")
+"""What a window preset is remembered for: a CT window makes no sense on an MR scan."""
+
+
+def modality(volume) -> str:
+    """"CT", "MR" or "other": the file's DICOM Modality when it has one, else CT when the values
+    look like Hounsfield units (air near -1000, nothing above bone), else "other"."""
+    meta = getattr(volume, "meta", None) or {}
+    tag = str(meta.get("modality") or "").upper()
+    if tag in ("CT", "MR"):
+        return tag
+    if tag or volume is None:
+        return "other"
+    if str(meta.get("units") or "").upper() == "HU":
+        return "CT"
+    values = sample_values(getattr(volume, "data", volume), 200_000)
+    if values.size == 0 or values.dtype.kind not in "iuf":
+        return "other"
+    lo, hi = float(values.min()), float(values.max())
+    return "CT" if -3100.0 <= lo <= -500.0 and 0.0 < hi <= 5000.0 else "other"
+
+
+def preset_for(volume, remembered: dict[str, str] | None = None) -> str:
+    """The preset a newly shown ``volume`` starts with: the one last chosen for its modality
+    (when this volume offers it), else the default (the file's own window, else auto)."""
+    name = (remembered or {}).get(modality(volume))
+    return name if name in presets_for(volume) else default_preset(volume)
+
 _MAX_SAMPLE = 1_000_000
 
 

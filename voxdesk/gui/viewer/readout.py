@@ -33,8 +33,8 @@ class StatusReadout(QLabel):
         super().__init__(parent)
         self.setObjectName("statusReadout")
         self.setMinimumWidth(420)
-        self.setToolTip("Voxel index (i, j, k), world position in mm, and the value there "
-                        "(under the mouse, else at the cursor)")
+        self.setToolTip("Voxel index (i, j, k), counted from 0 like the slice numbers in the views; "
+                        "world position in mm, and the value there (under the mouse, else at the cursor)")
         self.state = state
         state.cursor_changed.connect(self._refresh)
         state.hover_changed.connect(self._refresh)

@@ -13,9 +13,16 @@ from PySide6.QtOpenGL import QOpenGLWindow
 from PySide6.QtWidgets import QWidget
 
 _CRADLE = None
+ORBIT_DEGREES_PER_PIXEL = 0.3
+"""pyqtgraph turns one pixel of drag into one degree (160 px = a half turn, hard to aim);
+here a drag across a 600 px pane turns the volume by 180 degrees."""
 
 
 class GLViewWindow(GLViewMixin, QOpenGLWindow):
+    def orbit(self, azim, elev) -> None:
+        """Damped orbit (mouse drags and arrow keys): ORBIT_DEGREES_PER_PIXEL per pixel."""
+        super().orbit(azim * ORBIT_DEGREES_PER_PIXEL, elev * ORBIT_DEGREES_PER_PIXEL)
+
     def devicePixelRatioF(self) -> float:
         return float(self.devicePixelRatio())
 
@@ -27,6 +34,17 @@ class GLViewWindow(GLViewMixin, QOpenGLWindow):
 
     def deviceHeight(self) -> int:
         return int(self.height() * self.devicePixelRatio())
+
+
+def surface_format():
+    """The default format with a depth buffer: a QOpenGLWindow gets none unless asked (a
+    QOpenGLWidget does), and without one a surface's far side was drawn over its near side,
+    as dark patches and triangles."""
+    from PySide6.QtGui import QSurfaceFormat
+
+    fmt = QSurfaceFormat(QSurfaceFormat.defaultFormat())
+    fmt.setDepthBufferSize(24)
+    return fmt
 
 
 def make_gl_view():
@@ -42,6 +60,7 @@ def make_gl_view():
 
         _CRADLE = QWindow()
     view = GLViewWindow(share, QOpenGLWindow.UpdateBehavior.NoPartialUpdate, _CRADLE)
+    view.setFormat(surface_format())
     container = QWidget.createWindowContainer(view)
     container.setMinimumSize(120, 90)
     return view, container

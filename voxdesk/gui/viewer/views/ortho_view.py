@@ -6,7 +6,7 @@ arrives, so the window appears without paying for OpenGL.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from voxdesk.gui.viewer.views.slice_view import SliceView
@@ -42,6 +42,9 @@ class OrthoView(QWidget):
         self._pane3d_hint = hint
         pane_layout.addWidget(hint)
         self.panes: dict[str, QWidget] = {**self.views, "3d": self._pane3d}
+        self._last_focused = self.views["axial"]
+        for view in self.views.values():
+            view.installEventFilter(self)
 
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
@@ -65,6 +68,21 @@ class OrthoView(QWidget):
             self._pane3d_hint.hide()
             self._pane3d.layout().addWidget(self.volume_view)
         return self.volume_view
+
+    # -- keyboard focus ---------------------------------------------------------------
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.FocusIn and obj in self.views.values():
+            self._last_focused = obj
+        return False
+
+    def focus_view(self) -> None:
+        """Give the keyboard back to the slice view used last (a shown one), so that the arrow
+        keys step slices again after a toolbar control."""
+        view = self._last_focused
+        if view.isHidden():
+            shown = [v for v in self.views.values() if not v.isHidden()]
+            view = shown[0] if shown else view
+        view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- layout -----------------------------------------------------------------------
     def set_layout(self, name: str, large: str | None = None) -> None:
@@ -94,7 +112,9 @@ class OrthoView(QWidget):
             for row, key in enumerate(small):
                 self.grid.addWidget(self.panes[key], row, 1)
                 self.grid.setRowStretch(row, 1)
-            self.grid.setColumnStretch(0, 3)
+            # 2:1 gives the large pane all its height as width for a square slice, and leaves the
+            # small column room for the 3D controls in two rows (no minimum width forcing it wider)
+            self.grid.setColumnStretch(0, 2)
             self.grid.setColumnStretch(1, 1)
             shown = [big, *small]
         else:

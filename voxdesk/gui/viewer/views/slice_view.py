@@ -21,7 +21,23 @@ from voxdesk.gui.viewer.views.orientation import PlaneGeometry, plane_geometry
 CROSSHAIR_PEN = pg.mkPen((80, 220, 120, 170), width=1)
 LETTER_COLOR = (255, 210, 90)
 LETTER_UNKNOWN_COLOR = (170, 170, 170)
+LABEL_FILL = (0, 0, 0, 175)
+"""The dark box behind every title and letter: readable over bright tissue and over air."""
+LABEL_BORDER = (0, 0, 0, 220)
+INDEX_TIP = ("Slice numbers and the status-bar voxel (i, j, k) count from 0, as in NumPy "
+             "and voxdesk-cli --cursor")
 PAGE_STEP = 10
+
+
+def _label(color, anchor, bold: bool = False) -> pg.TextItem:
+    """Text on a dark, slightly bordered box, so it reads over white bone as over black air."""
+    item = pg.TextItem("", color=color, anchor=anchor, fill=pg.mkBrush(LABEL_FILL),
+                       border=pg.mkPen(LABEL_BORDER, width=1))
+    if bold:
+        font = item.textItem.font()
+        font.setBold(True)
+        item.setFont(font)
+    return item
 
 
 class _SliceViewBox(pg.ViewBox):
@@ -102,10 +118,10 @@ class SliceView(pg.GraphicsView):
             line.setZValue(10)
             self.vb.addItem(line, ignoreBounds=True)
 
-        self.letters = {side: pg.TextItem("", color=LETTER_COLOR, anchor=anchor)
+        self.letters = {side: _label(LETTER_COLOR, anchor, bold=True)
                         for side, anchor in (("left", (0, 0.5)), ("right", (1, 0.5)),
                                              ("top", (0.5, 0)), ("bottom", (0.5, 1)))}
-        self.info = pg.TextItem("", color=(220, 220, 220), anchor=(0, 0))
+        self.info = _label((235, 235, 235), (0, 0))
         for item in (*self.letters.values(), self.info):
             item.setParentItem(self.vb)
             item.setZValue(20)
@@ -154,8 +170,8 @@ class SliceView(pg.GraphicsView):
             text = getattr(g, side) + ("" if known else "?")
             self.letters[side].setText(text)
             self.letters[side].setColor(color)
-        tip = "" if known else "Orientation not stored in the file: letters are assumed (RAS)."
-        self.setToolTip(tip)
+        tip = "" if known else "Orientation not stored in the file: letters are assumed (RAS).\n"
+        self.setToolTip(tip + INDEX_TIP)
         self._place_labels()
 
     def _on_cursor(self, _cursor) -> None:
@@ -190,7 +206,8 @@ class SliceView(pg.GraphicsView):
             g.slice_of(vol.data, index), autoLevels=False, levels=self.state.levels,
             lut=colormaps.lut(self.state.colormap),
         )
-        self.info.setText(f"{self.plane.capitalize()}  {index + 1}/{vol.shape[g.normal]}")
+        axis = "ijk"[g.normal]  # 0-based, like the voxel readout (INDEX_TIP)
+        self.info.setText(f"{self.plane.capitalize()}  {axis} {index}  (0-{vol.shape[g.normal] - 1})")
         if self.state.overlay is not None:
             self._draw_overlay()
 

@@ -12,19 +12,12 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QMatrix4x4
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSlider,
-    QStackedLayout,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from voxdesk.gui.viewer.views import colormaps
 from voxdesk.gui.viewer.views.lod import MAX_VOLUME_INTERACTIVE, InteractionWatcher
+from voxdesk.gui.viewer.views.surface import mesh_data, surface_mesh
+from voxdesk.gui.viewer.views.volume_controls import VolumeControls
 from voxdesk.gui.viewer.views.volume_render import (
     MAX_PLANE,
     MAX_SURFACE,
@@ -131,30 +124,11 @@ class VolumeView(QWidget):
         self.gl.setBackgroundColor((12, 12, 16))
         col.addWidget(self.gl_widget, 1)
 
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 0, 4, 2)
-        self.show_volume = QCheckBox("Volume")
-        self.show_volume.setChecked(True)
-        self.show_surface = QCheckBox("Surface")
-        self.show_planes = QCheckBox("Slices")
-        self.show_planes.setToolTip("Textured slice planes at the cursor (clearest with Volume off)")
-        self.iso_slider = QSlider(Qt.Orientation.Horizontal)
-        self.iso_slider.setObjectName("isoLevel")
-        self.iso_slider.setRange(0, 1000)
-        self.iso_slider.setToolTip("Isosurface level")
-        self.iso_slider.setEnabled(False)
-        self.iso_slider.setMinimumWidth(80)
-        self.iso_label = QLabel("")
-        self.iso_label.setMinimumWidth(60)
-        reset = QPushButton("Reset camera")
-        reset.setObjectName("resetCamera")
-        for w in (self.show_volume, self.show_surface, self.show_planes):
-            bar.addWidget(w)
-        bar.addWidget(QLabel("Level"))
-        bar.addWidget(self.iso_slider, 1)
-        bar.addWidget(self.iso_label)
-        bar.addWidget(reset)
-        col.addLayout(bar)
+        self.controls = VolumeControls()
+        for name in ("show_volume", "show_surface", "show_planes", "iso_slider", "iso_label"):
+            setattr(self, name, getattr(self.controls, name))
+        reset = self.controls.reset
+        col.addWidget(self.controls)
         self._stack.addWidget(page)
         self._stack.setCurrentWidget(page)
 
@@ -235,7 +209,6 @@ class VolumeView(QWidget):
         one at half the peak and one at 80%, coloured from the overlay's colormap, so the
         anatomy stays visible around and through them."""
         import pyqtgraph.opengl as gl
-        from pyqtgraph.functions import isosurface
 
         items = self._items.pop("overlay", None) or []
         for item in items:
@@ -252,11 +225,11 @@ class VolumeView(QWidget):
             level = max(ov.resolved_threshold(), lo + frac * (hi - lo))
             if not (data > level).any():
                 continue
-            verts, faces = isosurface(data, level)
-            if len(faces) == 0:
+            mesh = surface_mesh(data, level)
+            if len(mesh[1]) == 0:
                 continue
             rgb = lut[min(len(lut) - 1, int(round((level - lo) / max(hi - lo, 1e-9) * (len(lut) - 1))))] / 255.0
-            item = gl.GLMeshItem(meshdata=gl.MeshData(vertexes=verts, faces=faces), smooth=True, shader="shaded",
+            item = gl.GLMeshItem(meshdata=mesh_data(*mesh), smooth=True, shader="shaded",
                                  color=(*rgb[:3], alpha * min(1.0, 2 * ov.opacity)), glOptions="translucent")
             item.setDepthValue(5)
             self._grid_transform(item, factor)
@@ -336,7 +309,6 @@ class VolumeView(QWidget):
 
     def _update_surface(self) -> None:
         import pyqtgraph.opengl as gl
-        from pyqtgraph.functions import isosurface
 
         item = self._items.pop("surface", None)
         if item is not None:
@@ -345,11 +317,10 @@ class VolumeView(QWidget):
             return
         small, factor = downsample(self.state.volume.data, MAX_SURFACE)
         data = np.nan_to_num(small.astype(np.float32, copy=False), nan=self._range[0])
-        verts, faces = isosurface(data, self._iso_value())
-        if len(faces) == 0:
+        mesh = surface_mesh(data, self._iso_value())  # no degenerate triangles, no NaN normals
+        if len(mesh[1]) == 0:
             return
-        mesh = gl.MeshData(vertexes=verts, faces=faces)
-        item = gl.GLMeshItem(meshdata=mesh, smooth=True, shader="shaded", color=(0.92, 0.85, 0.75, 1.0),
+        item = gl.GLMeshItem(meshdata=mesh_data(*mesh), smooth=True, shader="shaded", color=(0.92, 0.85, 0.75, 1.0),
                              glOptions="opaque")
         self._grid_transform(item, factor)
         self.gl.addItem(item)
