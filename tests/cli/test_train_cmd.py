@@ -157,3 +157,24 @@ def test_cli_refuses_what_the_engine_refuses_before_reading_data(tmp_path, capsy
     assert main(["train", str(missing), "--lr", "2", "--out", str(tmp_path / "x.voxmodel")]) == 2
     err = _err(capsys)
     assert "--lr: a number between 0 and 1" in err and "missing" not in err
+
+
+def test_report_writes_one_self_contained_html_page(trained, tmp_path, capsys):
+    import html
+    import re
+
+    _, data, out = trained
+    page_path = tmp_path / "reports" / "model.html"
+    capsys.readouterr()
+    assert main(["report", str(out), str(data), "--out", str(page_path)]) == 0
+    assert f"report written to {page_path}" in capsys.readouterr().out
+    page = page_path.read_text()
+    meta = __import__("voxdesk.engine.model.bundle", fromlist=["load_bundle"]).load_bundle(out).metadata
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    for words in ("Model card", "Accuracy", "95% CI", "Per class", "Confusion matrix", "Reliability",
+                  "Coverage", "Training loss by epoch", "Training data fingerprint", meta["dataset_fingerprint"]):
+        assert words in text, words
+    assert page.count("<svg") >= 3 and "<script" not in page and "http://" not in page.replace(
+        'xmlns="http://www.w3.org/2000/svg"', "")
+    assert main(["report", str(out), str(data), "--out", str(tmp_path / "r.txt")]) == 2
+    assert ".html" in _err(capsys)

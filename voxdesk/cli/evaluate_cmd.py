@@ -16,27 +16,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from voxdesk.engine.datasets import load_dataset
-    from voxdesk.engine.errors import DatasetError
+    from voxdesk.engine.inference.evaluate import evaluate_bundle
     from voxdesk.engine.model.bundle import load_bundle
-    from voxdesk.engine.model.calibration import refer_below
-    from voxdesk.engine.model.preprocessing import PreprocessStats
-    from voxdesk.engine.training.evaluation import evaluate_model, format_metrics
+    from voxdesk.engine.training.evaluation import format_metrics
 
     bundle = load_bundle(args.bundle)
     dataset = load_dataset(args.data)
-    name = args.split or next((s for s in ("test", "all") if s in dataset.splits), None)
-    if name not in dataset.splits:
-        raise DatasetError(f"split {name!r} not in {args.data} (splits: {', '.join(dataset.splits)})")
-    if list(dataset.class_names) != bundle.class_names:
-        raise DatasetError(f"the dataset's classes {dataset.class_names} differ from the model's {bundle.class_names}")
-    split = dataset.splits[name]
-    if len(split) == 0:
-        raise DatasetError(f"split {name!r} of {args.data} is empty")
-    stats = PreprocessStats()
-    metrics = evaluate_model(bundle.model, split, bundle.spec, bundle.class_names,
-                             batch_size=args.batch_size, stats=stats,
-                             trained_digests=bundle.metadata.get("sample_digests"),
-                             temperature=bundle.temperature, refer_below=refer_below(bundle.metadata))
+    metrics, name, warnings = evaluate_bundle(bundle, dataset, args.split, batch_size=args.batch_size)
     print(f"model {args.bundle} ({bundle.metadata.get('model_name', '?')}, input "
           f"{'x'.join(map(str, bundle.input_shape))}) on {args.data} split '{name}'")
     if metrics.get("leakage_warning"):
@@ -45,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     elif metrics.get("leakage") is None:
         print("note: the bundle records no training samples, so it cannot be checked whether this data "
               "was trained on")
-    for w in stats.warnings():
+    for w in warnings:
         print(f"warning: {w}")
     print(format_metrics(metrics))
     if args.json_out:
