@@ -167,11 +167,15 @@ def _cases(c: Path) -> tuple[list[str], list[str]]:
 def detect_folder(p: Path) -> str | None:
     """"class-folders" when sub-folders hold cases. Sub-folders that are each one DICOM series
     (an exam folder of series) are a DICOM volume source, not classes."""
+    empty = []
     for d in _split_dirs(p).values():
         for c in _visible_dirs(d):
-            cases = _cases(c)[0]
+            cases, ignored = _cases(c)
             if cases and cases != [str(c)]:
                 return "class-folders"
+            empty.append(not cases and not ignored)
+    if empty and all(empty) and not _cases(p)[0]:  # class folders still to be filled: loading says so
+        return "class-folders"
     return None
 
 
@@ -190,8 +194,8 @@ def load_folder(p: Path) -> LabelledDataset:
             ignored += [Path(f) for f in skipped]
             if not files:
                 raise DatasetError(
-                    f"Class folder '{c.relative_to(p).as_posix()}' holds no volume files "
-                    f"({SUFFIX_LIST}); add volumes to it or remove it."
+                    f"class folder '{c.relative_to(p).as_posix()}' has no volumes ({SUFFIX_LIST}); "
+                    "add volumes to it or remove it."
                 )
             entries += files
             labels += [c.name] * len(files)

@@ -92,6 +92,8 @@ def detect(path: str | os.PathLike) -> Format | None:
 def lookup(path: str | os.PathLike) -> Format:
     """Like ``detect`` but raises ``UnsupportedFormat`` with the list of what VoxDesk opens."""
     fmt = detect(path)
+    if fmt is None and Path(path).is_dir():
+        raise UnsupportedFormat(f"{Path(path).name}: a folder holding no volumes VoxDesk opens ({describe()})")
     if fmt is None:
         raise UnsupportedFormat(f"{Path(path).name}: unsupported file type; VoxDesk opens {describe()}")
     return fmt
