@@ -55,6 +55,16 @@ def _check_header(img, path) -> None:
         )
 
 
+def _slope_inter(img) -> tuple[float | None, float | None]:
+    """The scaling a read applies: nibabel moves scl_slope/scl_inter from a loaded image's header
+    (where they read as None) to its data proxy; None, None when the file does not scale."""
+    slope = getattr(img.dataobj, "slope", None)
+    inter = getattr(img.dataobj, "inter", None)
+    if slope is None or (float(slope) == 1 and float(inter or 0) == 0):
+        return None, None
+    return float(slope), float(inter or 0)
+
+
 def _check_sizes(img, path, shape3, scaled: bool) -> None:
     """Before reading: the file can hold what the header declares, and the read fits in memory."""
     dtype = img.header.get_data_dtype()
@@ -112,7 +122,7 @@ def probe(path) -> FileInfo:
     img = _load_image(path)
     hdr = img.header
     shape3, n_vol = _spatial_shape(img.shape, path.name)
-    slope, inter = hdr.get_slope_inter()
+    slope, inter = _slope_inter(img)
     info = FileInfo(str(path), "nifti")
     kind = "4d" if n_vol > 1 else "volume"
     note = f"{n_vol} volumes" if n_vol > 1 else ""
@@ -147,7 +157,7 @@ def read(path, *, volume: int | None = None) -> Volume:
     elif volume not in (None, 0):
         raise InvalidVolume(f"{path.name} holds a single volume; volume {volume} does not exist")
 
-    slope, inter = hdr.get_slope_inter()
+    slope, inter = _slope_inter(img)
     scaled = slope is not None and (slope != 1 or (inter or 0) != 0)
     _check_sizes(img, path, shape3, scaled)
 
