@@ -60,7 +60,13 @@ def _words(exc: BaseException, name: str) -> str | None:
     module = type(exc).__module__ or ""
     origin = _origin(exc)
     if kind == "HeaderDataError" or (module.startswith("nibabel") and kind.endswith("Error")):
-        return f"{name}: the NIfTI header is invalid ({reason(exc)})"
+        text = reason(exc)
+        if m := re.search(r"data code (-?\d+) not (recognized|supported)", text):
+            return f"{name}: the NIfTI header names a voxel type VoxDesk cannot read (datatype code {m.group(1)})"
+        if m := re.search(r"vox offset (-?\d+) too low", text):
+            return (f"{name}: the NIfTI header puts the voxel data at byte {m.group(1)}, inside the header "
+                    "(damaged header)")
+        return f"{name}: the NIfTI header is invalid ({text})"
     if kind in ("LinAlgError", "OrientationError"):
         return f"{name}: the image's orientation (affine) is singular, zero or not finite"
     if kind == "TokenError" or isinstance(exc, SyntaxError):
@@ -105,7 +111,7 @@ def reading(path: str | os.PathLike):
         raise
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
-    except Exception as exc:  # noqa: BLE001 - mapped to words above, last resort names the type
+    except Exception as exc:  # mapped to words above, last resort names the type
         raise translate(exc, Path(str(path)).name) from exc
 
 
@@ -147,7 +153,9 @@ def npy_header(fh, what: str) -> tuple[tuple[int, ...], bool, np.dtype, int]:
             raise ValueError(f"version {version}")
     except VoxdeskError:
         raise
-    except Exception as exc:  # noqa: BLE001 - every damage of a header is the same to a user
+    except Exception as exc:  # every damage of a header is the same to a user
+        if type(exc).__name__ == "BadZipFile" or type(exc).__module__ == "zlib":
+            raise CorruptFile(f"{what}: the compressed data is damaged ({reason(exc)})") from exc
         raise CorruptFile(f"{what}: not a valid .npy file; its header is damaged ({reason(exc)})") from exc
     if any(int(n) < 0 for n in shape):
         raise CorruptFile(f"{what}: the .npy header declares a negative size {tuple(shape)}")

@@ -6,9 +6,9 @@ taken from a dataset attribute when present: ``spacing`` / ``spacing_mm`` / ``vo
 """
 from __future__ import annotations
 
-import numpy as np
-
 import os
+
+import numpy as np
 
 from voxdesk.engine.errors import CorruptFile, InvalidVolume, NeedsChoice
 from voxdesk.engine.io.common import (
@@ -125,7 +125,7 @@ def _spacing(ds, warnings: list[str], what: str) -> tuple[float, float, float] |
             values = [float(v) * scale for v in np.ravel(ds.attrs[key])][-3:]
         except (TypeError, ValueError):  # not numbers: not a voxel size
             continue
-        except Exception as exc:  # noqa: BLE001 - a damaged attribute only costs the voxel size
+        except Exception as exc:  # a damaged attribute only costs the voxel size
             warnings.append(f"{what}: the '{key}' attribute cannot be read ({reason(exc, 80)}); voxels are 1 mm")
             return None
         if len(values) == 3 and all(v > 0 and np.isfinite(v) for v in values):

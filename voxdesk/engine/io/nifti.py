@@ -29,7 +29,11 @@ def _load_image(path):
     logging.getLogger("nibabel").setLevel(logging.CRITICAL)  # its header fixes: not news to a user
     try:
         img = nib.load(str(path))
-    except (ImageFileError, *_READ_ERRORS) as exc:
+    except ImageFileError as exc:
+        if path.name.endswith(".gz") and _not_gzip(path):
+            raise CorruptFile(f"{path.name}: named .nii.gz but is not gzip-compressed") from exc
+        raise CorruptFile(f"{path.name}: not a NIfTI file (its header is not a NIfTI-1 or NIfTI-2 header)") from exc
+    except _READ_ERRORS as exc:
         if path.name.endswith(".gz") and _not_gzip(path):
             raise CorruptFile(f"{path.name}: named .nii.gz but is not gzip-compressed") from exc
         raise CorruptFile(f"{path.name}: not a readable NIfTI file ({_reason(exc)})") from exc
