@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from voxdesk.engine.datasets import detect_layout, load_dataset
-from voxdesk.engine.errors import CorruptFile, DatasetError, InvalidVolume, TooLarge, UnsupportedFormat
+from voxdesk.engine.errors import CorruptFile, DatasetError, InvalidVolume, TooLarge, UnsupportedFormat, VoxdeskError
 from voxdesk.engine.io import open_volume, probe
 from voxdesk.engine.io.guard import reading
 
@@ -271,3 +271,28 @@ def test_empty_class_folders_say_so_not_unsupported_file_type(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(UnsupportedFormat, match=r"^empty: a folder holding no volumes VoxDesk opens"):
         open_volume(tmp_path / "empty")
+
+
+def test_a_pipe_or_device_is_named_for_what_it_is_not_an_empty_file(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.nii")
+    os.symlink("/dev/zero", tmp_path / "zero.npy")
+    os.mkfifo(tmp_path / "noname")  # no suffix: the DICOM sniff must not wait for a writer
+    for name in ("pipe.nii", "zero.npy"):
+        with pytest.raises(VoxdeskError, match=rf"{name}: is not a regular file \(a device, pipe or socket\)"):
+            open_volume(tmp_path / name)
+    with pytest.raises(UnsupportedFormat, match="noname: unsupported file type"):
+        open_volume(tmp_path / "noname")
+
+
+def test_float64_npy_and_hdf5_beyond_float32_are_refused(tmp_path):
+    data = np.ones((6, 6, 6))
+    data[1, 1, 1] = -1e200
+    np.save(tmp_path / "big.npy", data)
+    with h5py.File(tmp_path / "big.h5", "w") as f:
+        f["v"] = data
+    with pytest.raises(InvalidVolume, match=r"big\.npy: values reach 1e\+200, beyond"):
+        open_volume(tmp_path / "big.npy")
+    with pytest.raises(InvalidVolume, match=r"big\.h5:/v: values reach 1e\+200, beyond"):
+        open_volume(tmp_path / "big.h5")

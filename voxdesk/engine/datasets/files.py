@@ -55,7 +55,9 @@ def peek_shape(entry: str) -> tuple[int, ...] | None:
         if kind == "nifti":
             import nibabel as nib
 
-            img = nib.load(file)
+            from voxdesk.engine.io.nifti import _load_image
+
+            img = _load_image(Path(file))  # the reader's checks, nibabel's header chatter quiet
             if len(img.shape) < 3:
                 return None
             ornt = nib.io_orientation(img.affine)  # reader reorients to RAS: permute the axes
@@ -80,13 +82,16 @@ def peek_shape(entry: str) -> tuple[int, ...] | None:
         if kind == "hdf5":
             import h5py
 
-            with h5py.File(file, "r") as f:
+            from voxdesk.engine.io.hdf5 import resolve
+
+            with h5py.File(file, "r") as f:  # external links are never followed (resolve refuses them)
                 names = [address.lstrip("/")] if address else [
-                    k for k in f.keys() if isinstance(f.get(k), h5py.Dataset)
+                    k for k in f.keys()
+                    if not isinstance(f.get(k, getlink=True), h5py.ExternalLink) and isinstance(f.get(k), h5py.Dataset)
                 ]
                 if len(names) != 1:
                     return None
-                shape = f[names[0]].shape
+                shape = resolve(f, names[0], file).shape
                 if len(shape) == 1 and round(shape[0] ** (1 / 3)) ** 3 == shape[0]:
                     return (round(shape[0] ** (1 / 3)),) * 3
                 return _spatial(shape)

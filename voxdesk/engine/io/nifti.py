@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from voxdesk.engine.errors import CorruptFile, InvalidVolume
-from voxdesk.engine.io.common import Entry, FileInfo, report_nonfinite
+from voxdesk.engine.io.common import Entry, FileInfo, refuse_beyond_float32, report_nonfinite
 from voxdesk.engine.io.guard import DEFLATE_MAX_RATIO, check_declared, check_memory, nbytes_of, refuse_complex
 from voxdesk.engine.io.guard import reason as _reason
 from voxdesk.engine.volume import Volume
@@ -19,7 +19,6 @@ _READ_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile, OSError, ValueError)
 SCALED_BYTES_PER_VOXEL = 16
 """Peak memory of a scaled read: nibabel reads the raw values, scales them as float64, and the
 reader keeps a float32 copy (measured: 1.5-2.4x what 4 bytes a voxel assumed)."""
-_F32_MAX = float(np.finfo(np.float32).max)
 
 
 def _load_image(path):
@@ -89,15 +88,7 @@ def _check_sizes(img, path, shape3, scaled: bool) -> None:
 
 def _to_float32(data: np.ndarray, name: str) -> np.ndarray:
     """float32 values, refusing finite values float32 cannot hold (they would become Inf)."""
-    if data.dtype.kind == "f" and data.dtype.itemsize > 4 and data.size:
-        with np.errstate(invalid="ignore"):
-            finite = np.abs(data[np.isfinite(data)])
-        peak = float(finite.max()) if finite.size else 0.0
-        if peak > _F32_MAX:
-            raise InvalidVolume(
-                f"{name}: values reach {peak:.3g}, beyond what VoxDesk computes with (float32, up to "
-                f"{_F32_MAX:.3g}); rescale the image (or check its scl_slope) and save it again"
-            )
+    refuse_beyond_float32(data, name)
     return data.astype(np.float32)
 
 
