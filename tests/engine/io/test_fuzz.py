@@ -1,6 +1,6 @@
-"""Seeded fuzz of the readers: small valid .nii, .nii.gz, .npy, .npz and .h5 files, mutated by
-byte flips, truncations and header-field overwrites (tests/fixtures/fuzz.py). Whatever a file
-holds, probing and opening it either succeeds or raises one VoxdeskError naming the file on one
+"""Seeded fuzz of the readers: small valid .nii, .nii.gz, .npy, .npz, .h5 and .dcm (enhanced
+multi-frame) files, mutated by byte flips, truncations and header-field overwrites
+(tests/fixtures/fuzz.py). Whatever a file holds, probing and opening it either succeeds or raises one VoxdeskError naming the file on one
 line: never a library exception, never a Python repr. The longer run is benchmarks/bench_fuzz.py."""
 import pytest
 from fixtures import fuzz
@@ -35,4 +35,5 @@ def test_the_unmutated_seeds_open(tmp_path):
         path = tmp_path / f"seed.{fmt}"
         path.write_bytes(data)
         assert not fuzz.escapes(path)
-        assert open_volume(path, dataset="x" if fmt == "npz" else None).shape == (8, 8, 8)
+        expected = (8, 8, 4) if fmt == "dcm" else (8, 8, 8)
+        assert open_volume(path, dataset="x" if fmt == "npz" else None).shape == expected

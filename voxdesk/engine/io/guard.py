@@ -9,7 +9,8 @@ CONTRACT:
       anything else becomes ``CorruptFile`` naming the file and the exception type (last resort).
   ``check_declared(path, nbytes, ...)``: refuse a header that declares more data than the file
       can hold (uncompressed: the file's size; deflate/gzip: ~1,032x the compressed size).
-  ``check_memory(shape, bytes_per_voxel, what)``: refuse, before reading, what would not fit.
+  The memory guard itself is ``common.guard_memory(shape, bytes_per_voxel, what)``; readers pass
+      the peak bytes a voxel of their read needs (a scaled NIfTI read: 16).
   ``npy_header(fh, what)``: a ``.npy`` header read safely: shape, fortran order, dtype, data offset.
 ``voxdesk.engine.io.open_volume`` and ``probe`` (and the array-dataset loaders) enter through
 ``reading``; each reader checks its declared sizes with the two checks before it reads.
@@ -24,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from voxdesk.engine.errors import CorruptFile, InvalidVolume, TooLarge, VoxdeskError
-from voxdesk.engine.io.common import guard_memory, human_bytes
+from voxdesk.engine.io.common import human_bytes
 
 DEFLATE_MAX_RATIO = 1032
 """The most one byte of deflate (zip, gzip) data can expand to: a header declaring more lies."""
@@ -48,6 +49,8 @@ def _origin(exc: BaseException) -> str:
 
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         parts = Path(frame.filename).parts
+        if Path(frame.filename).stem in ("dicom", "dicom_series") and "io" in parts:
+            return "dicom-header"  # our DICOM readers, reading a header value
         for lib in _LIBRARIES:
             if lib in parts or Path(frame.filename).stem == lib:
                 return lib
@@ -81,6 +84,8 @@ def _words(exc: BaseException, name: str) -> str | None:
         return f"{name}: a name or attribute in the file is not valid text (damaged file)"
     if module.startswith("h5py") or origin == "h5py":
         return f"{name}: the HDF5 file is damaged ({reason(exc)})"
+    if origin == "dicom-header" and isinstance(exc, (TypeError, ValueError, AttributeError, IndexError)):
+        return f"{name}: a DICOM header value has the wrong kind (damaged file? {type(exc).__name__}: {reason(exc)})"
     if origin == "pydicom" or module.startswith("pydicom"):
         return f"{name}: the DICOM file is damaged ({reason(exc)})"
     if origin == "nibabel":
@@ -132,11 +137,6 @@ def check_declared(path, nbytes: int, *, offset: int = 0, size: int | None = Non
             f"{what}: the header declares {human_bytes(nbytes)} of data, more than "
             f"{human_bytes(size)} of compressed data can hold (damaged header)"
         )
-
-
-def check_memory(shape, bytes_per_voxel: float, what: str) -> None:
-    """The memory guard, with the peak bytes per voxel a read needs (raw + converted copies)."""
-    guard_memory(shape, bytes_per_voxel, what)
 
 
 def npy_header(fh, what: str) -> tuple[tuple[int, ...], bool, np.dtype, int]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from voxdesk.engine.errors import CorruptFile, InvalidVolume
-from voxdesk.engine.io.common import Entry, FileInfo, refuse_beyond_float32, report_nonfinite
-from voxdesk.engine.io.guard import DEFLATE_MAX_RATIO, check_declared, check_memory, nbytes_of, refuse_complex
+from voxdesk.engine.io.common import Entry, FileInfo, guard_memory, refuse_beyond_float32, report_nonfinite
+from voxdesk.engine.io.guard import DEFLATE_MAX_RATIO, check_declared, nbytes_of, refuse_complex
 from voxdesk.engine.io.guard import reason as _reason
 from voxdesk.engine.volume import Volume
 
@@ -83,7 +83,7 @@ def _check_sizes(img, path, shape3, scaled: bool) -> None:
         per_voxel = raw + 8  # float64 read, float32 copy, contiguous copy
     else:
         per_voxel = 2 * raw  # the read and its reoriented contiguous copy
-    check_memory(shape3, per_voxel, path.name)
+    guard_memory(shape3, per_voxel, path.name)
 
 
 def _to_float32(data: np.ndarray, name: str) -> np.ndarray:
