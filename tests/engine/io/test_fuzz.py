@@ -1,7 +1,8 @@
 """Seeded fuzz of the readers: small valid .nii, .nii.gz, .npy, .npz, .h5 and .dcm (enhanced
 multi-frame) files, mutated by byte flips, truncations and header-field overwrites
-(tests/fixtures/fuzz.py). Whatever a file holds, probing and opening it either succeeds or raises one VoxdeskError naming the file on one
-line: never a library exception, never a Python repr. The longer run is benchmarks/bench_fuzz.py."""
+(tests/fixtures/fuzz.py). Whatever a file holds, probing and opening it either succeeds or raises
+one VoxdeskError naming the file on one line: never a library exception, never a Python repr.
+The longer run is benchmarks/bench_fuzz.py."""
 import pytest
 from fixtures import fuzz
 

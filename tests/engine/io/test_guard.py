@@ -296,3 +296,12 @@ def test_float64_npy_and_hdf5_beyond_float32_are_refused(tmp_path):
         open_volume(tmp_path / "big.npy")
     with pytest.raises(InvalidVolume, match=r"big\.h5:/v: values reach 1e\+200, beyond"):
         open_volume(tmp_path / "big.h5")
+
+
+def test_memory_guard_counts_the_converted_copy_of_big_endian_data(tmp_path, monkeypatch):
+    np.save(tmp_path / "be.npy", np.zeros((20, 20, 20), ">f4"))
+    np.save(tmp_path / "le.npy", np.zeros((20, 20, 20), "<f4"))
+    monkeypatch.setenv("VOXDESK_MAX_BYTES", str(int(8000 * 6 / 0.8)))  # 6 bytes a voxel: one copy fits
+    with pytest.raises(TooLarge, match=r"be\.npy: reading \(20, 20, 20\) needs 62\.5 KB"):
+        open_volume(tmp_path / "be.npy")
+    assert open_volume(tmp_path / "le.npy").shape == (20, 20, 20)

@@ -198,7 +198,9 @@ def read_sample(arr, what: str, index: int | None, warnings: list[str], meta: di
         selection, shape = (), arr.shape
     if kind == "cube-vectors":
         warnings.append(f"{what}: {note}, reshaped to a cube")
-    guard_memory(shape, max(arr.dtype.itemsize, 1), what)
+    itemsize = max(arr.dtype.itemsize, 1)
+    converted = not arr.dtype.isnative or arr.dtype in (np.float16, np.bool_)  # to_3d copies these
+    guard_memory(shape, itemsize + ((4 if arr.dtype == np.float16 else itemsize) if converted else 0), what)
     return to_3d(np.asarray(arr[selection]), what, warnings)
 
 

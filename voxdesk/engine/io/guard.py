@@ -114,8 +114,6 @@ def reading(path: str | os.PathLike):
         yield
     except VoxdeskError:
         raise
-    except (KeyboardInterrupt, SystemExit, GeneratorExit):
-        raise
     except Exception as exc:  # mapped to words above, last resort names the type
         raise translate(exc, Path(str(path)).name) from exc
 
