@@ -305,3 +305,9 @@ def test_memory_guard_counts_the_converted_copy_of_big_endian_data(tmp_path, mon
     with pytest.raises(TooLarge, match=r"be\.npy: reading \(20, 20, 20\) needs 62\.5 KB"):
         open_volume(tmp_path / "be.npy")
     assert open_volume(tmp_path / "le.npy").shape == (20, 20, 20)
+
+
+def test_npz_object_array_is_refused_before_np_load(tmp_path):
+    np.savez(tmp_path / "obj.npz", x=np.array([{"a": 1}] * 8, dtype=object), v=np.zeros((6, 6, 6)))
+    with pytest.raises(InvalidVolume, match=r"obj\.npz:x holds Python objects, not voxel values"):
+        open_volume(tmp_path / "obj.npz", dataset="x")

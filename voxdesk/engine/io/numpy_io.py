@@ -115,13 +115,13 @@ def read(path, *, dataset: str | None = None, index: int | None = None) -> Volum
             dataset = candidates[0]
         if dataset not in headers:
             raise InvalidVolume(f"{path.name} has no array {dataset!r}; it has: " + ", ".join(headers))
+        if headers[dataset][1].hasobject:  # refused before np.load is asked
+            raise InvalidVolume(f"{path.name}:{dataset} holds Python objects, not voxel values")
         guard_memory(headers[dataset][0], headers[dataset][1].itemsize, f"{path.name}:{dataset}")
         try:
             with np.load(path, allow_pickle=False) as npz:
                 arr = npz[dataset]
-        except ValueError as exc:
-            raise InvalidVolume(f"{path.name}:{dataset} holds Python objects, not voxel values") from exc
-        except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
             raise CorruptFile(f"{path.name}: array {dataset!r} is damaged ({reason(exc)})") from exc
         meta["dataset"] = dataset
         data = read_sample(arr, f"{path.name}:{dataset}", index, warnings, meta)
