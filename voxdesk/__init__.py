@@ -13,7 +13,9 @@ Layers (``tests/test_architecture.py`` checks every arrow, lazy imports included
   of VoxDesk. Every user-facing failure is a ``VoxdeskError`` whose message says what to do.
 * ``engine/io/``: one reader per format (``dicom`` + ``dicom_series`` for DICOM), ``formats.py``
   (THE format table: suffixes, content detection, dialog filters, help texts), ``address.py``
-  (``PATH:/dataset``, ``FOLDER:N``) and ``atomic.py`` (every file VoxDesk writes goes through it).
+  (``PATH:/dataset``, ``FOLDER:N``), ``atomic.py`` (every file VoxDesk writes goes through it) and
+  ``guard.py`` (every read goes through it: declared sizes checked against the file and the memory
+  first, any library error leaves as one VoxdeskError naming the file; fuzzed in tests).
 * ``engine/datasets/``: ``load_dataset(path)`` for every labelled layout (``base``, ``arrays``,
   ``files``) and ``splits`` (train/val/test, fingerprints, leakage checks).
 * ``engine/model/``: what a bundle holds, where training and inference meet: ``networks``,

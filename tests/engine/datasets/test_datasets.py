@@ -200,7 +200,7 @@ def test_single_class(tmp_path):
 def test_empty_class_folder_and_folder_without_classes(tmp_path):
     _nii(tmp_path / "ds" / "normal" / "a.nii", _vols(1)[0])
     (tmp_path / "ds" / "cyst").mkdir()
-    with pytest.raises(DatasetError, match="'cyst' holds no volume files"):
+    with pytest.raises(DatasetError, match="class folder 'cyst' has no volumes"):
         load_dataset(tmp_path / "ds")
     (tmp_path / "flat").mkdir()
     with pytest.raises(DatasetError, match="no class folders"):

@@ -100,12 +100,30 @@ def load_dataset(path) -> LabelledDataset:
     Raises ``FileNotFound``, ``CorruptFile``, ``UnsupportedFormat`` or ``DatasetError`` with a
     message a user can act on.
     """
-    from voxdesk.engine.datasets import arrays, files
+    from voxdesk.engine.io.guard import reading
 
     p = Path(path).expanduser()
     if not p.exists():
         raise FileNotFound(f"{p} does not exist; check the path (and that the drive is mounted).")
-    kind = _kind(p)
+
+    with reading(p):  # a damaged file: one VoxdeskError naming it, as for a volume
+        loaded = _load(p, _kind(p))
+    if loaded is not None:
+        return loaded
+    if formats.find_format(p):
+        raise DatasetError(
+            f"{p.name} is a single volume, not a labelled dataset. Open it as a volume, or put "
+            "volumes in one folder per class (or list them in a CSV file with their labels)."
+        )
+    raise UnsupportedFormat(
+        f"{p.name}: VoxDesk reads labelled datasets from a folder of class folders, a .csv "
+        f"manifest, or arrays in {', '.join(formats.ARRAY_SUFFIXES)} files."
+    )
+
+
+def _load(p: Path, kind: str) -> LabelledDataset | None:
+    from voxdesk.engine.datasets import arrays, files
+
     if kind == "dir":
         if arrays.detect_npy(p):
             return arrays.load_npy(p)
@@ -118,12 +136,4 @@ def load_dataset(path) -> LabelledDataset:
         return arrays.load_npz(p)
     if kind == "npy":
         return arrays.load_npy(p)
-    if formats.find_format(p):
-        raise DatasetError(
-            f"{p.name} is a single volume, not a labelled dataset. Open it as a volume, or put "
-            "volumes in one folder per class (or list them in a CSV file with their labels)."
-        )
-    raise UnsupportedFormat(
-        f"{p.name}: VoxDesk reads labelled datasets from a folder of class folders, a .csv "
-        f"manifest, or arrays in {', '.join(formats.ARRAY_SUFFIXES)} files."
-    )
+    return None

@@ -106,16 +106,33 @@ def _open_h5(path: Path):
 
 
 def _h5_datasets(f) -> list[str]:
+    """The datasets at the top of the file; links into other files are never followed."""
     import h5py
 
     out = []
     for k in f.keys():
         try:
+            if isinstance(f.get(k, getlink=True), h5py.ExternalLink):
+                continue
             if isinstance(f.get(k), h5py.Dataset):
                 out.append(k)
         except (KeyError, OSError):  # broken link
             continue
     return out
+
+
+def _h5_get(f, name: str, where: str, *, read: bool):
+    """Dataset ``name`` checked before anything is read (stored in the file, sizes that the file
+    can hold, and for ``read`` -- the labels, read whole -- the memory it needs)."""
+    from voxdesk.engine.io.common import guard_memory
+    from voxdesk.engine.io.hdf5 import check_dataset, resolve
+
+    ds = resolve(f, name, f"{where}:{name}")
+    check_dataset(ds, f"{where}:{name}")
+    if not read:
+        return ds
+    guard_memory(ds.shape, ds.dtype.itemsize, f"{where}:{name}")
+    return ds[()]
 
 
 def _h5_layout(f, pairs) -> str:
@@ -142,7 +159,8 @@ def load_h5(path: Path) -> LabelledDataset:
         for _, yn in pairs.values():
             if "class_names" in f[yn].attrs:
                 names = f[yn].attrs["class_names"]
-        return _build(pairs, lambda n: f[n], lambda n: f[n][()], source=str(path),
+        return _build(pairs, lambda n: _h5_get(f, n, path.name, read=False),
+                      lambda n: _h5_get(f, n, path.name, read=True), source=str(path),
                       layout=layout, names=names, closers=[f.close])
     except OSError as exc:
         f.close()
@@ -171,7 +189,21 @@ def detect_npz(path: Path) -> str | None:
     return "medmnist-npz" if next(iter(pairs.values()))[0].lower().endswith("_images") else "xy-arrays"
 
 
+def _check_npz(path: Path) -> None:
+    """Every member's header against its zip entry, and all of them against the memory, before
+    anything is decompressed."""
+    from voxdesk.engine.io.common import guard_memory
+    from voxdesk.engine.io.guard import nbytes_of
+    from voxdesk.engine.io.numpy_io import _npz_headers
+
+    if not zipfile.is_zipfile(path):
+        return  # np.load says what it is
+    total = sum(nbytes_of(shape, dtype) for shape, dtype in _npz_headers(path).values())
+    guard_memory((total,), 1, path.name)
+
+
 def load_npz(path: Path) -> LabelledDataset:
+    _check_npz(path)
     try:
         z = np.load(path, allow_pickle=False)
         if not hasattr(z, "files"):
@@ -221,16 +253,22 @@ def detect_npy(p: Path) -> str | None:
 
 def npy_header(fh) -> tuple[tuple[int, ...], bool, np.dtype]:
     """(shape, fortran_order, dtype) from an open .npy file, without reading (or unpickling) data."""
-    version = np.lib.format.read_magic(fh)
-    if version == (1, 0):
-        return np.lib.format.read_array_header_1_0(fh)
-    return np.lib.format.read_array_header_2_0(fh)
+    from voxdesk.engine.io.guard import npy_header as checked
+
+    return checked(fh, Path(str(getattr(fh, "name", "the .npy file"))).name)[:3]
 
 
 def _read_npy(path: Path, *, mmap: bool):
+    from voxdesk.engine.io.common import guard_memory
+    from voxdesk.engine.io.guard import check_declared, nbytes_of
+    from voxdesk.engine.io.guard import npy_header as checked
+
     try:
         with open(path, "rb") as fh:
-            dtype = npy_header(fh)[2]
+            shape, _fortran, dtype, offset = checked(fh, path.name)
+        check_declared(path, nbytes_of(shape, dtype), offset=offset)
+        if not mmap:
+            guard_memory(shape, dtype.itemsize, path.name)
         if dtype.hasobject:
             raise UnsupportedFormat(
                 f"{path.name} stores Python objects, which VoxDesk never loads (they could run "

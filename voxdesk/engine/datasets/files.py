@@ -55,7 +55,9 @@ def peek_shape(entry: str) -> tuple[int, ...] | None:
         if kind == "nifti":
             import nibabel as nib
 
-            img = nib.load(file)
+            from voxdesk.engine.io.nifti import _load_image
+
+            img = _load_image(Path(file))  # the reader's checks, nibabel's header chatter quiet
             if len(img.shape) < 3:
                 return None
             ornt = nib.io_orientation(img.affine)  # reader reorients to RAS: permute the axes
@@ -80,13 +82,16 @@ def peek_shape(entry: str) -> tuple[int, ...] | None:
         if kind == "hdf5":
             import h5py
 
-            with h5py.File(file, "r") as f:
+            from voxdesk.engine.io.hdf5 import resolve
+
+            with h5py.File(file, "r") as f:  # external links are never followed (resolve refuses them)
                 names = [address.lstrip("/")] if address else [
-                    k for k in f.keys() if isinstance(f.get(k), h5py.Dataset)
+                    k for k in f.keys()
+                    if not isinstance(f.get(k, getlink=True), h5py.ExternalLink) and isinstance(f.get(k), h5py.Dataset)
                 ]
                 if len(names) != 1:
                     return None
-                shape = f[names[0]].shape
+                shape = resolve(f, names[0], file).shape
                 if len(shape) == 1 and round(shape[0] ** (1 / 3)) ** 3 == shape[0]:
                     return (round(shape[0] ** (1 / 3)),) * 3
                 return _spatial(shape)
@@ -167,11 +172,15 @@ def _cases(c: Path) -> tuple[list[str], list[str]]:
 def detect_folder(p: Path) -> str | None:
     """"class-folders" when sub-folders hold cases. Sub-folders that are each one DICOM series
     (an exam folder of series) are a DICOM volume source, not classes."""
+    empty = []
     for d in _split_dirs(p).values():
         for c in _visible_dirs(d):
-            cases = _cases(c)[0]
+            cases, ignored = _cases(c)
             if cases and cases != [str(c)]:
                 return "class-folders"
+            empty.append(not cases and not ignored)
+    if empty and all(empty) and not _cases(p)[0]:  # class folders still to be filled: loading says so
+        return "class-folders"
     return None
 
 
@@ -198,8 +207,8 @@ def load_folder(p: Path) -> LabelledDataset:
             ignored += [Path(f) for f in skipped]
             if not files:
                 raise DatasetError(
-                    f"Class folder '{c.relative_to(p).as_posix()}' holds no volume files "
-                    f"({SUFFIX_LIST}); add volumes to it or remove it."
+                    f"class folder '{c.relative_to(p).as_posix()}' has no volumes ({SUFFIX_LIST}); "
+                    "add volumes to it or remove it."
                 )
             entries += files
             labels += [c.name] * len(files)

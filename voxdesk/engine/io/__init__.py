@@ -12,6 +12,8 @@ CONTRACT:
       NPY header, DICOM series) without reading voxel data.
   ``walk(folder)``: the volumes under a folder (files by name, DICOM series folders).
   The formats themselves (suffixes, dialog filters, help texts): ``voxdesk.engine.io.formats``.
+  Every read enters through ``voxdesk.engine.io.guard.reading``: whatever a damaged file makes a
+  library raise leaves as one VoxdeskError naming the file (the fuzz test holds it to that).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from voxdesk.engine.errors import UnsupportedFormat
 from voxdesk.engine.io import formats
 from voxdesk.engine.io.address import split_address
 from voxdesk.engine.io.common import Entry, FileInfo, check_file
+from voxdesk.engine.io.guard import reading
 from voxdesk.engine.volume import Volume
 
 __all__ = ["open_volume", "probe", "split_address", "format_of", "walk", "content_sha256", "SUPPORTED_SUFFIXES",
@@ -54,7 +57,8 @@ def probe(path: str | os.PathLike) -> FileInfo:
     """What the file holds, without reading voxel data."""
     file, _inner = split_address(path)
     fmt = format_of(file)
-    return _reader(fmt).probe(_checked(file, fmt))
+    with reading(file):
+        return _reader(fmt).probe(_checked(file, fmt))
 
 
 def open_volume(
@@ -68,7 +72,11 @@ def open_volume(
     file, inner = split_address(path)
     dataset = dataset or inner
     fmt = format_of(file)
-    p = _checked(file, fmt)
+    with reading(file):
+        return _open(fmt, _checked(file, fmt), dataset, index, volume)
+
+
+def _open(fmt: str, p, dataset, index, volume) -> Volume:
     mod = _reader(fmt)
     if fmt == "dicom":
         if index not in (None, 0) or volume not in (None, 0):

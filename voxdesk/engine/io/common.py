@@ -41,6 +41,8 @@ def check_file(path: str | os.PathLike) -> Path:
         raise FileNotFound(f"{p}: no such file")
     if p.is_dir():
         raise FileNotFound(f"{p}: is a folder, not a volume file")
+    if not p.is_file():  # reading a FIFO blocks, /dev/zero never ends: refused by what they are
+        raise FileNotFound(f"{p}: is not a regular file (a device, pipe or socket), not a volume file")
     if p.stat().st_size == 0:
         from voxdesk.engine.errors import CorruptFile
 
@@ -196,11 +198,32 @@ def read_sample(arr, what: str, index: int | None, warnings: list[str], meta: di
         selection, shape = (), arr.shape
     if kind == "cube-vectors":
         warnings.append(f"{what}: {note}, reshaped to a cube")
-    guard_memory(shape, max(arr.dtype.itemsize, 1), what)
+    itemsize = max(arr.dtype.itemsize, 1)
+    converted = not arr.dtype.isnative or arr.dtype in (np.float16, np.bool_)  # to_3d copies these
+    guard_memory(shape, itemsize + ((4 if arr.dtype == np.float16 else itemsize) if converted else 0), what)
     return to_3d(np.asarray(arr[selection]), what, warnings)
 
 
+F32_MAX = float(np.finfo(np.float32).max)
+
+
+def refuse_beyond_float32(data: np.ndarray, what: str) -> None:
+    """Finite values float32 cannot hold would become Inf when a model sees them: refused."""
+    if data.dtype.kind != "f" or data.dtype.itemsize <= 4 or not data.size:
+        return
+    with np.errstate(invalid="ignore"):
+        finite = np.abs(data[np.isfinite(data)])
+    peak = float(finite.max()) if finite.size else 0.0
+    if peak > F32_MAX:
+        raise InvalidVolume(
+            f"{what}: values reach {peak:.3g}, beyond what VoxDesk computes with (float32, up to "
+            f"{F32_MAX:.3g}); rescale the data (or check its scale factor) and save it again"
+        )
+
+
 def report_nonfinite(data: np.ndarray, what: str, warnings: list[str], meta: dict) -> None:
+    """Refuse values beyond float32; say how many voxels are NaN or Inf (``meta['nan_count']``)."""
+    refuse_beyond_float32(data, what)
     if np.issubdtype(data.dtype, np.floating):
         bad = int(np.count_nonzero(~np.isfinite(data)))
         meta["nan_count"] = bad

@@ -188,15 +188,16 @@ def _read_headers(path) -> tuple[list[Series], int]:
             continue
         try:
             ds = pydicom.dcmread(file, stop_before_pixels=True, specific_tags=_HEADER_TAGS)
-        except Exception:  # pydicom raises many kinds on damaged headers: skip the file
+            size = (int(ds.Rows), int(ds.Columns)) if "Rows" in ds and "Columns" in ds else None
+        except Exception:  # pydicom raises many kinds on damaged headers (a list for Rows...): skip the file
             skipped += 1
             continue
-        if "Rows" not in ds or "Columns" not in ds or ds.file_meta.get("MediaStorageSOPClassUID") == _DICOMDIR:
+        if size is None or ds.file_meta.get("MediaStorageSOPClassUID") == _DICOMDIR:
             continue  # DICOMDIR, reports, structure sets: no image
         uid = str(ds.get("SeriesInstanceUID") or f"(no uid) {file.parent}")
         slices, window = _slices_of(ds, str(file))
         for s in slices:
-            s.size = (int(ds.Rows), int(ds.Columns))
+            s.size = size
         multi = len(slices) > 1 or bool(ds.get("PerFrameFunctionalGroupsSequence"))
         g = groups.setdefault((uid, str(file) if multi else ""), {"slices": [], "window": window, "ds": ds})
         g["slices"] += slices

@@ -51,8 +51,11 @@ def find_format(path: str | os.PathLike) -> Format | None:
 
 
 def is_dicom_file(path) -> bool:
-    """``DICM`` at byte 128: a DICOM Part 10 file, whatever its name."""
+    """``DICM`` at byte 128: a DICOM Part 10 file, whatever its name (regular files only: opening
+    a pipe would wait for a writer)."""
     try:
+        if not os.path.isfile(path):
+            return False
         with open(path, "rb") as fh:
             head = fh.read(132)
     except OSError:
@@ -92,6 +95,8 @@ def detect(path: str | os.PathLike) -> Format | None:
 def lookup(path: str | os.PathLike) -> Format:
     """Like ``detect`` but raises ``UnsupportedFormat`` with the list of what VoxDesk opens."""
     fmt = detect(path)
+    if fmt is None and Path(path).is_dir():
+        raise UnsupportedFormat(f"{Path(path).name}: a folder holding no volumes VoxDesk opens ({describe()})")
     if fmt is None:
         raise UnsupportedFormat(f"{Path(path).name}: unsupported file type; VoxDesk opens {describe()}")
     return fmt

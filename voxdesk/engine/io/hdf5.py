@@ -6,6 +6,8 @@ taken from a dataset attribute when present: ``spacing`` / ``spacing_mm`` / ``vo
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from voxdesk.engine.errors import CorruptFile, InvalidVolume, NeedsChoice
@@ -16,6 +18,7 @@ from voxdesk.engine.io.common import (
     read_sample,
     report_nonfinite,
 )
+from voxdesk.engine.io.guard import DEFLATE_MAX_RATIO, check_declared, nbytes_of, reason
 from voxdesk.engine.volume import Volume
 
 
@@ -31,10 +34,56 @@ def open_file(path):
             raise CorruptFile(f"{path.name}: not an HDF5 file (no HDF5 signature)") from exc
         if "truncated" in text or "eof" in text.lower():
             raise CorruptFile(f"{path.name}: the HDF5 file is truncated (incomplete copy or download?)") from exc
-        raise CorruptFile(f"{path.name}: cannot read the HDF5 file ({text.splitlines()[0][:160]})") from exc
+        raise CorruptFile(f"{path.name}: cannot read the HDF5 file ({reason(exc)})") from exc
+
+
+def resolve(f, name: str, what: str):
+    """The object at ``name``, following hard and in-file soft links only: an external link
+    (into another file, or a device) is refused, never opened."""
+    import h5py
+
+    node, parts = f, [p for p in name.split("/") if p]
+    for i, part in enumerate(parts):
+        if part not in node:
+            return None
+        link = node.get(part, getlink=True)
+        if isinstance(link, h5py.ExternalLink):
+            raise InvalidVolume(
+                f"{what}: '/{'/'.join(parts[:i + 1])}' is a link into another file ({link.filename}); "
+                "VoxDesk reads only data stored in the file itself"
+            )
+        node = node[part]
+    return node
+
+
+def check_dataset(ds, what: str, size: int | None = None) -> None:
+    """Before reading: refuse data stored outside the file (external storage, virtual datasets),
+    an empty dataspace, a contiguous dataset declaring more than the file holds, and a chunked
+    one whose sample (what is read) is far more than all the data it stores could expand to.
+    (A sparse stack that stores only some samples is fine: only the chosen one is read.)"""
+    if ds.shape is None:
+        raise InvalidVolume(f"{what} holds no data (an empty dataspace)")
+    if ds.external or ds.is_virtual:
+        raise InvalidVolume(
+            f"{what}: the data is stored outside the file (external or virtual dataset); VoxDesk reads "
+            "only data stored in the file itself"
+        )
+    declared = nbytes_of(ds.shape, ds.dtype)
+    size = os.path.getsize(ds.file.filename) if size is None else size
+    offset = ds.id.get_offset()
+    if offset is not None and ds.chunks is None:  # contiguous: the bytes lie in the file
+        check_declared(ds.file.filename, declared, offset=offset, size=size, what=what)
+        return
+    kind, n, _note = classify_shape(tuple(ds.shape))
+    sample = declared // max(n, 1) if kind in ("stack", "cube-vectors") else declared
+    if sample > 64 << 20:
+        check_declared(ds.file.filename, sample, size=max(ds.id.get_storage_size(), 1),
+                       ratio=DEFLATE_MAX_RATIO, what=what)
 
 
 def _entry(name: str, ds) -> Entry:
+    if ds.shape is None:
+        return Entry(name, (), str(ds.dtype), "not-a-volume", 0, "empty dataspace (no data)")
     dtype = ds.dtype
     if dtype.kind not in "biuf" or dtype.fields is not None:
         return Entry(name, tuple(ds.shape), str(dtype), "not-a-volume", 0, f"{dtype} values")
@@ -56,8 +105,8 @@ def _walk(f) -> tuple[list[Entry], list[str]]:
 
     try:
         f.visititems(visit)
-    except (OSError, RuntimeError, KeyError) as exc:
-        raise CorruptFile(f"{f.filename}: the HDF5 file is damaged ({exc})") from exc
+    except (OSError, RuntimeError, KeyError, TypeError, ValueError, UnicodeError) as exc:
+        raise CorruptFile(f"{os.path.basename(f.filename)}: the HDF5 file is damaged ({reason(exc)})") from exc
     return entries, groups
 
 
@@ -68,15 +117,19 @@ def probe(path) -> FileInfo:
     return info
 
 
-def _spacing(ds) -> tuple[float, float, float] | None:
+def _spacing(ds, warnings: list[str], what: str) -> tuple[float, float, float] | None:
     for key, scale in (("spacing", 1.0), ("spacing_mm", 1.0), ("voxel_size", 1.0), ("element_size_um", 1e-3)):
-        if key in ds.attrs:
-            try:
-                values = [float(v) * scale for v in np.ravel(ds.attrs[key])][-3:]
-            except (TypeError, ValueError):
+        try:
+            if key not in ds.attrs:
                 continue
-            if len(values) == 3 and all(v > 0 and np.isfinite(v) for v in values):
-                return tuple(values)  # type: ignore[return-value]
+            values = [float(v) * scale for v in np.ravel(ds.attrs[key])][-3:]
+        except (TypeError, ValueError):  # not numbers: not a voxel size
+            continue
+        except Exception as exc:  # a damaged attribute only costs the voxel size
+            warnings.append(f"{what}: the '{key}' attribute cannot be read ({reason(exc, 80)}); voxels are 1 mm")
+            return None
+        if len(values) == 3 and all(v > 0 and np.isfinite(v) for v in values):
+            return tuple(values)  # type: ignore[return-value]
     return None
 
 
@@ -99,17 +152,20 @@ def read(path, *, dataset: str | None = None, index: int | None = None) -> Volum
             dataset = candidates[0].name
         name = "/" + dataset.lstrip("/")
         what = f"{path.name}:{name}"
-        if name not in f:
+        obj = resolve(f, name, what)
+        if obj is None:
             raise InvalidVolume(f"{path.name} has no dataset {name}")
-        obj = f[name]
         if isinstance(obj, h5py.Group):
             inside = ", ".join(sorted(obj.keys())[:10]) or "nothing"
             raise InvalidVolume(f"{what} is a group, not a dataset; it holds: {inside}")
+        if not isinstance(obj, h5py.Dataset):
+            raise InvalidVolume(f"{what} is not a dataset")
+        check_dataset(obj, what)
         try:
             data = read_sample(obj, what, index, warnings, meta)
         except (OSError, RuntimeError) as exc:
-            raise CorruptFile(f"{what}: the data is truncated or damaged ({exc})") from exc
-        spacing = _spacing(obj)
+            raise CorruptFile(f"{what}: the data is truncated or damaged ({reason(exc)})") from exc
+        spacing = _spacing(obj, warnings, what)
     meta["dataset"] = name
     report_nonfinite(data, what, warnings, meta)
     spacing = spacing or (1.0, 1.0, 1.0)

@@ -14,21 +14,37 @@ from voxdesk.engine.io.common import (
     read_sample,
     report_nonfinite,
 )
+from voxdesk.engine.io.guard import DEFLATE_MAX_RATIO, check_declared, nbytes_of, npy_header, reason
 from voxdesk.engine.volume import Volume
 
 
 def _open_npy(path):
+    """The .npy memory-mapped, after its header is read safely and its size checked."""
+    with open(path, "rb") as fh:
+        shape, _fortran, dtype, offset = npy_header(fh, path.name)
+    if dtype.hasobject:
+        raise InvalidVolume(
+            f"{path.name} holds Python objects, not voxel values; VoxDesk never unpickles files "
+            "(save the array with a numeric dtype)"
+        )
+    check_declared(path, nbytes_of(shape, dtype), offset=offset)
     try:
         return np.load(path, mmap_mode="r", allow_pickle=False)
-    except ValueError as exc:
-        if any(t in str(exc) for t in ("allow_pickle", "pickled", "Object arrays", "Python objects")):
-            raise InvalidVolume(
-                f"{path.name} holds Python objects, not voxel values; VoxDesk never unpickles files "
-                "(save the array with a numeric dtype)"
-            ) from exc
-        raise CorruptFile(f"{path.name}: not a valid .npy file or truncated ({exc})") from exc
-    except (OSError, EOFError) as exc:
-        raise CorruptFile(f"{path.name}: not a valid .npy file or truncated ({exc})") from exc
+    except (ValueError, OSError, EOFError) as exc:
+        raise CorruptFile(f"{path.name}: not a valid .npy file or truncated ({reason(exc)})") from exc
+
+
+def check_npz_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, what: str) -> tuple[tuple[int, ...], np.dtype]:
+    """(shape, dtype) of one .npz member from its header, after checking that the zip entry
+    can hold what the header declares, and the compressed data what the entry declares:
+    nothing is decompressed beyond the header."""
+    stored = info.compress_type == zipfile.ZIP_STORED
+    check_declared(what, info.file_size, size=info.compress_size, ratio=1.0 if stored else DEFLATE_MAX_RATIO,
+                   what=f"{what} (zip entry)")
+    with zf.open(info) as f:
+        shape, _fortran, dtype, offset = npy_header(f, what)
+    check_declared(what, nbytes_of(shape, dtype), offset=offset, size=info.file_size, what=what)
+    return shape, dtype
 
 
 def _npz_headers(path) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
@@ -36,24 +52,18 @@ def _npz_headers(path) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise CorruptFile(f"{path.name}: not a valid .npz (zip) file ({exc})") from exc
+        raise CorruptFile(f"{path.name}: not a valid .npz (zip) file ({reason(exc)})") from exc
     headers = {}
     with zf:
-        for member in zf.namelist():
+        for info in zf.infolist():
+            member = info.filename
             if not member.endswith(".npy"):
                 continue
+            what = f"{path.name}:{member[:-4]}"
             try:
-                with zf.open(member) as f:
-                    version = np.lib.format.read_magic(f)
-                    read_header = (
-                        np.lib.format.read_array_header_1_0
-                        if version == (1, 0)
-                        else np.lib.format.read_array_header_2_0
-                    )
-                    shape, _fortran, dtype = read_header(f)
+                headers[member[:-4]] = check_npz_member(zf, info, what)
             except (ValueError, zipfile.BadZipFile, OSError, EOFError) as exc:
-                raise CorruptFile(f"{path.name}: array {member[:-4]!r} is damaged ({exc})") from exc
-            headers[member[:-4]] = (tuple(shape), np.dtype(dtype))
+                raise CorruptFile(f"{path.name}: array {member[:-4]!r} is damaged ({reason(exc)})") from exc
     if not headers:
         raise InvalidVolume(f"{path.name} holds no arrays")
     return headers
@@ -89,7 +99,7 @@ def read(path, *, dataset: str | None = None, index: int | None = None) -> Volum
         try:
             data = read_sample(arr, path.name, index, warnings, meta)
         except ValueError as exc:  # memory-mapped data shorter than the header says
-            raise CorruptFile(f"{path.name}: truncated ({exc})") from exc
+            raise CorruptFile(f"{path.name}: truncated ({reason(exc)})") from exc
         source = str(path)
     else:
         headers = _npz_headers(path)
@@ -105,14 +115,14 @@ def read(path, *, dataset: str | None = None, index: int | None = None) -> Volum
             dataset = candidates[0]
         if dataset not in headers:
             raise InvalidVolume(f"{path.name} has no array {dataset!r}; it has: " + ", ".join(headers))
+        if headers[dataset][1].hasobject:  # refused before np.load is asked
+            raise InvalidVolume(f"{path.name}:{dataset} holds Python objects, not voxel values")
         guard_memory(headers[dataset][0], headers[dataset][1].itemsize, f"{path.name}:{dataset}")
         try:
             with np.load(path, allow_pickle=False) as npz:
                 arr = npz[dataset]
-        except ValueError as exc:
-            raise InvalidVolume(f"{path.name}:{dataset} holds Python objects, not voxel values") from exc
-        except (OSError, EOFError, zipfile.BadZipFile) as exc:
-            raise CorruptFile(f"{path.name}: array {dataset!r} is damaged ({exc})") from exc
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+            raise CorruptFile(f"{path.name}: array {dataset!r} is damaged ({reason(exc)})") from exc
         meta["dataset"] = dataset
         data = read_sample(arr, f"{path.name}:{dataset}", index, warnings, meta)
         source = f"{path}:{dataset}"
