@@ -1,7 +1,7 @@
-"""Dock widgets: what Qt's QMainWindow leaves behind when docks are tabified early."""
+"""Dock widgets: stale tab bars Qt leaves behind, and panels that do their own scrolling."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabBar
+from PySide6.QtWidgets import QScrollArea, QTabBar
 
 
 def hide_stale_tab_bars(window, docks) -> int:
@@ -21,3 +21,15 @@ def hide_stale_tab_bars(window, docks) -> int:
             bar.hide()
             hidden += 1
     return hidden
+
+
+def panel_scrolls_itself(dock) -> None:
+    """``MainWindow.add_panel`` puts each panel in a scroll area. A panel that keeps its controls
+    in a fixed bar and scrolls only its body (its own single scroll area) must not sit in a
+    second one: nested scroll areas take the wheel from each other and scroll the wrong one.
+    Take the panel out of the outer scroll area and make it the dock's widget."""
+    outer = dock.widget()
+    if isinstance(outer, QScrollArea):
+        panel = outer.takeWidget()
+        dock.setWidget(panel)
+        outer.deleteLater()
