@@ -141,14 +141,14 @@ class ClassifyPanel(QWidget):
         inner.addWidget(self.chart, 1)
         inner.addWidget(expl_box)
         inner.addWidget(self.card_section)
-        self.scroll = QScrollArea(objectName="classifyScroll")  # the only one: the wheel scrolls it
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.scroll.setWidget(body)
+        self.scroll_area = QScrollArea(objectName="classifyScroll")  # the only one: the wheel scrolls it
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(body)
         outer = QVBoxLayout(self)
         outer.addWidget(header)
-        outer.addWidget(self.scroll, 1)
+        outer.addWidget(self.scroll_area, 1)
         outer.addWidget(self.status)
 
         state.volume_changed.connect(lambda _v: self.clear_prediction())

@@ -32,4 +32,4 @@ def panel_scrolls_itself(dock) -> None:
     if isinstance(outer, QScrollArea):
         panel = outer.takeWidget()
         dock.setWidget(panel)
-        outer.deleteLater()
+        outer.setParent(None)  # Python made it and now owns it: deleted with this frame

@@ -120,22 +120,22 @@ class TrainPanel(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.form, 0, Qt.AlignTop)
         row.addWidget(self.tabs, 1, Qt.AlignTop)
-        self.scroll = QScrollArea(objectName="trainScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.NoFrame)
-        self.scroll.setWidget(body)
-        self.scroll.viewport().installEventFilter(self)
+        self.scroll_area = QScrollArea(objectName="trainScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.NoFrame)
+        self.scroll_area.setWidget(body)
+        self.scroll_area.viewport().installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(4)
         layout.addLayout(bar)
         layout.addWidget(self.status)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         self._has_result = False
         self._update_buttons()
 
     def eventFilter(self, obj, event) -> bool:
-        if obj is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+        if obj is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_tabs()
         return False
 
@@ -145,7 +145,7 @@ class TrainPanel(QWidget):
         pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
         chrome = self.tabs.minimumSizeHint().height() - max(p.minimumSizeHint().height() for p in pages)
         need = self.tabs.currentWidget().minimumSizeHint().height() + chrome
-        self.tabs.setFixedHeight(max(self.scroll.viewport().height(), need))
+        self.tabs.setFixedHeight(max(self.scroll_area.viewport().height(), need))
 
     # -- requests -----------------------------------------------------------------------
     def _request_train(self) -> None:
@@ -175,13 +175,13 @@ class TrainPanel(QWidget):
         self._update_buttons()
 
     def set_running(self, running: bool) -> None:
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         kept = bar.value()
         self.running = running
         focus = QApplication.focusWidget()
-        if running and focus is not None and self.form.isAncestorOf(focus):
-            # the form is disabled below: Qt would move the focus to the next field and scroll
-            # it into view (back to the top); Stop is the control that matters now
+        if running and focus is not None and self.isAncestorOf(focus):
+            # Train and the form are disabled below: Qt would move the focus on to the next
+            # control and scroll it into view (the form's top); Stop is what matters now
             self.stop_button.setEnabled(True)
             self.stop_button.setFocus(Qt.OtherFocusReason)
         if running:
