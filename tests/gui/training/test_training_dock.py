@@ -40,6 +40,8 @@ def test_train_and_stop_stay_in_view_when_the_form_is_scrolled(qtbot, default_wi
         assert fully_in_view(button, dock), button.objectName()  # ...the bar did not
     assert not panel.scroll_area.isAncestorOf(panel.train_button)
     assert panel.train_button.isEnabled()
+    for plot in (panel.curves.loss_plot, panel.curves.accuracy_plot):  # the curves stay beside the form
+        assert fully_in_view(plot, dock), plot.objectName()
 
 
 def test_the_training_and_classify_docks_have_one_scroll_area_each(default_window):
@@ -79,6 +81,7 @@ def test_starting_training_does_not_scroll_the_dock_back_to_the_top(qtbot, defau
         assert ctl.is_training
         assert bar.value() == kept, start  # was: back to the top, Stop out of sight
         assert fully_in_view(panel.stop_button, dock) and panel.stop_button.isEnabled()
+        assert fully_in_view(panel.curves.loss_plot, dock)
         qtbot.mouseClick(panel.stop_button, Qt.LeftButton)
         wait_trained(qtbot, ctl)
         assert bar.value() == kept and panel.train_button.isEnabled()

@@ -9,7 +9,8 @@ Layout (issue 15): a fixed bar outside any scroll area holds Train, Stop, the pr
 exports, so they stay in view however short the dock is; below it one scroll area
 (``trainScroll``) holds the settings form and the tabs (Curves, Epoch log, Results). The tabs
 are as tall as the scroll area's view, never shorter than the curves' minimum, so a short dock
-scrolls instead of squashing the plots. Starting a run does not move the scroll position.
+scrolls instead of squashing the plots, and they stay in view beside the part of the form
+shown. Starting a run does not move the scroll position.
 """
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
+    QSpacerItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -119,12 +122,20 @@ class TrainPanel(QWidget):
         row = QHBoxLayout(body)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.form, 0, Qt.AlignTop)
-        row.addWidget(self.tabs, 1, Qt.AlignTop)
+        self._above_tabs = QSpacerItem(0, 0, QSizePolicy.Minimum, QSizePolicy.Fixed)
+        self._column = QVBoxLayout()
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(0)
+        self._column.addItem(self._above_tabs)
+        self._column.addWidget(self.tabs)
+        self._column.addStretch(1)
+        row.addLayout(self._column, 1)
         self.scroll_area = QScrollArea(objectName="trainScroll")
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.NoFrame)
         self.scroll_area.setWidget(body)
         self.scroll_area.viewport().installEventFilter(self)
+        self.scroll_area.verticalScrollBar().valueChanged.connect(self._keep_tabs_in_view)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(4)
@@ -146,6 +157,19 @@ class TrainPanel(QWidget):
         chrome = self.tabs.minimumSizeHint().height() - max(p.minimumSizeHint().height() for p in pages)
         need = self.tabs.currentWidget().minimumSizeHint().height() + chrome
         self.tabs.setFixedHeight(max(self.scroll_area.viewport().height(), need))
+        self._keep_tabs_in_view()
+
+    def _keep_tabs_in_view(self, *_) -> None:
+        """The tabs stay beside the part of the form in view: scrolling down to the
+        augmentation settings (or a scroll position kept while training) leaves the curves in
+        sight. Taller than the view, they scroll until their bottom shows, then stay."""
+        tabs_h, view_h = self.tabs.minimumHeight(), self.scroll_area.viewport().height()
+        room = max(self.form.sizeHint().height(), tabs_h) - tabs_h
+        offset = min(max(self.scroll_area.verticalScrollBar().value() - max(0, tabs_h - view_h), 0), room)
+        if offset != self._above_tabs.sizeHint().height():
+            self._above_tabs.changeSize(0, offset, QSizePolicy.Minimum, QSizePolicy.Fixed)
+            self._column.invalidate()
+            self.scroll_area.widget().layout().activate()  # now, not a frame late: no jitter
 
     # -- requests -----------------------------------------------------------------------
     def _request_train(self) -> None:
