@@ -29,7 +29,8 @@ Layers (``tests/test_architecture.py`` checks every arrow, lazy imports included
 * ``engine/demo/``: the built-in CT phantoms and the benchmarks' generators (no downloads).
 * ``gui/``: ``app.py`` (start-up), ``main_window.py`` (builds the viewer, the training and the
   classify workflows, and owns the one close policy), ``state.py`` (the ``ViewerState``);
-  ``infra/`` (workers, errors, actions, docks, settings, resources, style, tf_runtime, snapshot),
+  ``infra/`` (workers, errors, actions, docks, settings, resources, style, tf_runtime, snapshot,
+  plots, section),
   ``viewer/`` (views, toolbar, histogram, info, readout, opener, chooser), ``training/`` and
   ``classify/`` (a controller each, plus their panels and jobs). The GUI never imports the CLI.
 * ``cli/``: ``voxdesk-cli``, one module per command (``add_arguments``, ``run``); only
@@ -50,7 +51,10 @@ Traps: TensorFlow's symbols must stay local to it or Mesa's OpenGL binds to its 
 crashes (``gui/infra/tf_runtime.py``, done before the QApplication exists); OpenGL contexts are
 shared application-wide for pyqtgraph's cached shaders (``gui/__init__.py``); under Qt's
 ``offscreen`` platform the 3D view degrades to a message; ``import tensorflow`` takes 5-8 s here,
-so the window shows first and TensorFlow loads in the worker.
+so the window shows first and TensorFlow loads in the worker. A pyqtgraph plot takes the mouse
+wheel (it zooms) from the dock scrolling around it: every plot in a dock goes through
+``gui/infra/plots.wheel_scrolls_parent``; a dock that keeps controls in a fixed bar scrolls only
+its body, in one scroll area (``gui/infra/docks.panel_scrolls_itself``).
 """
 
 __version__ = "0.1.0"

@@ -135,7 +135,7 @@ def test_results_view_shows_calibration_and_the_reliability_diagram(qtbot):
 
 
 def test_model_card_shows_the_calibration():
-    from voxdesk.gui.classify.panel import card_html
+    from voxdesk.gui.classify.card import card_html
 
     meta = {"class_names": ["a", "b"], "input_shape": [8, 8, 8, 1],
             "metrics": {"accuracy": 0.9, "n": 60, "ece": 0.04, "ece_uncalibrated": 0.11},

@@ -27,6 +27,7 @@ from voxdesk.gui.classify.batch_controller import BatchController
 from voxdesk.gui.classify.batch_panel import BatchPanel
 from voxdesk.gui.classify.panel import ClassifyPanel
 from voxdesk.gui.infra.actions import make_action
+from voxdesk.gui.infra.docks import panel_scrolls_itself
 from voxdesk.gui.infra.errors import report_error, user_message
 from voxdesk.gui.infra.workers import Worker, WorkerRunner
 from voxdesk.gui.state import Overlay
@@ -308,6 +309,7 @@ def install_classify(main_window, training_controller=None) -> ClassifyControlle
     ctl = ClassifyController(main_window.state, main_window, main_window.runner)
     panels = main_window.panels
     cdock = main_window.add_panel(ctl.classify_panel, "Classify", Qt.RightDockWidgetArea, object_name="classifyDock")
+    panel_scrolls_itself(cdock)  # its fixed result header and one scroll area
     if "volumeDock" in panels:
         main_window.tabifyDockWidget(panels["volumeDock"], cdock)
     bdock = main_window.add_panel(ctl.batch_panel, "Batch", Qt.BottomDockWidgetArea, object_name="batchDock")

@@ -1,10 +1,10 @@
-"""Dock widgets: the default arrangement, View > Reset Layout, and what Qt's QMainWindow
-leaves behind when docks are tabified early."""
+"""Dock widgets: the default arrangement, View > Reset Layout, panels that do their own
+scrolling, and what Qt's QMainWindow leaves behind when docks are tabified early."""
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QTabBar
+from PySide6.QtWidgets import QScrollArea, QTabBar
 
 from voxdesk.gui.infra import settings
 
@@ -102,3 +102,15 @@ def hide_stale_tab_bars(window, docks) -> int:
             bar.hide()
             hidden += 1
     return hidden
+
+
+def panel_scrolls_itself(dock) -> None:
+    """``MainWindow.add_panel`` puts each panel in a scroll area. A panel that keeps its controls
+    in a fixed bar and scrolls only its body (its own single scroll area) must not sit in a
+    second one: nested scroll areas take the wheel from each other and scroll the wrong one.
+    Take the panel out of the outer scroll area and make it the dock's widget."""
+    outer = dock.widget()
+    if isinstance(outer, QScrollArea):
+        panel = outer.takeWidget()
+        dock.setWidget(panel)
+        outer.setParent(None)  # Python made it and now owns it: deleted with this frame

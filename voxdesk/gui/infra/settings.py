@@ -83,3 +83,15 @@ def set_window_preset(modality: str, name: str) -> None:
 
 def value(key: str, default=None):
     return settings().value(key, default)
+
+
+def set_value(key: str, value) -> None:
+    s = settings()
+    s.setValue(key, value)
+    s.sync()
+
+
+def flag(key: str, default: bool = False) -> bool:
+    """A yes/no preference (the INI file stores ``true``/``false`` as text)."""
+    v = settings().value(key, default)
+    return v if isinstance(v, bool) else str(v).strip().lower() in ("true", "1", "yes")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from voxdesk.engine.io.formats import BUNDLE_SUFFIX, model_filter
 from voxdesk.gui.infra.actions import make_action
+from voxdesk.gui.infra.docks import panel_scrolls_itself
 from voxdesk.gui.infra.errors import report_error, user_message
 from voxdesk.gui.infra.workers import Worker, WorkerRunner
 from voxdesk.gui.training import unsaved
@@ -344,6 +345,7 @@ def install_training(main_window, *, train_fn=None) -> TrainingController:
     ctl.dataset_panel.sample_selected.connect(lambda s: main_window.show_volume(s["volume"]))
     data_dock = main_window.add_panel(ctl.dataset_panel, "Dataset", Qt.LeftDockWidgetArea, object_name="datasetDock")
     train_dock = main_window.add_panel(ctl.train_panel, "Training", Qt.BottomDockWidgetArea, object_name="trainingDock")
+    panel_scrolls_itself(train_dock)  # its fixed Train/Stop bar and one scroll area
     ctl.docks = (data_dock, train_dock)
 
     def act(text, slot, shortcut=None, name=None):

@@ -7,6 +7,11 @@ batches end on its dot). The best epoch (the engine's ``best_epoch``, whose weig
 keeps) is a dashed vertical line on both plots. ``overfitWarning`` appears when validation loss
 rose for ``overfit_epochs`` epochs in a row while training loss fell.
 
+The views: accuracy 0..1, loss from 0, every epoch and batch shown, refitted as data arrive.
+The wheel scrolls the dock around the plots; Ctrl+wheel zooms, dragging pans (``infra.plots``);
+once the user zoomed or panned a plot it stays put until "Reset view" (``resetCurvesView``).
+``export_png`` always draws the whole curves, whatever the user's zoom.
+
 Everything here is display: the numbers come from the engine's epoch/batch reports.
 """
 from __future__ import annotations
@@ -17,8 +22,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from voxdesk.gui.infra.plots import wheel_scrolls_parent
 from voxdesk.gui.infra.style import tones
 
 TRAIN_COLOR = "#1f77b4"
@@ -26,6 +32,8 @@ VAL_COLOR = "#e8710a"
 BATCH_COLOR = (31, 119, 180, 110)
 BEST_COLOR = "#2ca02c"
 OVERFIT_EPOCHS = 3
+MIN_PLOT_HEIGHT = 190
+"""Pixels: the loss and accuracy stay readable (axis labels, several epochs) in a short dock."""
 
 
 def overfitting(train_loss, val_loss, n: int = OVERFIT_EPOCHS) -> bool:
@@ -43,13 +51,21 @@ def overfitting(train_loss, val_loss, n: int = OVERFIT_EPOCHS) -> bool:
 class _Plot:
     """One metric's plot: train/val per epoch, smoothed train per batch, best-epoch line."""
 
-    def __init__(self, name: str, title: str, ylabel: str, key: str, bg, fg) -> None:
+    def __init__(self, name: str, ylabel: str, key: str, bg, fg) -> None:
         self.key = key
         self.widget = pg.PlotWidget(background=bg)
         self.widget.setObjectName(name)
-        self.widget.setMinimumSize(260, 180)
+        self.widget.setMinimumSize(260, MIN_PLOT_HEIGHT)
+        self.widget.setToolTip("Wheel: scroll the panel · Ctrl+wheel: zoom · drag: pan · Reset view: all of it")
+        wheel_scrolls_parent(self.widget)
+        self.user_view = False
+        """True once the user zoomed or panned: new data no longer refit the view."""
         item = self.widget.getPlotItem()
-        item.setTitle(title, color=fg, size="10pt")
+        item.setMenuEnabled(False)  # its "View All" would not keep the axes at 0..1 / from 0
+        item.hideButtons()
+        item.disableAutoRange()
+        self.view = item.getViewBox()
+        self.view.sigRangeChangedManually.connect(self._moved_by_user)
         for side in ("left", "bottom"):
             axis = item.getAxis(side)
             axis.setPen(fg)
@@ -59,7 +75,9 @@ class _Plot:
         item.showGrid(x=True, y=True, alpha=0.15)
         if key == "accuracy":
             item.getAxis("left").enableAutoSIPrefix(False)
-            item.setYRange(0.0, 1.0, padding=0.03)
+            self.view.setLimits(yMin=-0.05, yMax=1.05)
+        else:
+            self.view.setLimits(yMin=0.0)
         self.batch = item.plot([], [], pen=pg.mkPen(BATCH_COLOR, width=1.2))
         self.train = item.plot([], [], pen=pg.mkPen(TRAIN_COLOR, width=2), symbol="o", symbolSize=6,
                                symbolBrush=TRAIN_COLOR, symbolPen=None)
@@ -72,6 +90,19 @@ class _Plot:
             it.setVisible(False)
             it.setZValue(10)
             item.addItem(it, ignoreBounds=True)
+
+    def _moved_by_user(self, *_):
+        self.user_view = True
+
+    def fit(self, xs, ys) -> None:
+        """Show every point: x from 0 to the last epoch, accuracy 0..1, loss 0..its maximum."""
+        xmax = max([1.0, *(float(x) for x in xs)])
+        self.view.setXRange(0.0, xmax, padding=0.03)
+        if self.key == "accuracy":
+            self.view.setYRange(0.0, 1.0, padding=0.02)
+        else:
+            finite = [float(y) for y in ys if y is not None and math.isfinite(y)]
+            self.view.setYRange(0.0, 1.05 * max(finite) if finite and max(finite) > 0 else 1.0, padding=0)
 
     def mark_best(self, epoch: int | None, epochs: list, values: dict) -> None:
         y = None
@@ -90,6 +121,7 @@ class _Plot:
         if y is not None:
             self.best_point.setData([epoch], [y])
             self.best_text.setText(f"best ({epoch})")
+            self.best_text.setAnchor((1.0, 1.25) if epoch > max(epochs) / 2 else (0.0, 1.25))  # inside the plot
             self.best_text.setPos(epoch, y)
 
 
@@ -103,8 +135,8 @@ class TrainingCurves(QWidget):
         pal = self.palette()
         bg = pal.color(QPalette.Base)
         fg = pal.color(QPalette.Text)
-        self._loss = _Plot("lossCurve", "Loss", "cross-entropy", "loss", bg, fg)
-        self._acc = _Plot("accuracyCurve", "Accuracy", "accuracy", "accuracy", bg, fg)
+        self._loss = _Plot("lossCurve", "loss (cross-entropy)", "loss", bg, fg)
+        self._acc = _Plot("accuracyCurve", "accuracy", "accuracy", bg, fg)
         self.loss_plot, self.accuracy_plot = self._loss.widget, self._acc.widget
         self.legend = QLabel(
             f"<span style='color:{TRAIN_COLOR}'>&#9679;&#9473;</span> training &nbsp;&nbsp; "
@@ -113,6 +145,10 @@ class TrainingCurves(QWidget):
             f"<span style='color:{BEST_COLOR}'>&#9733;&#9478;</span> best epoch (the model keeps its weights)")
         self.legend.setObjectName("curvesLegend")
         self.legend.setAlignment(Qt.AlignCenter)
+        self.legend.setStyleSheet("QLabel { font-size: 11px; }")
+        self.reset_button = QToolButton(objectName="resetCurvesView", text="Reset view")
+        self.reset_button.setToolTip("Show the whole curves again (after Ctrl+wheel zoom or dragging)")
+        self.reset_button.clicked.connect(self.reset_view)
         self.overfit_label = QLabel(self)
         self.overfit_label.setObjectName("overfitWarning")
         self.overfit_label.setWordWrap(True)
@@ -127,7 +163,12 @@ class TrainingCurves(QWidget):
         plots.addWidget(self.accuracy_plot)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.legend)
+        layout.setSpacing(2)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.legend, 1)
+        top.addWidget(self.reset_button)
+        layout.addLayout(top)
         layout.addLayout(plots, 1)
         layout.addWidget(self.overfit_label)
         self.reset()
@@ -146,6 +187,7 @@ class TrainingCurves(QWidget):
                 curve.setData([], [])
             p.mark_best(None, [], self.values)
         self.overfit_label.setVisible(False)
+        self.reset_view()
 
     def add_batch(self, info: dict) -> None:
         """A (throttled) per-batch report: epoch, steps, batch, loss, accuracy."""
@@ -163,6 +205,7 @@ class TrainingCurves(QWidget):
             self._by[key].append(ema)
         self._loss.batch.setData(self._bx, self._by["loss"])
         self._acc.batch.setData(self._bx, self._by["accuracy"])
+        self._refit()
 
     def add_epoch(self, info: dict) -> None:
         """An epoch report from the engine: epoch, loss, accuracy, val_*, best_epoch."""
@@ -197,6 +240,23 @@ class TrainingCurves(QWidget):
                 p.val.setData(self.epochs, val)
             else:
                 p.val.setData([], [])
+        self._refit()
+
+    # -- the views ----------------------------------------------------------------------
+    def _fit(self, p: _Plot) -> None:
+        p.fit(self.epochs + self._bx, self.values[p.key] + self.values["val_" + p.key] + self._by[p.key])
+
+    def _refit(self) -> None:
+        """New data: refit the plots the user has not zoomed or panned."""
+        for p in (self._loss, self._acc):
+            if not p.user_view:
+                self._fit(p)
+
+    def reset_view(self) -> None:
+        """Both plots back to the whole curves (accuracy 0..1, loss from 0); new data refit them."""
+        for p in (self._loss, self._acc):
+            p.user_view = False
+            self._fit(p)
 
     def _check_overfitting(self) -> None:
         was = self.overfitting
@@ -221,6 +281,20 @@ class TrainingCurves(QWidget):
         x, _ = self._loss.batch.getData()
         return 0 if x is None else len(x)
 
+    def view_ranges(self, plot: str = "loss") -> list[list[float]]:
+        """``[[x0, x1], [y0, y1]]`` shown by the ``loss`` or ``accuracy`` plot."""
+        return (self._loss if plot == "loss" else self._acc).view.viewRange()
+
     def export_png(self, path) -> bool:
-        """Save both plots (as shown) to a PNG file."""
-        return self.grab().save(str(path), "PNG")
+        """Save both plots, each showing its whole curves whatever the user's zoom, to a PNG
+        file; the user's views come back afterwards."""
+        kept = [(p, p.view.viewRange()) for p in (self._loss, self._acc) if p.user_view]
+        for p in (self._loss, self._acc):
+            self._fit(p)
+        self.reset_button.setVisible(False)  # a control, not part of the figure
+        try:
+            return self.grab().save(str(path), "PNG")
+        finally:
+            self.reset_button.setVisible(True)
+            for p, (xr, yr) in kept:
+                p.view.setRange(xRange=xr, yRange=yr, padding=0)

@@ -4,20 +4,30 @@ The panel is display and input only. It emits requests (``train_requested(TrainC
 ``stop_requested``, ``save_requested``, ``export_csv_requested``, ``export_png_requested``)
 and shows what the controller hands it: batch/epoch reports, progress phases, the finished
 TrainResult. It never touches the worker, the thread or TensorFlow.
+
+Layout (issue 15): a fixed bar outside any scroll area holds Train, Stop, the progress and the
+exports, so they stay in view however short the dock is; below it one scroll area
+(``trainScroll``) holds the settings form and the tabs (Curves, Epoch log, Results). The tabs
+are as tall as the scroll area's view, never shorter than the curves' minimum, so a short dock
+scrolls instead of squashing the plots, and they stay in view beside the part of the form
+shown. Starting a run does not move the scroll position.
 """
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSplitter,
+    QSizePolicy,
+    QSpacerItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -94,41 +104,72 @@ class TrainPanel(QWidget):
         self.log.setFont(f)
         self.results = ResultsView()
 
-        curves_tab = QSplitter(Qt.Vertical)
-        curves_tab.addWidget(self.curves)
-        curves_tab.addWidget(self.log)
-        curves_tab.setStretchFactor(0, 4)
-        curves_tab.setStretchFactor(1, 1)
         self.tabs = QTabWidget(objectName="trainTabs")
-        self.tabs.addTab(curves_tab, "Curves")
+        self.tabs.addTab(self.curves, "Curves")
+        self.tabs.addTab(self.log, "Epoch log")
         self.tabs.addTab(self.results, "Results")
+        self.tabs.currentChanged.connect(self._fit_tabs)
+        self.form.setMinimumWidth(320)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
-        scroll.setMinimumWidth(330)
-        scroll.setFrameShape(QScrollArea.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.train_button)
-        buttons.addWidget(self.stop_button)
-        exports = QHBoxLayout()
-        exports.addWidget(self.save_button)
-        exports.addWidget(self.csv_button)
-        exports.addWidget(self.png_button)
-        left = QVBoxLayout()
-        left.addWidget(scroll, 1)
-        left.addLayout(buttons)
-        left.addLayout(exports)
-        right = QVBoxLayout()
-        right.addWidget(self.progress)
-        right.addWidget(self.status)
-        right.addWidget(self.tabs, 1)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 0)
-        layout.addLayout(right, 1)
+        bar = QHBoxLayout()  # the fixed bar: never scrolled away
+        bar.addWidget(self.train_button)
+        bar.addWidget(self.stop_button)
+        bar.addWidget(self.progress, 1)
+        bar.addWidget(self.save_button)
+        bar.addWidget(self.csv_button)
+        bar.addWidget(self.png_button)
+        body = QWidget(objectName="trainBody")
+        row = QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.form, 0, Qt.AlignTop)
+        self._above_tabs = QSpacerItem(0, 0, QSizePolicy.Minimum, QSizePolicy.Fixed)
+        self._column = QVBoxLayout()
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(0)
+        self._column.addItem(self._above_tabs)
+        self._column.addWidget(self.tabs)
+        self._column.addStretch(1)
+        row.addLayout(self._column, 1)
+        self.scroll_area = QScrollArea(objectName="trainScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.NoFrame)
+        self.scroll_area.setWidget(body)
+        self.scroll_area.viewport().installEventFilter(self)
+        self.scroll_area.verticalScrollBar().valueChanged.connect(self._keep_tabs_in_view)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
+        layout.addLayout(bar)
+        layout.addWidget(self.status)
+        layout.addWidget(self.scroll_area, 1)
         self._has_result = False
         self._update_buttons()
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_tabs()
+        return False
+
+    def _fit_tabs(self, *_) -> None:
+        """The tabs fill the scroll area's view, or, when the view is shorter than the page
+        shown needs (the curves' minimum), they keep that height and scroll with the form."""
+        pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        chrome = self.tabs.minimumSizeHint().height() - max(p.minimumSizeHint().height() for p in pages)
+        need = self.tabs.currentWidget().minimumSizeHint().height() + chrome
+        self.tabs.setFixedHeight(max(self.scroll_area.viewport().height(), need))
+        self._keep_tabs_in_view()
+
+    def _keep_tabs_in_view(self, *_) -> None:
+        """The tabs stay beside the part of the form in view: scrolling down to the
+        augmentation settings (or a scroll position kept while training) leaves the curves in
+        sight. Taller than the view, they scroll until their bottom shows, then stay."""
+        tabs_h, view_h = self.tabs.minimumHeight(), self.scroll_area.viewport().height()
+        room = max(self.form.sizeHint().height(), tabs_h) - tabs_h
+        offset = min(max(self.scroll_area.verticalScrollBar().value() - max(0, tabs_h - view_h), 0), room)
+        if offset != self._above_tabs.sizeHint().height():
+            self._above_tabs.changeSize(0, offset, QSizePolicy.Minimum, QSizePolicy.Fixed)
+            self._column.invalidate()
+            self.scroll_area.widget().layout().activate()  # now, not a frame late: no jitter
 
     # -- requests -----------------------------------------------------------------------
     def _request_train(self) -> None:
@@ -158,17 +199,26 @@ class TrainPanel(QWidget):
         self._update_buttons()
 
     def set_running(self, running: bool) -> None:
+        bar = self.scroll_area.verticalScrollBar()
+        kept = bar.value()
         self.running = running
+        focus = QApplication.focusWidget()
+        if running and focus is not None and self.isAncestorOf(focus):
+            # Train and the form are disabled below: Qt would move the focus on to the next
+            # control and scroll it into view (the form's top); Stop is what matters now
+            self.stop_button.setEnabled(True)
+            self.stop_button.setFocus(Qt.OtherFocusReason)
         if running:
             self._has_result = False
             self.curves.reset()
             self.results.clear()
             self.log.clear()
-            self.tabs.setCurrentIndex(0)
+            self.tabs.setCurrentWidget(self.curves)
             self.progress.setRange(0, 0)  # busy until the first batch: TF start-up, graph tracing
             self.progress.setFormat("Starting…")
             self.status.setText("Starting TensorFlow and preparing the data…")
         self._update_buttons()
+        bar.setValue(kept)
 
     def show_status(self, text: str) -> None:
         """One line under the controls (saving, exporting, stopped...)."""
@@ -230,8 +280,9 @@ class TrainPanel(QWidget):
                             "".join(f"<br>⚠ {html.escape(w)}" for w in result.warnings))
         header = f"{result.config.model} · best epoch {result.best_epoch} of {result.epochs_run}"
         self.results.show_metrics(result.test_metrics, header=header)
+        self._fit_tabs()  # the results page may need more height than the curves
         if result.test_metrics:
-            self.tabs.setCurrentIndex(1)
+            self.tabs.setCurrentWidget(self.results)
         self._update_buttons()
 
     def show_error(self, message: str) -> None:

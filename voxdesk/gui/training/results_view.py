@@ -6,7 +6,7 @@ headline numbers with their 95% confidence intervals, a confusion-matrix heat ma
 (``perClassTable``, recall with its Wilson interval), the reliability diagram
 (``reliabilityDiagram``: accuracy against confidence per bin, the diagonal is perfect
 calibration) and, for binary tasks, the ROC curve (``rocCurve``). Nothing is computed here
-beyond formatting.
+beyond formatting. The plots are fixed views: the wheel over them scrolls the dock.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voxdesk.gui.infra.plots import wheel_scrolls_parent
 from voxdesk.gui.infra.style import tones
 
 
@@ -50,6 +51,7 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
         self.setObjectName("confusionMatrix")
         self.setMinimumSize(240, 220)
         self._fg = self.palette().color(QPalette.Text)
+        wheel_scrolls_parent(self, zoom=False)
         self.plot = self.addPlot()
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(False, False)
@@ -157,8 +159,12 @@ class ResultsView(QWidget):
         plot = pg.PlotWidget(background=pal.color(QPalette.Base))
         plot.setObjectName(name)
         plot.setMinimumSize(220, 200)
+        wheel_scrolls_parent(plot, zoom=False)  # a 0..1 square: nothing to zoom, the wheel scrolls
         fg = pal.color(QPalette.Text)
         item = plot.getPlotItem()
+        item.setMouseEnabled(False, False)
+        item.setMenuEnabled(False)
+        item.hideButtons()
         for side in ("left", "bottom"):
             item.getAxis(side).setPen(fg)
             item.getAxis(side).setTextPen(fg)
