@@ -19,6 +19,7 @@ COMMANDS = {
     "train": "train a model on a labelled dataset and save a model bundle",
     "evaluate": "evaluate a model bundle on a labelled dataset's test split",
     "report": "write a one-page HTML report of a model bundle on a labelled dataset",
+    "card": "show or set a model bundle's card: intended use, limitations, author, licence",
     "classify": "classify volumes (files or folders) with a model bundle",
     "explain": "write a 3D Grad-CAM heat map as NIfTI on the input's grid",
     "convert": "write any volume VoxDesk reads (DICOM series, HDF5/NPY sample, NIfTI) as NIfTI",

@@ -17,10 +17,8 @@ import html
 from pathlib import Path
 
 from voxdesk.engine.io.atomic import atomic_open, write_error
-
-CARD_FIELDS = (("intended_use", "Intended use"), ("limitations", "Limitations"), ("author", "Author"),
-               ("license", "Licence"))
-"""The model card's own fields (``metadata["card"]``), in the order shown."""
+from voxdesk.engine.model.card import FIELDS as CARD_FIELDS
+from voxdesk.engine.model.card import card_of
 
 W, H, PAD = 360, 220, 36
 COLOURS = ("#2b7bb9", "#e07b00", "#3a9d23", "#b03060")
@@ -158,7 +156,7 @@ def _headline(metrics: dict) -> str:
 
 def render_report(metrics: dict, metadata: dict, *, model_name: str, data_name: str, split: str) -> str:
     """The report page as one HTML string."""
-    card = metadata.get("card") or {}
+    card = card_of(metadata)
     cal = metadata.get("calibration") or {}
     training = metadata.get("training") or {}
     title = f"{model_name} on {data_name} ({split})"

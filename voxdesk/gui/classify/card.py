@@ -26,8 +26,11 @@ def _preprocessing(p: dict) -> str:
 
 def card_html(meta: dict, source: str = "") -> str:
     """The model card: what a clinician needs to judge whether the model fits the scan."""
+    from voxdesk.engine.model.card import FIELDS, card_of
+
     e = html.escape
-    rows = []
+    card = card_of(meta)
+    rows = [(label, e(card[key]).replace("\n", "<br>")) for key, label in FIELDS if key in card]
     names = list(meta.get("class_names", []))
     rows.append(("Classes", f"{len(names)}: " + ", ".join(e(str(n)) for n in names)))
     rows.append(("Input", e("×".join(str(v) for v in meta.get("input_shape", [])))))

@@ -334,6 +334,13 @@ def install_classify(main_window, training_controller=None) -> ClassifyControlle
         "explain": act("&Explain", lambda: ctl.explain(cp.class_choice.currentData()), "Ctrl+E", "explainAction"),
         "batch": act("&Batch Classify…", batch, None, "batchClassifyAction"),
     }
+    from voxdesk.gui.classify.card_actions import CardActions
+
+    ctl.card_actions = cards = CardActions(ctl, main_window)
+    actions["edit_card"] = act("Edit Model &Card…", cards.edit_card, None, "editCardAction")
+    actions["report"] = act("Export &Report…", cards.export_report, None, "exportReportAction")
+    cp.edit_card_requested.connect(cards.edit_card)
+    cp.report_requested.connect(lambda: cards.export_report())
     for a in (*actions.values(), None, cdock.toggleViewAction(), bdock.toggleViewAction()):
         menu.addSeparator() if a is None else menu.addAction(a)
 
@@ -344,6 +351,8 @@ def install_classify(main_window, training_controller=None) -> ClassifyControlle
         actions["classify"].setEnabled(ready)
         actions["explain"].setEnabled(ready)
         actions["batch"].setEnabled(ctl.bundle is not None and not ctl.batch.running)
+        actions["edit_card"].setEnabled(ctl.bundle is not None)
+        actions["report"].setEnabled(ctl.bundle is not None and not ctl.batch.running)
 
     menu.aboutToShow.connect(sync)
     ctl.actions = actions

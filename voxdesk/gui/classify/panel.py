@@ -53,6 +53,8 @@ class ClassifyPanel(QWidget):
     use_trained_requested = Signal()
     classify_requested = Signal()
     explain_requested = Signal(object)
+    edit_card_requested = Signal()
+    report_requested = Signal()
     """The class name to explain, or None for the predicted class."""
 
     def __init__(self, state, parent: QWidget | None = None) -> None:
@@ -127,7 +129,22 @@ class ClassifyPanel(QWidget):
         form.addRow("Colormap", self.colormap)
         form.addRow(self.hottest_button)
         form.addRow(self.expl_info)
-        self.card_section = Section("Model card", self.card, settings_key="classify/model_card_collapsed",
+        self.edit_card_button = push_button("Edit Card…", "editCardButton", self.edit_card_requested.emit)
+        self.edit_card_button.setToolTip("Intended use, limitations, author and licence, stored in the bundle")
+        self.report_button = push_button("Export Report…", "exportReportButton", self.report_requested.emit)
+        self.report_button.setToolTip("A one-page HTML report of this model on a dataset's test split")
+        self.edit_card_button.setEnabled(False)
+        self.report_button.setEnabled(False)
+        card_box = QWidget(objectName="modelCardBox")
+        card_lay = QVBoxLayout(card_box)
+        card_lay.setContentsMargins(0, 0, 0, 0)
+        card_lay.addWidget(self.card)
+        card_row = QHBoxLayout()
+        card_row.addWidget(self.edit_card_button)
+        card_row.addWidget(self.report_button)
+        card_row.addStretch(1)
+        card_lay.addLayout(card_row)
+        self.card_section = Section("Model card", card_box, settings_key="classify/model_card_collapsed",
                                     object_name="modelCard")
 
         self.status = QLabel()
@@ -200,6 +217,8 @@ class ClassifyPanel(QWidget):
 
     def update_card(self, metadata: dict | None, source: str = "") -> None:
         self.card.setText("No model loaded." if metadata is None else card_html(metadata, source))
+        for button in (self.edit_card_button, self.report_button):
+            button.setEnabled(metadata is not None)
 
     def set_trained_available(self, available: bool) -> None:
         self.trained_button.setEnabled(bool(available))
