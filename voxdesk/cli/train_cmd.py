@@ -12,6 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from voxdesk.cli import add_force
+
 FLAGS = {"model": "--model", "input_size": "--input-size", "epochs": "--epochs", "batch_size": "--batch-size",
          "learning_rate": "--lr", "lr_schedule": "--lr-schedule", "val_fraction": "--val-fraction",
          "normalization": "--normalization", "early_stopping_patience": "--patience"}
@@ -70,6 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", default=None, metavar="HOST:PORT,...",
                         help="multi-worker training: every worker's address, same list on each")
     parser.add_argument("--worker-index", type=int, default=0, help="this worker's index in --workers")
+    add_force(parser)
 
 
 def _bar(frac: float, width: int = 24) -> str:
@@ -132,6 +135,14 @@ def run(args: argparse.Namespace) -> int:
                          seed=args.seed, early_stopping_patience=args.patience, backup_dir=args.backup_dir,
                          lr_schedule=args.lr_schedule, left_right_matters=args.left_right_matters,
                          workers=workers, worker_index=args.worker_index).validate(FLAGS)  # before reading data
+    from voxdesk.engine.io.outputs import check_output
+
+    # Both outputs, before the data is read and the model trained: not an input, not another
+    # kind of file (unless --force), a folder that can be written with room for the bundle.
+    inputs = [args.data, args.backup_dir]
+    check_output(out, "bundle", inputs=inputs, force=args.force, flag="--out")
+    check_output(out.with_name(out.name + ".history.csv"), "csv", inputs=inputs, force=args.force,
+                 flag="--out (its history CSV)")
     dataset = load_dataset(args.data)
     for w in dataset.warnings:
         print(f"warning: {w}", file=sys.stderr)
