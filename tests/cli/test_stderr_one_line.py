@@ -44,9 +44,17 @@ def test_a_bad_bundle_is_one_line_on_stderr_and_exit_2(tmp_path):
     assert r.stderr.startswith("voxdesk-cli: error: ") and "bad.voxmodel" in r.stderr
 
 
-def test_importing_tensorflow_after_quiet_tensorflow_prints_nothing_but_real_errors():
-    code = ("from voxdesk.engine.model.tf_quiet import quiet_tensorflow\n"
-            "quiet_tensorflow()\n"
+PRELUDES = {
+    "cli": "from voxdesk.engine.model.tf_quiet import quiet_tensorflow\nquiet_tensorflow()\n",
+    # the GUI maps TensorFlow's libraries before importing it (gui/infra/tf_runtime.py)
+    "gui-preload": "import voxdesk.gui\nfrom voxdesk.gui.infra.tf_runtime import preload_tensorflow_libraries\n"
+                   "assert preload_tensorflow_libraries()\n",
+}
+
+
+@pytest.mark.parametrize("prelude", list(PRELUDES))
+def test_loading_tensorflow_prints_nothing_but_real_errors(prelude):
+    code = (PRELUDES[prelude] +
             "import tensorflow as tf\n"
             "tf.constant(1.0) + 1\n"
             "import sys; print('after', file=sys.stderr)\n")

@@ -7,9 +7,9 @@ operations are on ...`` (twice), ``This TensorFlow binary is optimized ...``.
 would (oneDNN must stay on: it is what makes Conv3D fast on CPUs). So :func:`quiet_tensorflow`
 
 * sets ``TF_CPP_MIN_LOG_LEVEL=2`` (unless the user set it) for what TensorFlow logs later;
-* installs an import hook that runs TensorFlow's own import with fd 2 sent to a temporary
-  file, then writes back every line that is not one of those banner lines (a real error
-  still reaches the terminal);
+* installs an import hook that runs TensorFlow's own import inside :func:`banner_hidden`:
+  fd 2 goes to a temporary file, then every line that is not one of those banner lines is
+  written back (a real error still reaches the terminal);
 * lowers TensorFlow's and absl's Python loggers to errors once TensorFlow is imported.
 
 Nothing is imported here: the hook only acts when something imports TensorFlow.
@@ -38,8 +38,10 @@ def drop_banner(text: str) -> str:
 
 
 @contextlib.contextmanager
-def _fd2_captured():
-    """Send file descriptor 2 to a temporary file; on leaving, write back what is not banner."""
+def banner_hidden():
+    """Send file descriptor 2 to a temporary file; on leaving, write back what is not banner
+    (everything, when the block raised). For whatever loads TensorFlow's libraries (the import;
+    the GUI's ``tf_runtime.preload_tensorflow_libraries``, whose dlopen prints it too)."""
     try:
         sys.stderr.flush()
         saved = os.dup(2)
@@ -76,7 +78,7 @@ class _QuietLoader(importlib.abc.Loader):
         return self._loader.create_module(spec)
 
     def exec_module(self, module) -> None:
-        with _fd2_captured():
+        with banner_hidden():
             self._loader.exec_module(module)
         _quiet_python_loggers()
 
@@ -85,13 +87,13 @@ class _QuietLoader(importlib.abc.Loader):
 
 
 class _QuietFinder(importlib.abc.MetaPathFinder):
-    """Finds ``tensorflow`` with the normal finders and wraps its loader, once."""
+    """Finds ``tensorflow`` with the path finder and wraps its loader. It stays in place: a
+    ``find_spec`` call that imports nothing (``tf_runtime`` looks for the libraries) must not
+    use it up."""
 
     def find_spec(self, name, path, target=None):
         if name != "tensorflow":
             return None
-        with contextlib.suppress(ValueError):
-            sys.meta_path.remove(self)
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is None or spec.loader is None:
             return spec
