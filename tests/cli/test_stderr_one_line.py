@@ -74,3 +74,21 @@ def test_the_banner_filter_keeps_what_is_not_banner():
             "Traceback (most recent call last):\n")
     assert drop_banner(text) == ("E0000 00:00:1796180895.736954   24327 cuda.cc:1] a real failure\n"
                                  "Traceback (most recent call last):\n")
+
+
+def test_library_warnings_stay_off_stderr(tmp_path):
+    """nibabel warns (RuntimeWarning: invalid value in divide) on an all-zero affine: the user
+    reads one line about the file, not library warnings."""
+    import struct
+
+    import nibabel as nib
+
+    path = tmp_path / "zero_affine.nii"
+    nib.save(nib.Nifti1Image(np.ones((8, 8, 8), np.float32), np.eye(4)), str(path))
+    raw = bytearray(path.read_bytes())
+    raw[252:254], raw[254:256], raw[280:328] = struct.pack("<h", 0), struct.pack("<h", 1), bytes(48)
+    path.write_bytes(bytes(raw))
+    r = subprocess.run([sys.executable, "-m", "voxdesk.cli", "info", str(path)],
+                       capture_output=True, text=True, env=_user_env(), timeout=300)
+    assert "Warning" not in r.stderr, r.stderr
+    assert r.returncode == 0 or r.stderr.count("\n") == 1, r.stderr
