@@ -124,7 +124,7 @@ def _input_files(inputs: Iterable) -> list[str]:
 
 def _nearest_existing(folder: Path) -> Path:
     p = folder
-    while not p.exists() and p != p.parent:
+    while not os.path.exists(p) and p != p.parent:
         p = p.parent
     return p
 
@@ -144,7 +144,7 @@ def check_folder(folder, what: str, need_bytes: int = 0) -> None:
     can be written."""
     folder = Path(folder)
     base = _nearest_existing(folder)
-    if not base.is_dir():
+    if not os.path.isdir(base):
         raise OutputError(f"{what}: {base} is a file, not a folder")
     try:
         _probe_write(base)  # where the file (or the first missing folder) will be created
@@ -175,14 +175,20 @@ def check_output(path, kind: str, *, inputs: Iterable = (), force: bool = False,
     p = Path(os.fspath(path)).expanduser()
     what = f"{flag} {p}" if flag else str(p)
     noun, default_need = KINDS[kind]
-    if p.exists():
-        ident = _identity(p)
+    try:
+        st = os.stat(p)
+    except (FileNotFoundError, NotADirectoryError):
+        st = None  # a new file (or a file in the way, which check_folder names)
+    except OSError as exc:
+        raise OutputError(f"{what}: cannot be reached ({exc.strerror or exc})") from None
+    if st is not None:
+        ident = (st.st_dev, st.st_ino)
         for f in _input_files(inputs):
-            if ident is not None and _identity(f) == ident:
+            if _identity(f) == ident:
                 same = "" if os.path.abspath(f) == os.path.abspath(p) else f" (the same file as {f})"
                 raise OutputError(f"{what} is an input of this command{same}; writing it would destroy "
                                   "the input. Choose another name")
-        mode = os.stat(p).st_mode
+        mode = st.st_mode
         if kind == "folder":
             if not stat.S_ISDIR(mode):
                 raise OutputError(f"{what} is a file; choose a folder")
@@ -195,7 +201,7 @@ def check_output(path, kind: str, *, inputs: Iterable = (), force: bool = False,
         elif not force and not _is_kind(p, kind):
             raise OutputError(f"{what} exists and is {describe_file(p)}, not {noun}; pass --force to "
                               "replace it, or choose another name")
-    elif p.is_symlink():
+    elif os.path.islink(p):
         raise OutputError(f"{what} is a broken symbolic link; give a file name")
     check_folder(p.parent, what, default_need if need_bytes is None else max(int(need_bytes), 0))
     return p
