@@ -13,14 +13,17 @@ Layers (``tests/test_architecture.py`` checks every arrow, lazy imports included
   of VoxDesk. Every user-facing failure is a ``VoxdeskError`` whose message says what to do.
 * ``engine/io/``: one reader per format (``dicom`` + ``dicom_series`` for DICOM), ``formats.py``
   (THE format table: suffixes, content detection, dialog filters, help texts), ``address.py``
-  (``PATH:/dataset``, ``FOLDER:N``), ``atomic.py`` (every file VoxDesk writes goes through it) and
-  ``guard.py`` (every read goes through it: declared sizes checked against the file and the memory
-  first, any library error leaves as one VoxdeskError naming the file; fuzzed in tests).
+  (``PATH:/dataset``, ``FOLDER:N``), ``atomic.py`` (every file VoxDesk writes goes through it;
+  it cleans what killed writers left), ``outputs.py`` (the one check of an output path, made
+  before the work: never an input, never another kind of file unless forced, a writable folder)
+  and ``guard.py`` (every read goes through it: declared sizes checked against the file and the
+  memory first, any library error leaves as one VoxdeskError naming the file; fuzzed in tests).
 * ``engine/datasets/``: ``load_dataset(path)`` for every labelled layout (``base``, ``arrays``,
   ``files``) and ``splits`` (train/val/test, fingerprints, leakage checks).
 * ``engine/model/``: what a bundle holds, where training and inference meet: ``networks``,
   ``preprocessing``, ``consistency``, ``predict`` (the one predict path), ``calibration``
-  (temperature and referral threshold), ``bundle``.
+  (temperature and referral threshold), ``bundle``, ``tf_quiet`` (TensorFlow's start-up banner
+  off the terminal, for the CLI and the GUI).
 * ``engine/training/``: ``train()`` and its ``config`` (the one settings validator), ``augment``,
   ``callbacks``, ``distribute``, ``evaluation``, ``history``. Never imports ``inference``.
 * ``engine/inference/``: ``classify``, ``items`` (what a batch classifies), ``explain`` (Grad-CAM

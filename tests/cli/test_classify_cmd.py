@@ -44,10 +44,10 @@ def test_classify_folder_writes_csv_with_every_column(tiny, tmp_path, capsys):
     assert "8 classified, 0 failed" in out
     for path, truth, _ in tiny.heldout:
         assert any(str(path)[-20:] in line and truth in line for line in out.splitlines())
-    assert not list(out_csv.parent.glob(".*.tmp"))  # atomic write left nothing behind
+    assert not list(out_csv.parent.glob(".*tmp*"))  # atomic write left nothing behind
 
 
-def test_unreadable_files_get_error_rows_and_exit_code_1(tiny, tmp_path, capsys):
+def test_unreadable_files_get_error_rows_and_exit_code_2(tiny, tmp_path, capsys):
     bad = tmp_path / "broken.nii.gz"
     bad.write_bytes(b"\x1f\x8b garbage")
     hu = write_nifti(tmp_path / "hu.nii", make_scan(np.random.default_rng(9), True)[0] * 16 - 1000)
@@ -55,7 +55,8 @@ def test_unreadable_files_get_error_rows_and_exit_code_1(tiny, tmp_path, capsys)
     out_csv = tmp_path / "pred.csv"
     code, out, err = run_cli(capsys, "classify", tiny.path, good, bad, tmp_path / "missing.nii", hu,
                              "--csv", out_csv)
-    assert code == 1
+    assert code == 2
+    assert err == f"voxdesk-cli: 2 of 4 volumes could not be classified; see the error column of {out_csv}\n"
     with open(out_csv, newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["path"] for r in rows] == [str(good), str(bad), str(tmp_path / "missing.nii"), str(hu)]
@@ -99,3 +100,36 @@ def test_a_stack_file_gives_one_row_per_volume(tiny, tmp_path, capsys):
     assert [r["path"] for r in rows] == [f"{stack}[{i}]" for i in range(4)]
     assert [r["predicted_class"] for r in rows] == ["clear", "lesion"] * 2
     assert {r["sha256"] for r in rows} == {hashlib.sha256(stack.read_bytes()).hexdigest()}
+
+
+def _zero_affine_nifti(path, data):
+    """A NIfTI whose sform is all zeros (qform unset): nibabel cannot orient it."""
+    import struct
+
+    write_nifti(path, data)
+    raw = bytearray(path.read_bytes())
+    raw[252:254], raw[254:256], raw[280:328] = struct.pack("<h", 0), struct.pack("<h", 1), bytes(48)
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def test_one_bad_file_among_good_ones_is_a_row_and_the_rest_are_classified(tiny, tmp_path, capsys):
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    goods = []
+    for path, truth, _ in tiny.heldout[:3]:
+        goods.append((folder / path.name, truth))
+        (folder / path.name).write_bytes(path.read_bytes())
+    bad = _zero_affine_nifti(folder / "zero_affine.nii", make_scan(np.random.default_rng(3), False)[0])
+    out_csv = tmp_path / "rows.csv"
+    code, out, err = run_cli(capsys, "classify", tiny.path, folder, "--csv", out_csv)
+    assert code == 2
+    assert err.count("\n") == 1 and "1 of 4 volumes could not be classified" in err
+    with open(out_csv, newline="") as fh:
+        rows = {r["path"]: r for r in csv.DictReader(fh)}
+    assert len(rows) == 4
+    assert rows[str(bad)]["error"] and "zero_affine.nii" in rows[str(bad)]["error"]
+    assert rows[str(bad)]["predicted_class"] == ""
+    for path, truth in goods:
+        assert rows[str(path)]["predicted_class"] == truth and rows[str(path)]["error"] == ""
+    assert "3 classified, 1 failed" in out

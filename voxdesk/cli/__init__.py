@@ -4,14 +4,20 @@ Each sub-command lives in its own module ``voxdesk.cli.<name>`` exposing
 ``add_arguments(parser)`` and ``run(args) -> int``. Modules are imported only when their
 command runs, so ``voxdesk-cli info`` never pays for TensorFlow or Qt.
 
-Errors a user can fix (``VoxdeskError``) print one line on stderr and exit with code 2.
+Errors a user can fix (``VoxdeskError``) print one line on stderr and exit with code 2; so does
+an output that would overwrite an input, a file of another kind (unless ``--force``) or a folder
+that cannot be written (``voxdesk.engine.io.outputs``, checked before the work starts).
+TensorFlow's start-up banner and library warnings stay off stderr (``VOXDESK_DEBUG=1`` shows
+warnings and tracebacks).
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import math
 import os
 import sys
+import warnings
 
 COMMANDS = {
     "info": "show what a volume or labelled dataset file holds",
@@ -25,6 +31,36 @@ COMMANDS = {
     "convert": "write any volume VoxDesk reads (DICOM series, HDF5/NPY sample, NIfTI) as NIfTI",
     "screenshot": "open a volume in the main window and save a PNG of it",
 }
+
+
+FORCE_HELP = ("replace an existing output even when it holds something else (a scan, a dataset); "
+              "an input is never overwritten")
+
+
+def add_force(parser) -> None:
+    """The ``--force`` flag of every command that writes a file (``voxdesk.engine.io.outputs``)."""
+    parser.add_argument("--force", action="store_true", help=FORCE_HELP)
+
+
+def _finite(value):
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+        value = value.item()  # a numpy scalar
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def dumps_json(obj, **kwargs) -> str:
+    """JSON text of ``obj`` that is JSON: NaN and infinities become ``null`` (Python's ``json``
+    would write ``NaN``), anything else unknown its ``str``."""
+    import json
+
+    kwargs.setdefault("default", str)
+    return json.dumps(_finite(obj), allow_nan=False, **kwargs)
 
 
 def _command_module(name: str):
@@ -51,11 +87,17 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from voxdesk.engine.errors import VoxdeskError
+    from voxdesk.engine.model.tf_quiet import quiet_tensorflow
 
+    quiet_tensorflow()  # before anything imports TensorFlow: its banner is not our one line
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(argv).parse_args(argv)
+    debug = bool(os.environ.get("VOXDESK_DEBUG"))
     try:
-        return int(_command_module(args.command).run(args) or 0)
+        with warnings.catch_warnings():
+            if not debug:  # what matters is in the engine's own warnings, printed by the command
+                warnings.simplefilter("ignore")
+            return int(_command_module(args.command).run(args) or 0)
     except VoxdeskError as exc:
         print(f"voxdesk-cli: error: {exc}", file=sys.stderr)
         return 2
@@ -63,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         print("voxdesk-cli: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: still one line, unless debugging
-        if os.environ.get("VOXDESK_DEBUG"):
+        if debug:
             raise
         print(
             f"voxdesk-cli: internal error: {type(exc).__name__}: {exc} "

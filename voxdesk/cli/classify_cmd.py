@@ -4,16 +4,18 @@ Folders are walked recursively for supported volume files; an HDF5/NPY/NPZ stack
 gives N rows (``file.h5:/X[3]``). A file that cannot be read or does not fit the model gets a
 row with the error, and the others go on.
 
-Exit codes: 0 every volume was classified; 1 some could not be (their rows say why);
-2 bad arguments or an unusable bundle (one line on stderr, nothing classified).
+Exit codes: 0 every volume was classified; 2 bad arguments, an unusable bundle or output (one
+line on stderr, nothing classified), or some volumes could not be classified: their rows (and
+the CSV's ``error`` column) say why, the others are classified, and stderr has one line
+``N of M volumes could not be classified; see the error column``.
 
 The CSV's columns are the GUI batch export's: ``voxdesk.engine.inference.report``.
 """
 from __future__ import annotations
 
-import os
 import sys
 
+from voxdesk.cli import add_force
 from voxdesk.engine.errors import VoxdeskError
 from voxdesk.engine.io import formats
 
@@ -26,6 +28,7 @@ def add_arguments(p) -> None:
     p.add_argument("--csv", metavar="OUT", help="also write the rows to this CSV file")
     p.add_argument("--batch-size", type=int, default=16, help="volumes per model call (default 16)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    add_force(p)
 
 
 def _short(text: str, width: int) -> str:
@@ -48,9 +51,11 @@ def run(args) -> int:
 
     if args.batch_size < 1:
         raise VoxdeskError("--batch-size must be at least 1")
-    if args.csv and os.path.isdir(args.csv):
-        raise VoxdeskError(f"--csv {args.csv} is a folder; give a file name")
     items = expand_paths(args.paths)
+    if args.csv:  # before the model loads: a bad --csv costs nothing, an input is never overwritten
+        from voxdesk.engine.io.outputs import check_output
+
+        check_output(args.csv, "csv", inputs=[args.bundle, *args.paths, *items], force=args.force, flag="--csv")
     if not items:
         raise VoxdeskError(f"no volume files found in {', '.join(args.paths)}")
 
@@ -83,4 +88,9 @@ def run(args) -> int:
     if args.csv:
         write_report(args.csv, rows, names, mid)
         print(f"wrote {args.csv}")
-    return 1 if failed else 0
+    if failed:
+        where = "the error column of " + args.csv if args.csv else "the rows above"
+        print(f"voxdesk-cli: {failed} of {len(rows)} volumes could not be classified; see {where}",
+              file=sys.stderr)
+        return 2
+    return 0

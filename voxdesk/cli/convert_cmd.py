@@ -5,8 +5,6 @@ identifiers are written (the header's description says only where it came from b
 """
 from __future__ import annotations
 
-import os
-
 from voxdesk.engine.errors import VoxdeskError
 from voxdesk.engine.io import formats
 
@@ -17,7 +15,7 @@ def add_arguments(p) -> None:
     p.add_argument("--dataset", help="HDF5 dataset / NPZ array (or DICOM series number) to convert")
     p.add_argument("--index", type=int, help="sample of a stack (N, D, H, W) to convert")
     p.add_argument("--volume", type=int, help="volume of a 4D NIfTI to convert")
-    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists (an input is never replaced)")
 
 
 def run(args) -> int:
@@ -26,11 +24,12 @@ def run(args) -> int:
 
     if not formats.is_nifti(args.out):
         raise VoxdeskError(f"{args.out}: the output is NIfTI; name it .nii or .nii.gz")
-    if os.path.isdir(args.out):
-        raise VoxdeskError(f"{args.out} is a folder; give a file name")
-    if os.path.exists(args.out) and not args.force:
-        raise VoxdeskError(f"{args.out} exists; pass --force to replace it")
+    from voxdesk.engine.io.outputs import check_output
+
+    check_output(args.out, "nifti", inputs=[args.src], force=args.force, replace_needs_force=True)
     vol = open_volume(args.src, dataset=args.dataset, index=args.index, volume=args.volume)
+    check_output(args.out, "nifti", inputs=[args.src], force=args.force, replace_needs_force=True,
+                 need_bytes=vol.data.nbytes + 352)
     fmt = vol.meta.get("format", "volume")
     write(vol, args.out, description=f"VoxDesk convert from {fmt}")
     for w in vol.warnings:

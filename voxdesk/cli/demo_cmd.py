@@ -5,6 +5,8 @@ import argparse
 import sys
 import time
 
+from voxdesk.cli import add_force
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", default=None,
@@ -20,6 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also write a synthetic benchmark in the 3D MNIST layout to FILE (.h5)")
     parser.add_argument("--n-train", type=int, default=10000, help="benchmark training samples")
     parser.add_argument("--n-test", type=int, default=2000, help="benchmark test samples")
+    add_force(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,6 +33,14 @@ def run(args: argparse.Namespace) -> int:
 
     if args.n_per_class < 1 or args.size < 16 or args.n_train < 0 or args.n_test < 0:
         raise VoxdeskError("--n-per-class must be at least 1, --size at least 16, and sample counts not negative.")
+    from voxdesk.engine.io.outputs import check_output
+
+    if args.out is not None:
+        check_output(args.out, "folder", flag="--out")
+    if args.benchmark_3dmnist:
+        n = args.n_train + args.n_test
+        check_output(args.benchmark_3dmnist, "hdf5", force=args.force, flag="--benchmark-3dmnist",
+                     need_bytes=n * 4096)  # 16^3 float32 cubes, gzip about 4:1
     start = time.perf_counter()
     paths = store.ensure_demo_data(args.out, seed=args.seed, n_per_class=args.n_per_class, size=args.size)
     n = args.n_per_class * len(demo.CLASS_NAMES)

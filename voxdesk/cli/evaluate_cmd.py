@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+
+from voxdesk.cli import add_force, dumps_json
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -12,6 +13,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--split", default=None, help="split to evaluate (default: test, else all)")
     parser.add_argument("--json", dest="json_out", default=None, metavar="FILE", help="also write the metrics as JSON")
     parser.add_argument("--batch-size", type=int, default=64)
+    add_force(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -20,6 +22,10 @@ def run(args: argparse.Namespace) -> int:
     from voxdesk.engine.model.bundle import load_bundle
     from voxdesk.engine.training.evaluation import format_metrics
 
+    if args.json_out:  # before any work: never over an input, never a scan or a folder
+        from voxdesk.engine.io.outputs import check_output
+
+        check_output(args.json_out, "json", inputs=[args.bundle, args.data], force=args.force, flag="--json")
     bundle = load_bundle(args.bundle)
     dataset = load_dataset(args.data)
     metrics, name, warnings = evaluate_bundle(bundle, dataset, args.split, batch_size=args.batch_size)
@@ -35,8 +41,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {w}")
     print(format_metrics(metrics))
     if args.json_out:
-        from voxdesk.engine.io.atomic import atomic_open
+        from voxdesk.engine.io.atomic import atomic_open, write_error
 
-        with atomic_open(args.json_out) as fh:
-            json.dump(metrics, fh, indent=2)
+        text = dumps_json(metrics, indent=2)
+        try:
+            with atomic_open(args.json_out) as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise write_error("the metrics", args.json_out, exc) from None
+        print(f"wrote {args.json_out}")
     return 0

@@ -8,6 +8,7 @@ Exit codes: 0 written; 2 bad input, bundle or class name (one line on stderr).
 """
 from __future__ import annotations
 
+from voxdesk.cli import add_force
 from voxdesk.engine.errors import VoxdeskError
 from voxdesk.engine.io import formats
 
@@ -27,6 +28,7 @@ def add_arguments(p) -> None:
                         "their averaged gradient")
     p.add_argument("--dataset", help="HDF5 dataset or NPZ array holding the volume")
     p.add_argument("--index", type=int, help="sample of a stack")
+    add_force(p)
 
 
 def _file_index(path, world) -> tuple[int, ...]:
@@ -43,8 +45,12 @@ def run(args) -> int:
     if not formats.is_nifti(out):
         raise VoxdeskError(f"--out {out}: the heat map is written as NIfTI; name it .nii or .nii.gz")
     from voxdesk.engine.io import open_volume
+    from voxdesk.engine.io.outputs import check_output
 
+    check_output(out, "nifti", inputs=[args.bundle, args.path], force=args.force, flag="--out")
     volume = open_volume(args.path, dataset=args.dataset, index=args.index)  # fail fast, before TF
+    check_output(out, "nifti", inputs=[args.bundle, args.path], force=args.force, flag="--out",
+                 need_bytes=4 * int(volume.data.size) + 352)  # float32, before any compression
 
     from voxdesk.engine.inference.explain import explain, save_heat_map
     from voxdesk.engine.model.bundle import load_bundle

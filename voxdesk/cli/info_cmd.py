@@ -1,9 +1,9 @@
 """voxdesk-cli info PATH: what a volume file or a labelled dataset holds."""
 from __future__ import annotations
 
-import json
 import math
 
+from voxdesk.cli import dumps_json
 from voxdesk.engine import io
 from voxdesk.engine.errors import NeedsChoice, VoxdeskError
 from voxdesk.engine.io import formats
@@ -114,8 +114,7 @@ def _dicom_info(folder: str, series, as_json: bool) -> int:
     if not series:
         volumes = [s for s in listing if s.is_volume]
         if as_json and len(volumes) != 1:
-            print(json.dumps({"series": [_series_summary(folder, s) | {"problem": s.problem} for s in listing]},
-                             default=str))
+            print(dumps_json({"series": [_series_summary(folder, s) | {"problem": s.problem} for s in listing]}))
             return 0
         if not volumes:
             raise VoxdeskError(f"none of the {len(listing)} DICOM series in {folder} is a volume"
@@ -129,7 +128,7 @@ def _dicom_info(folder: str, series, as_json: bool) -> int:
             raise VoxdeskError(f"{folder}:{chosen.number}: {chosen.problem}")
     summary = _series_summary(folder, chosen)
     if as_json:
-        print(json.dumps({"volume": summary}, default=str))
+        print(dumps_json({"volume": summary}))
         return 0
     if listing:
         print()
@@ -148,7 +147,10 @@ def _dicom_info(folder: str, series, as_json: bool) -> int:
 
 
 def run(args) -> int:
+    from voxdesk.engine.io.common import refuse_special
+
     file, inner = io.split_address(args.path)
+    refuse_special(file)  # a pipe or /dev/zero: one line, not a read that never ends
     if args.series:
         if inner:
             raise VoxdeskError(f"{args.path} already names a series; drop --series")
@@ -160,7 +162,7 @@ def run(args) -> int:
 
         summary = load_dataset(args.path).summary()
         if args.json:
-            print(json.dumps({"dataset": summary}, default=str))
+            print(dumps_json({"dataset": summary}))
             return 0
         print(f"{args.path}: labelled dataset ({summary['layout']})")
         print(f"  classes      {', '.join(summary['classes'])}")
@@ -183,7 +185,7 @@ def run(args) -> int:
         if info is None:
             raise
         if args.json:
-            print(json.dumps({"entries": [e.__dict__ for e in info.entries], "choose": exc.choices}, default=str))
+            print(dumps_json({"entries": [e.__dict__ for e in info.entries], "choose": exc.choices}))
             return 0
         print(f"{args.path}: {fmt.upper()} file")
         _print_entries(info)
@@ -194,7 +196,7 @@ def run(args) -> int:
         out = {"volume": summary}
         if info is not None:
             out["entries"] = [e.__dict__ for e in info.entries]
-        print(json.dumps(out, default=str))
+        print(dumps_json(out))
         return 0
     print(f"{vol.source}: {fmt.upper() if fmt != 'nifti' else 'NIfTI'} volume")
     if info is not None and len(info.entries) > 1:

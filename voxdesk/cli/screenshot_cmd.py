@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import time
 
+from voxdesk.cli import add_force
 from voxdesk.engine.errors import VoxdeskError
 from voxdesk.engine.io import formats
 
@@ -38,6 +39,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--epochs", type=int, default=5, help="with --train: epochs (default 5)")
     parser.add_argument("--class", dest="class_name",
                         help="with --explain: the class to explain (default: the predicted one)")
+    add_force(parser)
 
 
 def _parse_size(text: str) -> tuple[int, int]:
@@ -90,6 +92,9 @@ def run(args) -> int:
     out = os.path.abspath(args.out)
     if not os.path.isdir(os.path.dirname(out)):
         raise BadArgument(f"{args.out}: the folder {os.path.dirname(out)} does not exist")
+    from voxdesk.engine.io.outputs import check_output
+
+    check_output(out, "png", inputs=[args.path, args.model, args.train], force=args.force)
     from voxdesk.engine.io import open_volume
 
     kwargs = {k: getattr(args, k) for k in ("dataset", "index", "volume") if getattr(args, k) is not None}

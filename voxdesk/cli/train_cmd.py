@@ -12,6 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from voxdesk.cli import add_force
+
 FLAGS = {"model": "--model", "input_size": "--input-size", "epochs": "--epochs", "batch_size": "--batch-size",
          "learning_rate": "--lr", "lr_schedule": "--lr-schedule", "val_fraction": "--val-fraction",
          "normalization": "--normalization", "early_stopping_patience": "--patience"}
@@ -71,6 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", default=None, metavar="HOST:PORT,...",
                         help="multi-worker training: every worker's address, same list on each")
     parser.add_argument("--worker-index", type=int, default=0, help="this worker's index in --workers")
+    add_force(parser)
 
 
 def _bar(frac: float, width: int = 24) -> str:
@@ -134,8 +137,15 @@ def run(args: argparse.Namespace) -> int:
                          lr_schedule=args.lr_schedule, left_right_matters=args.left_right_matters,
                          workers=workers, worker_index=args.worker_index).validate(FLAGS)  # before reading data
     from voxdesk.cli.project_args import training_from_project
+    from voxdesk.engine.io.outputs import check_output
 
     data, config = training_from_project(args.data, config)
+    # Both outputs, before the data is read and the model trained: not an input, not another
+    # kind of file (unless --force), a folder that can be written with room for the bundle.
+    inputs = [args.data, data, args.backup_dir]
+    check_output(out, "bundle", inputs=inputs, force=args.force, flag="--out")
+    check_output(out.with_name(out.name + ".history.csv"), "csv", inputs=inputs, force=args.force,
+                 flag="--out (its history CSV)")
     dataset = load_dataset(data)
     for w in dataset.warnings:
         print(f"warning: {w}", file=sys.stderr)

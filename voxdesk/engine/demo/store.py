@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from voxdesk.engine.demo.phantoms import (
     split_of,
 )
 from voxdesk.engine.errors import VoxdeskError
-from voxdesk.engine.io.atomic import replace_dir
+from voxdesk.engine.io.atomic import replace_dir, work_dir
 from voxdesk.engine.progress import CancelToken, ProgressFn, no_progress
 
 MANIFEST = "manifest.json"
@@ -140,7 +139,7 @@ def ensure_demo_data(out_dir=None, seed: int = 0, n_per_class: int = DEFAULT_N_P
         raise VoxdeskError(f"{root} is a file; choose a folder for the demo data.")
     try:
         root.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.tmp-", dir=root.parent))
+        tmp = work_dir(root.parent, root.name)  # a killed run's leftovers go on the next
     except OSError as exc:
         raise VoxdeskError(f"Cannot write the demo data to {root.parent}: {exc.strerror or exc}.") from None
     try:

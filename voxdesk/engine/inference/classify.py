@@ -197,14 +197,23 @@ def _now() -> str:
 
 
 def _open_item(item):
+    from voxdesk.engine.io import split_address
+    from voxdesk.engine.io.common import refuse_special
+
     if isinstance(item, Volume):
         return item
     if isinstance(item, (str, os.PathLike)):
+        refuse_special(split_address(os.fspath(item))[0])  # before anything opens a pipe
         return VolumeRef(os.fspath(item)).open()
     return item.open()
 
 
 def _try_sha256(path: str) -> str | None:
+    from voxdesk.engine.io import split_address
+
+    file = split_address(path)[0]
+    if not (os.path.isfile(file) or os.path.isdir(file)):
+        return None  # a pipe or a device would block or never end; its row says what it is
     try:
         return file_sha256(path)
     except (VoxdeskError, OSError):
@@ -263,8 +272,8 @@ def iter_classify(
                 ready.append((row, _prepare(runner, volume)))
             except VoxdeskError as exc:
                 row.error = str(exc)
-            except (OSError, ValueError, MemoryError) as exc:
-                row.error = f"{type(exc).__name__}: {exc}"
+            except Exception as exc:  # one bad file is its row, never the end of the batch
+                row.error = f"{source}: could not be read ({type(exc).__name__}: {exc})"
         if ready:
             probs = runner.predict(np.stack([p.x for _, p in ready]))
             for (row, prep), pr in zip(ready, probs):

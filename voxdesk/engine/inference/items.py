@@ -133,6 +133,8 @@ def _stack_refs(path: str) -> list[VolumeRef] | None:
     from voxdesk.engine.io import format_of, probe, split_address
 
     file, inner = split_address(path)
+    if not (os.path.isfile(file) or os.path.isdir(file)):
+        return None  # missing, or a pipe/device that must not be opened: its row explains
     try:
         if format_of(file) in ("nifti", "dicom"):
             return None

@@ -35,14 +35,21 @@ class FileInfo:
         return [e for e in self.entries if e.kind != "not-a-volume"]
 
 
+def refuse_special(path: str | os.PathLike) -> None:
+    """Raise ``FileNotFound`` when ``path`` is a pipe, device or socket: reading one blocks or
+    never ends (a missing path, a file or a folder passes)."""
+    p = Path(path).expanduser()
+    if p.exists() and not (p.is_file() or p.is_dir()):
+        raise FileNotFound(f"{p}: not a regular file (a device, pipe or socket); give a volume file")
+
+
 def check_file(path: str | os.PathLike) -> Path:
     p = Path(path).expanduser()
     if not p.exists():
         raise FileNotFound(f"{p}: no such file")
     if p.is_dir():
         raise FileNotFound(f"{p}: is a folder, not a volume file")
-    if not p.is_file():  # reading a FIFO blocks, /dev/zero never ends: refused by what they are
-        raise FileNotFound(f"{p}: is not a regular file (a device, pipe or socket), not a volume file")
+    refuse_special(p)
     if p.stat().st_size == 0:
         from voxdesk.engine.errors import CorruptFile
 

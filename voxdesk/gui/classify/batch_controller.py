@@ -110,8 +110,12 @@ class BatchController(QObject):
         o = self.owner
         if not self.rows or o.bundle is None:
             return None
+        from voxdesk.engine.io.outputs import check_output
+
         names = o.bundle.class_names
-        try:
+        try:  # the file dialog asked before replacing a file; an input is never replaced
+            check_output(path, "csv", force=True,
+                         inputs=[getattr(o.bundle, "path", None), *(r.ref for r in self.rows)])
             write_report(path, self.rows, names, o.model_id)
         except Exception as exc:  # any failure becomes a dialog
             o._error("Cannot export the CSV", user_message(exc))

@@ -62,12 +62,15 @@ def preload_tensorflow_libraries() -> list[str]:
         libc = ctypes.CDLL(None)
         libc.dlopen.restype = ctypes.c_void_p
         libc.dlopen.argtypes = [ctypes.c_char_p, ctypes.c_int]
+        from voxdesk.engine.model.tf_quiet import banner_hidden
+
         loaded = []
-        for name in ("libtensorflow_framework.so.2", "libtensorflow_cc.so.2"):
-            path = os.path.join(root, name)
-            # RTLD_NOW | RTLD_LOCAL; ctypes releases the GIL during the call
-            if os.path.exists(path) and libc.dlopen(path.encode(), os.RTLD_NOW):
-                loaded.append(name)
+        with banner_hidden():  # the libraries' initialisers print TensorFlow's start-up banner
+            for name in ("libtensorflow_framework.so.2", "libtensorflow_cc.so.2"):
+                path = os.path.join(root, name)
+                # RTLD_NOW | RTLD_LOCAL; ctypes releases the GIL during the call
+                if os.path.exists(path) and libc.dlopen(path.encode(), os.RTLD_NOW):
+                    loaded.append(name)
         return loaded
     except Exception:  # an optimisation only
         return []

@@ -279,13 +279,18 @@ class TrainingController(QObject):
                 return None
             if not path.endswith(BUNDLE_SUFFIX):
                 path += BUNDLE_SUFFIX
+        from voxdesk.engine.io.outputs import check_output
         from voxdesk.engine.model.bundle import save_bundle
 
-        bundle = self.bundle
+        bundle, source = self.bundle, getattr(self.dataset, "source", None)
+
+        def save(_w) -> str:  # the dialog asked before replacing; the training data is never replaced
+            check_output(path, "bundle", inputs=[source], force=True)
+            return str(save_bundle(bundle, path))
+
         self.train_panel.show_status(f"Saving the model to {Path(path).name}…")
         self._saving = True
-        return self.runner.run(lambda _w: str(save_bundle(bundle, path)), name="save-model",
-                               returned=self._saved, errored=self._save_failed)
+        return self.runner.run(save, name="save-model", returned=self._saved, errored=self._save_failed)
 
     @Slot(object)
     def _saved(self, path) -> None:
