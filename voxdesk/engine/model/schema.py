@@ -1,0 +1,265 @@
+"""THE schema of a bundle's ``metadata.json``: every field VoxDesk reads, its type and range.
+
+``check_metadata(meta, where)`` is called by ``bundle.read_metadata`` (every load, the model card,
+``evaluate``) and by ``bundle.save_bundle`` before anything is written, so VoxDesk never writes a
+bundle it would refuse to read. A failure is a ``ModelError`` naming the bundle and the field::
+
+    model bundle m.voxmodel: metadata field preprocessing.spatial_shape[0] must be an integer
+    from 1 to 2048, got '16' (a string)
+
+The schema is a small tree of checkers (no jsonschema/pydantic dependency: the checks are few,
+and the messages must read like VoxDesk's). Fields the app does not read may hold any JSON value;
+``check_structure`` bounds every value first (nesting depth, string and list lengths), so even an
+unread field cannot make loading slow or large. Cross-field rules (the spec's shape equals
+``input_shape``, distinct class names, percentile order) follow the per-field checks.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Callable
+
+from voxdesk.engine.errors import ModelError
+from voxdesk.engine.model.preprocessing import RESAMPLE_ORDERS, SPEC_NORMALIZATIONS, SPEC_VERSION
+
+FORMAT = "voxdesk-model-bundle"
+FORMAT_VERSION = 1
+MAX_DEPTH = 32
+MAX_STRING = 1 << 16
+MAX_LIST = 250_000
+"""Above the 2 x 100,000 sample digests training may record (``splits.MAX_DIGESTS``)."""
+MAX_CLASSES = 1000
+MAX_CLASS_NAME = 200
+MAX_SIDE = 2048
+MAX_CHANNELS = 512
+MAX_INPUT_VALUES = 1 << 28
+"""One model input of at most 2^28 values (1 GiB of float32)."""
+
+
+class Invalid(Exception):
+    """A field failed its check (``field``: dotted path; ``problem``: what it must be)."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field, self.problem = field, problem
+
+
+def _show(v: Any) -> str:
+    kind = {str: "a string", bool: "a boolean", int: "an integer", float: "a number", list: "a list",
+            dict: "an object", type(None): "null"}.get(type(v), type(v).__name__)
+    text = repr(v)
+    return kind if isinstance(v, (list, dict)) or v is None else f"{text[:40]}{'…' if len(text) > 40 else ''} ({kind})"
+
+
+def _bad(field: str, what: str, v: Any):
+    raise Invalid(field, f"must be {what}, got {_show(v)}")
+
+
+Check = Callable[[Any, str], None]
+
+
+def anything(v, field) -> None:  # bounded by check_structure
+    return None
+
+
+def boolean(v, field) -> None:
+    if not isinstance(v, bool):
+        _bad(field, "true or false", v)
+
+
+def integer(lo: int | None = None, hi: int | None = None) -> Check:
+    what = ("an integer" + (f" from {lo} to {hi}" if lo is not None and hi is not None else
+                            f" >= {lo}" if lo is not None else ""))
+
+    def check(v, field):
+        if isinstance(v, bool) or not isinstance(v, int) or (lo is not None and v < lo) or (hi is not None and v > hi):
+            _bad(field, what, v)
+    return check
+
+
+def number(lo: float | None = None, hi: float | None = None, *, above: float | None = None,
+           finite: bool = True) -> Check:
+    parts = ["a finite number" if finite else "a number"]
+    parts += [f">= {lo}"] if lo is not None else []
+    parts += [f"<= {hi}"] if hi is not None else []
+    parts += [f"> {above}"] if above is not None else []
+    what = " ".join(parts)
+
+    def check(v, field):
+        ok = isinstance(v, (int, float)) and not isinstance(v, bool)
+        ok = ok and (not finite or math.isfinite(v))
+        ok = ok and (lo is None or v >= lo) and (hi is None or v <= hi) and (above is None or v > above)
+        if not ok:
+            _bad(field, what, v)
+    return check
+
+
+def string(max_len: int = MAX_STRING, *, nonempty: bool = False, choices=None) -> Check:
+    def check(v, field):
+        if not isinstance(v, str):
+            _bad(field, "a string", v)
+        if choices is not None and v not in choices:
+            _bad(field, "one of " + ", ".join(map(repr, choices)), v)
+        if nonempty and not v.strip():
+            _bad(field, "a non-empty string", v)
+        if len(v) > max_len:
+            raise Invalid(field, f"must be at most {max_len} characters, got {len(v)}")
+        if nonempty and any(ord(c) < 32 for c in v):
+            _bad(field, "a name without control characters (tab, newline...)", v)
+    return check
+
+
+def nullable(inner: Check) -> Check:
+    def check(v, field):
+        if v is not None:
+            inner(v, field)
+    return check
+
+
+def list_of(item: Check, *, min_len: int = 0, max_len: int = MAX_LIST) -> Check:
+    def check(v, field):
+        if not isinstance(v, list):
+            _bad(field, "a list" if min_len <= 1 else f"a list of at least {min_len} items", v)
+        if not min_len <= len(v) <= max_len:
+            size = f"{min_len} items" if min_len == max_len else f"{min_len} to {max_len} items"
+            raise Invalid(field, f"must hold {size}, got {len(v)}")
+        for i, x in enumerate(v):
+            item(x, f"{field}[{i}]")
+    return check
+
+
+def obj(fields: dict[str, Check], required: tuple[str, ...] = ()) -> Check:
+    """An object: ``required`` keys must be present; other keys are free (any bounded JSON)."""
+    def check(v, field):
+        if not isinstance(v, dict):
+            _bad(field, "an object", v)
+        for key in required:
+            if key not in v:
+                raise Invalid(f"{field}.{key}" if field else key, "is missing")
+        for key, sub in fields.items():
+            if key in v:
+                sub(v[key], f"{field}.{key}" if field else key)
+    return check
+
+
+def mapping(value: Check) -> Check:
+    def check(v, field):
+        if not isinstance(v, dict):
+            _bad(field, "an object", v)
+        for key, x in v.items():
+            value(x, f"{field}.{key}")
+    return check
+
+
+side = integer(1, MAX_SIDE)
+fraction = nullable(number(0.0, 1.0))
+count = nullable(integer(0))
+_PREPROCESSING = obj({
+    "spatial_shape": list_of(side, min_len=2, max_len=3),
+    "channels": integer(1, MAX_CHANNELS),
+    "normalization": string(choices=SPEC_NORMALIZATIONS),
+    "percentiles": list_of(number(0.0, 100.0), min_len=2, max_len=2),
+    "window_level": number(),
+    "window_width": number(above=0.0),
+    "source_has_channels": boolean,
+    "resample_order": integer(min(RESAMPLE_ORDERS), max(RESAMPLE_ORDERS)),
+    "version": integer(SPEC_VERSION, SPEC_VERSION),
+}, required=("spatial_shape",))
+_METRICS = obj({
+    "n": count, "accuracy": fraction, "balanced_accuracy": fraction, "macro_f1": fraction,
+    "roc_auc": fraction, "ece": fraction, "ece_uncalibrated": fraction,
+    "accuracy_ci": nullable(list_of(number(0.0, 1.0), min_len=2, max_len=2)),
+})
+_CALIBRATION = obj({
+    "temperature": number(above=0.0), "fitted_on": nullable(string()), "n": count,
+    "referral": nullable(obj({"threshold": nullable(number(0.0, 1.01)), "coverage": fraction})),
+})
+_TRAINING = obj({
+    "config": nullable(obj({"left_right_matters": boolean, "model": nullable(string())})),
+    "epochs_run": count, "best_epoch": count,
+    "split_sizes": nullable(obj({k: count for k in ("train", "val", "test")})),
+})
+_DATA_STATS = obj({
+    "version": integer(), "n_samples": count,
+    "shape_min": nullable(list_of(integer(1), max_len=4)), "shape_max": nullable(list_of(integer(1), max_len=4)),
+    "spacing_min": nullable(list_of(number(0.0), max_len=4)),
+    "spacing_max": nullable(list_of(number(0.0), max_len=4)),
+    "axcodes": nullable(list_of(string(16))), "orientation_known": nullable(boolean),
+    "intensity_low": nullable(number()), "intensity_high": nullable(number()),
+    "intensity_span": nullable(number(0.0)),
+})
+SCHEMA = obj({
+    "format": string(choices=(FORMAT,)),
+    "class_names": list_of(string(MAX_CLASS_NAME, nonempty=True), min_len=2, max_len=MAX_CLASSES),
+    "input_shape": list_of(side, min_len=3, max_len=4),
+    "preprocessing": _PREPROCESSING,
+    "model_name": nullable(string(200)),
+    "created": nullable(string(64)),
+    "libraries": nullable(mapping(string(200))),
+    "dataset_fingerprint": nullable(string(200)),
+    "sample_digests": nullable(obj({"train": list_of(string(64)), "val": list_of(string(64))})),
+    "metrics": nullable(_METRICS),
+    "calibration": nullable(_CALIBRATION),
+    "training": nullable(_TRAINING),
+    "history": nullable(mapping(nullable(list_of(nullable(number(finite=False)))))),
+    "data_stats": nullable(_DATA_STATS),
+}, required=("format", "format_version", "class_names", "input_shape", "preprocessing"))
+
+
+def check_structure(value: Any) -> None:
+    """Bound any parsed JSON: nesting depth, string length and list/object sizes (no recursion)."""
+    stack = [(value, "", 0)]
+    while stack:
+        v, field, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise Invalid(re.sub(r"(\[\d+\]){2,}", "[…]", field) or "metadata",
+                          f"is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(v, str) and len(v) > MAX_STRING:
+            raise Invalid(field, f"is a string of {len(v)} characters (at most {MAX_STRING})")
+        if isinstance(v, (list, dict)) and len(v) > MAX_LIST:
+            raise Invalid(field, f"holds {len(v)} items (at most {MAX_LIST})")
+        if isinstance(v, list):
+            stack.extend((x, f"{field}[{i}]", depth + 1) for i, x in enumerate(v) if isinstance(x, (list, dict, str)))
+        elif isinstance(v, dict):
+            stack.extend((x, f"{field}.{k}" if field else str(k), depth + 1) for k, x in v.items()
+                         if isinstance(x, (list, dict, str)))
+
+
+def _consistent(meta: dict) -> None:
+    names = meta["class_names"]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in seen:
+            raise Invalid(f"class_names[{i}]", f"repeats {name!r} (class_names[{seen[name]}]); "
+                                               "class names must be distinct")
+        seen[name] = i
+    p, shape = meta["preprocessing"], list(meta["input_shape"])
+    spatial = list(p["spatial_shape"]) + [p.get("channels", 1)]
+    if spatial != shape:
+        raise Invalid("preprocessing.spatial_shape", f"{p['spatial_shape']} with {p.get('channels', 1)} channel(s) "
+                                                     f"disagrees with input_shape {shape}")
+    lo, hi = p.get("percentiles", (1.0, 99.0))
+    if not lo < hi:
+        raise Invalid("preprocessing.percentiles", f"must be low < high, got {lo}, {hi}")
+    values = math.prod(shape)
+    if values > MAX_INPUT_VALUES:
+        raise Invalid("input_shape", f"{shape} is {values:,} values per scan (at most {MAX_INPUT_VALUES:,})")
+
+
+def check_metadata(meta: Any, where: str) -> dict:
+    """``meta`` (parsed ``metadata.json``) checked against ``SCHEMA``; ``ModelError`` naming
+    ``where`` (the bundle) and the field otherwise. Returns ``meta`` unchanged."""
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise ModelError(f"{where} is not a VoxDesk model bundle (its metadata.json has no "
+                         f"\"format\": \"{FORMAT}\")")
+    version = meta.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelError(f"model bundle {where} has format version {version!r}; this VoxDesk reads version "
+                         f"{FORMAT_VERSION} (a newer VoxDesk may be needed)")
+    try:
+        check_structure(meta)
+        SCHEMA(meta, "")
+        _consistent(meta)
+    except Invalid as exc:
+        raise ModelError(f"model bundle {where}: metadata field {exc.field} {exc.problem}") from None
+    return meta
