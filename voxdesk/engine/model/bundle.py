@@ -259,7 +259,7 @@ def load_bundle(path) -> Bundle:
         try:
             model = keras.saving.load_model(model_file, safe_mode=True, compile=False)
         except Exception as exc:  # keras raises ValueError/TypeError/OSError variants
-            text = str(exc)
+            text = " ".join(str(exc).split())  # one line: the CLI prints it as is
             if "safe_mode" in text or "Lambda" in text or "lambda" in text:
                 raise ModelError(
                     f"model bundle {path} contains a Lambda layer (arbitrary Python code); "

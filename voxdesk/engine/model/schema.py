@@ -51,29 +51,30 @@ def _show(v: Any) -> str:
     return kind if isinstance(v, (list, dict)) or v is None else f"{text[:40]}{'…' if len(text) > 40 else ''} ({kind})"
 
 
-def _bad(field: str, what: str, v: Any):
-    raise Invalid(field, f"must be {what}, got {_show(v)}")
+def _bad(what: str, v: Any):
+    raise Invalid("", f"must be {what}, got {_show(v)}")
 
 
-Check = Callable[[Any, str], None]
+def _inside(key: str, exc: Invalid) -> Invalid:
+    """``exc`` of a child, its field prefixed with the child's key (paths are built on failure only)."""
+    return Invalid(key + exc.field, exc.problem)
 
 
-def anything(v, field) -> None:  # bounded by check_structure
-    return None
+Check = Callable[[Any], None]
 
 
-def boolean(v, field) -> None:
+def boolean(v) -> None:
     if not isinstance(v, bool):
-        _bad(field, "true or false", v)
+        _bad("true or false", v)
 
 
 def integer(lo: int | None = None, hi: int | None = None) -> Check:
     what = ("an integer" + (f" from {lo} to {hi}" if lo is not None and hi is not None else
                             f" >= {lo}" if lo is not None else ""))
 
-    def check(v, field):
+    def check(v):
         if isinstance(v, bool) or not isinstance(v, int) or (lo is not None and v < lo) or (hi is not None and v > hi):
-            _bad(field, what, v)
+            _bad(what, v)
     return check
 
 
@@ -85,74 +86,92 @@ def number(lo: float | None = None, hi: float | None = None, *, above: float | N
     parts += [f"> {above}"] if above is not None else []
     what = " ".join(parts)
 
-    def check(v, field):
+    def check(v):
         ok = isinstance(v, (int, float)) and not isinstance(v, bool)
         ok = ok and (not finite or math.isfinite(v))
         ok = ok and (lo is None or v >= lo) and (hi is None or v <= hi) and (above is None or v > above)
         if not ok:
-            _bad(field, what, v)
+            _bad(what, v)
     return check
 
 
 def string(max_len: int = MAX_STRING, *, nonempty: bool = False, choices=None) -> Check:
-    def check(v, field):
+    def check(v):
         if not isinstance(v, str):
-            _bad(field, "a string", v)
+            _bad("a string", v)
         if choices is not None and v not in choices:
-            _bad(field, "one of " + ", ".join(map(repr, choices)), v)
+            _bad("one of " + ", ".join(map(repr, choices)), v)
         if nonempty and not v.strip():
-            _bad(field, "a non-empty string", v)
+            _bad("a non-empty string", v)
         if len(v) > max_len:
-            raise Invalid(field, f"must be at most {max_len} characters, got {len(v)}")
+            raise Invalid("", f"must be at most {max_len} characters, got {len(v)}")
         if nonempty and any(ord(c) < 32 for c in v):
-            _bad(field, "a name without control characters (tab, newline...)", v)
+            _bad("a name without control characters (tab, newline...)", v)
     return check
 
 
 def nullable(inner: Check) -> Check:
-    def check(v, field):
+    def check(v):
         if v is not None:
-            inner(v, field)
+            inner(v)
     return check
 
 
 def list_of(item: Check, *, min_len: int = 0, max_len: int = MAX_LIST) -> Check:
-    def check(v, field):
+    def check(v):
         if not isinstance(v, list):
-            _bad(field, "a list" if min_len <= 1 else f"a list of at least {min_len} items", v)
+            _bad("a list" if min_len <= 1 else f"a list of at least {min_len} items", v)
         if not min_len <= len(v) <= max_len:
             size = f"{min_len} items" if min_len == max_len else f"{min_len} to {max_len} items"
-            raise Invalid(field, f"must hold {size}, got {len(v)}")
+            raise Invalid("", f"must hold {size}, got {len(v)}")
         for i, x in enumerate(v):
-            item(x, f"{field}[{i}]")
+            try:
+                item(x)
+            except Invalid as exc:
+                raise _inside(f"[{i}]", exc) from None
     return check
 
 
 def obj(fields: dict[str, Check], required: tuple[str, ...] = ()) -> Check:
     """An object: ``required`` keys must be present; other keys are free (any bounded JSON)."""
-    def check(v, field):
+    def check(v):
         if not isinstance(v, dict):
-            _bad(field, "an object", v)
+            _bad("an object", v)
         for key in required:
             if key not in v:
-                raise Invalid(f"{field}.{key}" if field else key, "is missing")
+                raise Invalid(f".{key}", "is missing")
         for key, sub in fields.items():
             if key in v:
-                sub(v[key], f"{field}.{key}" if field else key)
+                try:
+                    sub(v[key])
+                except Invalid as exc:
+                    raise _inside(f".{key}", exc) from None
     return check
 
 
 def mapping(value: Check) -> Check:
-    def check(v, field):
+    def check(v):
         if not isinstance(v, dict):
-            _bad(field, "an object", v)
+            _bad("an object", v)
         for key, x in v.items():
-            value(x, f"{field}.{key}")
+            try:
+                value(x)
+            except Invalid as exc:
+                raise _inside(f".{key}", exc) from None
     return check
 
 
 side = integer(1, MAX_SIDE)
-fraction = nullable(number(0.0, 1.0))
+_unit = number(0.0, 1.0)
+
+
+def fraction(v) -> None:
+    """A metric in 0..1, null, or NaN (undefined on that split: shown as "nan", harmless)."""
+    if v is not None and not (isinstance(v, float) and math.isnan(v)):
+        _unit(v)
+
+
+
 count = nullable(integer(0))
 _PREPROCESSING = obj({
     "spatial_shape": list_of(side, min_len=2, max_len=3),
@@ -173,7 +192,7 @@ _METRICS = obj({
 _CALIBRATION = obj({
     "temperature": number(above=0.0), "fitted_on": nullable(string()), "n": count,
     "referral": nullable(obj({"threshold": nullable(number(0.0, 1.01)), "coverage": fraction})),
-})
+}, required=("temperature",))
 _TRAINING = obj({
     "config": nullable(obj({"left_right_matters": boolean, "model": nullable(string())})),
     "epochs_run": count, "best_epoch": count,
@@ -206,23 +225,30 @@ SCHEMA = obj({
 }, required=("format", "format_version", "class_names", "input_shape", "preprocessing"))
 
 
+def _path(node) -> str:
+    parts = []
+    while node is not None:
+        node, key = node
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return re.sub(r"(\[\d+\]){2,}", "[…]", "".join(reversed(parts))).lstrip(".")
+
+
 def check_structure(value: Any) -> None:
-    """Bound any parsed JSON: nesting depth, string length and list/object sizes (no recursion)."""
-    stack = [(value, "", 0)]
+    """Bound any parsed JSON: nesting depth, string length and list/object sizes. Iterative (no
+    recursion); field paths are linked (parent, key) pairs, turned into text only on failure."""
+    stack = [(value, None, 0)]
     while stack:
-        v, field, depth = stack.pop()
+        v, where, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise Invalid(re.sub(r"(\[\d+\]){2,}", "[…]", field) or "metadata",
-                          f"is nested more than {MAX_DEPTH} levels deep")
-        if isinstance(v, str) and len(v) > MAX_STRING:
-            raise Invalid(field, f"is a string of {len(v)} characters (at most {MAX_STRING})")
-        if isinstance(v, (list, dict)) and len(v) > MAX_LIST:
-            raise Invalid(field, f"holds {len(v)} items (at most {MAX_LIST})")
-        if isinstance(v, list):
-            stack.extend((x, f"{field}[{i}]", depth + 1) for i, x in enumerate(v) if isinstance(x, (list, dict, str)))
-        elif isinstance(v, dict):
-            stack.extend((x, f"{field}.{k}" if field else str(k), depth + 1) for k, x in v.items()
-                         if isinstance(x, (list, dict, str)))
+            raise Invalid(_path(where) or "metadata", f"is nested more than {MAX_DEPTH} levels deep")
+        if len(v) > MAX_LIST:
+            raise Invalid(_path(where) or "metadata", f"holds {len(v)} items (at most {MAX_LIST})")
+        for key, x in (v.items() if isinstance(v, dict) else enumerate(v)):
+            if isinstance(x, str):
+                if len(x) > MAX_STRING:
+                    raise Invalid(_path((where, key)), f"is a string of {len(x)} characters (at most {MAX_STRING})")
+            elif isinstance(x, (list, dict)):
+                stack.append((x, (where, key), depth + 1))
 
 
 def _consistent(meta: dict) -> None:
@@ -241,6 +267,9 @@ def _consistent(meta: dict) -> None:
     lo, hi = p.get("percentiles", (1.0, 99.0))
     if not lo < hi:
         raise Invalid("preprocessing.percentiles", f"must be low < high, got {lo}, {hi}")
+    metrics = meta.get("metrics") or {}
+    if metrics.get("ece_uncalibrated") is not None and metrics.get("ece") is None:
+        raise Invalid("metrics.ece", "is missing (metrics.ece_uncalibrated is given)")
     values = math.prod(shape)
     if values > MAX_INPUT_VALUES:
         raise Invalid("input_shape", f"{shape} is {values:,} values per scan (at most {MAX_INPUT_VALUES:,})")
@@ -258,8 +287,9 @@ def check_metadata(meta: Any, where: str) -> dict:
                          f"{FORMAT_VERSION} (a newer VoxDesk may be needed)")
     try:
         check_structure(meta)
-        SCHEMA(meta, "")
+        SCHEMA(meta)
         _consistent(meta)
     except Invalid as exc:
-        raise ModelError(f"model bundle {where}: metadata field {exc.field} {exc.problem}") from None
+        field = exc.field.lstrip(".") or "metadata"
+        raise ModelError(f"model bundle {where}: metadata field {field} {exc.problem}") from None
     return meta
