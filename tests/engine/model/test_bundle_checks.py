@@ -8,6 +8,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from fixtures.bundles import full_metadata, mutations, nested
 
 from voxdesk.engine.errors import DatasetError, ModelError
 from voxdesk.engine.model.bundle import Bundle, load_bundle, read_metadata, save_bundle
@@ -52,13 +53,6 @@ def setp(*keys, value):
             d = d[k]
         d[keys[-1]] = value
     return change
-
-
-def nested(depth):
-    v = 1.0
-    for _ in range(depth):
-        v = [v]
-    return v
 
 
 CASES = [
@@ -195,3 +189,48 @@ def test_a_2d_model_on_3d_data_says_so_not_channels():
     rgb = make_spec((32, 32, 3))
     with pytest.raises(DatasetError, match=r"expects 2D images of 32x32 with 3 channel\(s\).* has 4 channels"):
         preprocess_batch([np.zeros((32, 32, 4), np.float32)], rgb)
+
+
+
+def test_whatever_the_schema_accepts_the_engine_can_use(saved):
+    """1000 seeded mutations of a full bundle's metadata (one to three fields replaced or dropped):
+    either a ModelError naming the bundle, or metadata every engine consumer reads without an
+    internal error (the preprocessing spec, calibration, the consistency checks)."""
+    from voxdesk.engine.model.calibration import refer_below, temperature_of
+    from voxdesk.engine.model.consistency import check_volume
+    from voxdesk.engine.model.preprocessing import PreprocessSpec
+    from voxdesk.engine.model.schema import check_metadata
+    from voxdesk.engine.volume import Volume
+
+    vols = [Volume(np.random.default_rng(0).random((10, 9, 8)).astype(np.float32)), Volume(np.zeros((8, 8, 8)))]
+    refused = 0
+    for meta in mutations(full_metadata(saved[1]), 1000, seed=16):
+        try:
+            check_metadata(meta, "b.voxmodel")
+        except ModelError as exc:
+            assert str(exc).startswith(("model bundle b.voxmodel", "b.voxmodel is not a VoxDesk")), str(exc)
+            refused += 1
+            continue
+        spec = PreprocessSpec.from_dict(meta["preprocessing"])
+        assert spec.input_shape == tuple(meta["input_shape"])
+        refer = refer_below(meta)
+        assert temperature_of(meta) > 0 and (refer is None or 0 <= refer <= 1.01)
+        assert all(isinstance(check_volume(v, meta), list) for v in vols)
+    assert 300 < refused < 1000  # both outcomes were exercised
+
+
+@pytest.mark.parametrize("member", ["metadata.json", "model.keras"])
+def test_a_flipped_byte_is_caught_by_the_crc_while_streaming(saved, tmp_path, member):
+    path, _, _ = saved
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(member)
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)  # the stored bytes
+    if member == "metadata.json":  # a digit becomes another digit: still valid JSON, still valid metadata
+        data[data.index(b'"window_level": 40.0', start) + len(b'"window_level": ')] = ord("5")
+    else:
+        data[start + info.compress_size // 2] ^= 0x01
+    damaged = tmp_path / "damaged.voxmodel"
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match=f"is corrupt \\(damaged member {member}: Bad CRC-32"):
+        load_bundle(damaged)

@@ -41,3 +41,24 @@ def test_loading_a_tampered_bundle_shows_a_dialog_and_keeps_the_loaded_model(
         qtbot.mouseClick(panel.classify_button, Qt.LeftButton)
     assert list(got.args[0].probabilities) == good.class_names == ["clear", "lesion"]
     assert got.args[0].class_name == "lesion" and len(errors) == 1
+
+
+def test_the_model_card_renders_whatever_the_schema_accepts(tiny):
+    """The card (built in the GUI thread, where an exception is no dialog) reads metrics,
+    calibration and training fields: every metadata the schema lets through must render."""
+    from fixtures.bundles import full_metadata, mutations
+
+    from voxdesk.engine.errors import ModelError
+    from voxdesk.engine.model.schema import check_metadata
+    from voxdesk.gui.classify.panel import card_html
+
+    shown = 0
+    for meta in mutations(full_metadata(tiny.bundle.metadata), 1000, seed=61):
+        try:
+            check_metadata(meta, "b.voxmodel")
+        except ModelError:
+            continue
+        html = card_html(meta, "b.voxmodel")
+        assert "<table" in html and "b.voxmodel" in html
+        shown += 1
+    assert shown > 50  # (most mutations are refused)

@@ -267,6 +267,12 @@ def _consistent(meta: dict) -> None:
     lo, hi = p.get("percentiles", (1.0, 99.0))
     if not lo < hi:
         raise Invalid("preprocessing.percentiles", f"must be low < high, got {lo}, {hi}")
+    stats = meta.get("data_stats") or {}
+    for lo, hi in (("shape_min", "shape_max"), ("spacing_min", "spacing_max"), ("intensity_low", "intensity_high")):
+        a, b = stats.get(lo), stats.get(hi)
+        if (a is None) != (b is None) or (isinstance(a, list) and len(a) != len(b)):
+            raise Invalid(f"data_stats.{hi}", f"does not match data_stats.{lo} (both given with as many values, "
+                                              "or neither)")
     metrics = meta.get("metrics") or {}
     if metrics.get("ece_uncalibrated") is not None and metrics.get("ece") is None:
         raise Invalid("metrics.ece", "is missing (metrics.ece_uncalibrated is given)")
