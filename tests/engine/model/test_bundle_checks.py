@@ -133,6 +133,11 @@ def test_an_invalid_model_keras_member_is_not_file_not_found(saved, tmp_path):
                                                ("model.keras", inner.read_bytes())])
     with pytest.raises(ModelError, match="no config.json inside"):
         load_bundle(path)
+    write_zip(inner, [("config.json", b" " * (5 << 20)), ("model.weights.h5", b"")])  # a 5 MiB architecture
+    path = write_zip(tmp_path / "c.voxmodel", [("metadata.json", json.dumps(meta)),
+                                               ("model.keras", inner.read_bytes())])
+    with pytest.raises(ModelError, match=r"model.keras: member 'config.json' declares 5,242,880 bytes \(at most 4,1"):
+        load_bundle(path)
 
 
 def test_a_zip_bomb_metadata_is_refused_before_it_is_inflated(saved, tmp_path):

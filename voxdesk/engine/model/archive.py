@@ -29,8 +29,9 @@ MAX_INNER_MEMBERS = 256
 MAX_METADATA = 8 << 20
 """8 MiB: VoxDesk writes at most ~5.5 MB (2 x 100,000 sample digests); usually ~20 KB."""
 MAX_MODEL = 4 << 30
-MAX_INNER_JSON = 32 << 20
-"""Keras's ``config.json`` (the architecture) and ``metadata.json`` inside ``model.keras``."""
+MAX_INNER_JSON = 4 << 20
+"""Keras's ``config.json`` (the architecture) and ``metadata.json`` inside ``model.keras``: ~30 KB
+for VoxDesk's networks, under 1 MB for the largest published Keras applications."""
 MAX_RATIO = 100
 """Model weights and JSON compress ~1.1-10x; a member claiming more is a zip bomb."""
 _METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
