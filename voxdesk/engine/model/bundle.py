@@ -222,11 +222,16 @@ def _softmax_problem(model) -> str | None:
     if activation == "softmax":
         return None
     return (f"its last layer {layer.name!r} has activation {activation or 'none'!r}, not softmax: its outputs "
-            "are raw scores, not probabilities, and VoxDesk will not show them as confidence")
+            "are raw scores, not probabilities summing to 1 over the classes, and VoxDesk will not show them "
+            "as confidence")
 
 
 def check_model(model, meta: dict, where: str) -> None:
     """Refuse a model that does not match its metadata: input shape, one softmax output per class."""
+    inputs = getattr(model, "inputs", None) or [None]
+    if len(inputs) != 1:
+        raise ModelError(f"model bundle {where} is refused: the model has {len(inputs)} inputs "
+                         "(VoxDesk feeds it one scan)")
     actual = [int(v) if v is not None else None for v in model.input_shape[1:]]
     if actual != list(meta["input_shape"]):
         raise ModelError(f"model bundle {where} is inconsistent: the model takes input {tuple(actual)} but "

@@ -171,7 +171,6 @@ def fraction(v) -> None:
         _unit(v)
 
 
-
 count = nullable(integer(0))
 _PREPROCESSING = obj({
     "spatial_shape": list_of(side, min_len=2, max_len=3),
@@ -288,7 +287,7 @@ def check_metadata(meta: Any, where: str) -> dict:
         raise ModelError(f"{where} is not a VoxDesk model bundle (its metadata.json has no "
                          f"\"format\": \"{FORMAT}\")")
     version = meta.get("format_version")
-    if version != FORMAT_VERSION:
+    if type(version) is not int or version != FORMAT_VERSION:  # not True, not 1.0
         raise ModelError(f"model bundle {where} has format version {version!r}; this VoxDesk reads version "
                          f"{FORMAT_VERSION} (a newer VoxDesk may be needed)")
     try:
