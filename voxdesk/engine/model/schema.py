@@ -165,10 +165,16 @@ side = integer(1, MAX_SIDE)
 _unit = number(0.0, 1.0)
 
 
-def fraction(v) -> None:
-    """A metric in 0..1, null, or NaN (undefined on that split: shown as "nan", harmless)."""
-    if v is not None and not (isinstance(v, float) and math.isnan(v)):
-        _unit(v)
+def or_nan(inner: Check) -> Check:
+    """``inner`` or NaN: for values that are only shown or compared (a NaN metric prints "nan" and
+    compares false), so a NaN from training never makes its bundle unsaveable."""
+    def check(v):
+        if not (isinstance(v, float) and math.isnan(v)):
+            inner(v)
+    return check
+
+
+fraction = nullable(or_nan(_unit))
 
 
 count = nullable(integer(0))
@@ -200,8 +206,8 @@ _TRAINING = obj({
 _DATA_STATS = obj({
     "version": integer(), "n_samples": count,
     "shape_min": nullable(list_of(integer(1), max_len=4)), "shape_max": nullable(list_of(integer(1), max_len=4)),
-    "spacing_min": nullable(list_of(number(0.0), max_len=4)),
-    "spacing_max": nullable(list_of(number(0.0), max_len=4)),
+    "spacing_min": nullable(list_of(or_nan(number(0.0)), max_len=4)),
+    "spacing_max": nullable(list_of(or_nan(number(0.0)), max_len=4)),
     "axcodes": nullable(list_of(string(16))), "orientation_known": nullable(boolean),
     "intensity_low": nullable(number()), "intensity_high": nullable(number()),
     "intensity_span": nullable(number(0.0)),
