@@ -239,3 +239,25 @@ def test_a_flipped_byte_is_caught_by_the_crc_while_streaming(saved, tmp_path, me
     damaged.write_bytes(bytes(data))
     with pytest.raises(ModelError, match=f"is corrupt \\(damaged member {member}: Bad CRC-32"):
         load_bundle(damaged)
+
+
+def test_byte_mutations_of_a_bundle_give_only_model_errors(saved, tmp_path):
+    """400 seeded byte mutations of a small bundle (zip headers, central directory, metadata):
+    reading its metadata gives the metadata or a ModelError, nothing else."""
+    from fixtures.bundles import byte_mutations
+
+    _, meta, _ = saved
+    small = write_zip(tmp_path / "small.voxmodel", [("metadata.json", json.dumps(meta)), ("model.keras", b"k" * 64)])
+    outcomes = {"read": 0, "refused": 0}
+    path = tmp_path / "m.voxmodel"
+    for data in byte_mutations(small.read_bytes(), 400, seed=5):
+        path.write_bytes(data)
+        try:
+            got = read_metadata(path)
+        except ModelError as exc:
+            assert str(path) in str(exc) and "\n" not in str(exc), str(exc)
+            outcomes["refused"] += 1
+        else:
+            assert got["class_names"] and got["format"] == "voxdesk-model-bundle"
+            outcomes["read"] += 1
+    assert outcomes["refused"] > 200 and outcomes["read"] > 10, outcomes
