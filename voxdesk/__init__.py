@@ -22,8 +22,10 @@ Layers (``tests/test_architecture.py`` checks every arrow, lazy imports included
   ``files``) and ``splits`` (train/val/test, fingerprints, leakage checks).
 * ``engine/model/``: what a bundle holds, where training and inference meet: ``networks``,
   ``preprocessing``, ``consistency``, ``predict`` (the one predict path), ``calibration``
-  (temperature and referral threshold), ``bundle``, ``tf_quiet`` (TensorFlow's start-up banner
-  off the terminal, for the CLI and the GUI).
+  (temperature and referral threshold), ``bundle`` with ``schema`` (THE metadata.json schema,
+  checked on load and before save) and ``archive`` (the bundle's zip read with bounded sizes),
+  ``card`` (the model card's own words), ``tf_quiet`` (TensorFlow's start-up banner off the
+  terminal, for the CLI and the GUI).
 * ``engine/training/``: ``train()`` and its ``config`` (the one settings validator), ``augment``,
   ``callbacks``, ``distribute``, ``evaluation``, ``history``. Never imports ``inference``.
 * ``engine/inference/``: ``classify``, ``items`` (what a batch classifies), ``explain`` (Grad-CAM

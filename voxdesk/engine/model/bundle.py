@@ -12,9 +12,13 @@ bundle: a crash leaves either the old bundle or the new one, never a half-writte
 cannot be swapped atomically over an existing folder). Any zip tool can still read the
 metadata, and :func:`read_metadata` does so without importing TensorFlow (model cards, GUI).
 
-Loading uses ``keras.saving.load_model(..., safe_mode=True)``: a Lambda layer (arbitrary
-code), an unknown format version, a missing or corrupt member, or a model whose input shape
-differs from the metadata is refused with a ``ModelError``.
+Loading checks, in this order, each refusal a ``ModelError`` naming the bundle: the zip's member
+table and declared sizes (``archive``: no zip bombs, streamed, bounded), every metadata field
+(``schema``: types, ranges, distinct class names, spec consistent with ``input_shape``), the inner
+``model.keras`` (a bounded Keras zip), ``keras.saving.load_model(..., safe_mode=True)`` (a Lambda
+layer, i.e. arbitrary code, is refused), and the model against the metadata (``check_model``:
+input shape, one softmax output per class name; raw scores are never shown as confidence).
+``save_bundle`` runs the same schema and model checks before writing.
 """
 from __future__ import annotations
 
@@ -33,9 +37,11 @@ import numpy as np
 from voxdesk.engine.errors import ModelError
 from voxdesk.engine.io.atomic import atomic_path
 from voxdesk.engine.io.formats import BUNDLE_SUFFIX
+from voxdesk.engine.model.archive import MAX_METADATA, check_keras_file, extract_member, open_bundle, read_member
 from voxdesk.engine.model.preprocessing import PreprocessSpec, PreprocessStats, preprocess_batch
+from voxdesk.engine.model.schema import FORMAT, FORMAT_VERSION, check_metadata
 
-BUNDLE_FORMAT_VERSION = 1
+BUNDLE_FORMAT_VERSION = FORMAT_VERSION
 SUFFIX = BUNDLE_SUFFIX
 METADATA = "metadata.json"
 MODEL = "model.keras"
@@ -131,23 +137,27 @@ def save_bundle(obj, path) -> Path:
     path = Path(path)
     if path.is_dir():
         raise ModelError(f"{path} is a folder; give a file name for the bundle (e.g. model{SUFFIX})")
-    actual = [int(v) for v in bundle.model.input_shape[1:]]
-    if actual != [int(v) for v in bundle.metadata["input_shape"]]:
-        raise ModelError(f"refusing to save: the model takes {tuple(actual)} but the metadata says "
-                         f"{tuple(bundle.metadata['input_shape'])}")
-    path.parent.mkdir(parents=True, exist_ok=True)
     meta = dict(bundle.metadata)
     meta.update({
-        "format": "voxdesk-model-bundle",
+        "format": FORMAT,
         "format_version": BUNDLE_FORMAT_VERSION,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "libraries": library_versions(),
     })
+    text = json.dumps(meta, indent=2, default=_json_default)
+    # The reader's checks, before a byte is written: VoxDesk never writes a bundle it would refuse.
+    where = f"{path} (refusing to save)"
+    if len(text.encode()) > MAX_METADATA:
+        raise ModelError(f"model bundle {where}: its metadata would be {len(text.encode()):,} bytes "
+                         f"(at most {MAX_METADATA:,})")
+    meta = check_metadata(json.loads(text), where)
+    check_model(bundle.model, meta, where)
+    path.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".voxmodel-", dir=path.parent))
     try:
         bundle.model.save(work / MODEL)
         with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
-            zf.writestr(METADATA, json.dumps(meta, indent=2, default=_json_default))
+            zf.writestr(METADATA, text)
             zf.write(work / MODEL, MODEL)
     except OSError as exc:
         raise ModelError(f"could not save the model bundle to {path}: {exc.strerror or exc}") from None
@@ -168,62 +178,93 @@ def _json_default(o):
     return str(o)
 
 
-def _open(path) -> zipfile.ZipFile:
-    path = Path(path)
-    if not path.is_file():
-        raise ModelError(f"model bundle {path} does not exist or is not a file")
-    try:
-        zf = zipfile.ZipFile(path)
-        bad = zf.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise ModelError(f"{path} is not a VoxDesk model bundle or is corrupt ({exc})") from None
-    if bad is not None:
-        raise ModelError(f"model bundle {path} is corrupt (damaged member {bad})")
-    return zf
-
-
 def read_metadata(path) -> dict:
-    """The bundle's metadata without loading the model (no TensorFlow import)."""
-    with _open(path) as zf:
-        names = set(zf.namelist())
+    """The bundle's metadata without loading the model (no TensorFlow import), checked against
+    ``schema.SCHEMA``; the zip's members are bounded before reading (``archive``)."""
+    path = Path(path)
+    zf, members = open_bundle(path)
+    with zf:
         for member in (METADATA, MODEL):
-            if member not in names:
+            if member not in members:
                 raise ModelError(f"model bundle {path} is incomplete: {member} is missing")
-        try:
-            meta = json.loads(zf.read(METADATA))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ModelError(f"model bundle {path} has corrupt metadata ({exc})") from None
-    if not isinstance(meta, dict) or meta.get("format") != "voxdesk-model-bundle":
-        raise ModelError(f"{path} is not a VoxDesk model bundle")
-    version = meta.get("format_version")
-    if version != BUNDLE_FORMAT_VERSION:
-        raise ModelError(
-            f"model bundle {path} has format version {version!r}; this VoxDesk reads version "
-            f"{BUNDLE_FORMAT_VERSION} (a newer VoxDesk may be needed)"
-        )
-    for key in ("class_names", "input_shape", "preprocessing"):
-        if key not in meta:
-            raise ModelError(f"model bundle {path} metadata lacks {key!r}")
-    return meta
+        data = read_member(zf, members[METADATA], f"model bundle {path}", MAX_METADATA)
+    try:
+        meta = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ModelError(f"model bundle {path} has corrupt metadata ({exc})") from None
+    except RecursionError:
+        raise ModelError(f"model bundle {path} has corrupt metadata (nested too deeply)") from None
+    return check_metadata(meta, str(path))
+
+
+def _softmax_problem(model) -> str | None:
+    """Why ``model``'s output is not a probability per class (None when it ends in a softmax)."""
+    outputs = getattr(model, "outputs", None) or []
+    if len(outputs) != 1:
+        return f"it has {len(outputs)} outputs (VoxDesk needs one: the class probabilities)"
+    history = getattr(outputs[0], "_keras_history", None)
+    layer = history[0] if history else (model.layers[-1] if model.layers else None)
+    while layer is not None and hasattr(layer, "layers") and getattr(layer, "outputs", None):
+        inner = layer.outputs[0]._keras_history[0] if hasattr(layer.outputs[0], "_keras_history") else None
+        if inner is None or inner is layer:
+            break
+        layer = inner  # a nested model: its own output layer decides
+    if layer is None:
+        return "it has no layers"
+    if type(layer).__name__ == "Softmax":
+        return None
+    try:
+        activation = layer.get_config().get("activation")
+    except Exception:  # a layer without a config has no activation to read
+        activation = None
+    if isinstance(activation, dict):
+        activation = activation.get("config", {}).get("name") or activation.get("class_name")
+    if activation == "softmax":
+        return None
+    return (f"its last layer {layer.name!r} has activation {activation or 'none'!r}, not softmax: its outputs "
+            "are raw scores, not probabilities summing to 1 over the classes, and VoxDesk will not show them "
+            "as confidence")
+
+
+def check_model(model, meta: dict, where: str) -> None:
+    """Refuse a model that does not match its metadata: input shape, one softmax output per class."""
+    inputs = getattr(model, "inputs", None) or [None]
+    if len(inputs) != 1:
+        raise ModelError(f"model bundle {where} is refused: the model has {len(inputs)} inputs "
+                         "(VoxDesk feeds it one scan)")
+    actual = [int(v) if v is not None else None for v in model.input_shape[1:]]
+    if actual != list(meta["input_shape"]):
+        raise ModelError(f"model bundle {where} is inconsistent: the model takes input {tuple(actual)} but "
+                         f"its metadata says input_shape {tuple(meta['input_shape'])}")
+    problem = _softmax_problem(model)
+    if problem:
+        raise ModelError(f"model bundle {where} is refused: {problem}")
+    shape = tuple(model.output_shape)
+    if len(shape) != 2 or shape[-1] != len(meta["class_names"]):
+        raise ModelError(f"model bundle {where} is inconsistent: the model has output shape {shape[1:]} "
+                         f"for {len(meta['class_names'])} class_names")
 
 
 def load_bundle(path) -> Bundle:
-    """Load a bundle: metadata checks, Keras safe_mode, input-shape consistency."""
+    """Load a bundle: metadata schema, bounded zip, Keras safe_mode, model/metadata consistency."""
+    path = Path(path)
     meta = read_metadata(path)
-    spec = PreprocessSpec.from_dict(meta["preprocessing"])
     import keras
 
     from voxdesk.engine.model.networks import custom_layers
 
     custom_layers()  # registered before the model is read
+    where = f"model bundle {path}"
     work = Path(tempfile.mkdtemp(prefix="voxdesk-bundle-"))
     try:
-        with _open(path) as zf:
-            zf.extract(MODEL, work)
+        zf, members = open_bundle(path)
+        with zf:
+            model_file = extract_member(zf, members[MODEL], work / MODEL, where)
+        check_keras_file(model_file, where)
         try:
-            model = keras.saving.load_model(work / MODEL, safe_mode=True, compile=False)
+            model = keras.saving.load_model(model_file, safe_mode=True, compile=False)
         except Exception as exc:  # keras raises ValueError/TypeError/OSError variants
-            text = str(exc)
+            text = " ".join(str(exc).split())  # one line: the CLI prints it as is
             if "safe_mode" in text or "Lambda" in text or "lambda" in text:
                 raise ModelError(
                     f"model bundle {path} contains a Lambda layer (arbitrary Python code); "
@@ -232,14 +273,5 @@ def load_bundle(path) -> Bundle:
             raise ModelError(f"model bundle {path}: the model could not be loaded ({text[:200]})") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    actual = [int(v) for v in model.input_shape[1:]]
-    if actual != [int(v) for v in meta["input_shape"]] or actual != list(spec.input_shape):
-        raise ModelError(
-            f"model bundle {path} is inconsistent: the model takes input {tuple(actual)} but its "
-            f"metadata says {tuple(meta['input_shape'])}"
-        )
-    n_out = int(model.output_shape[-1])
-    if n_out != len(meta["class_names"]):
-        raise ModelError(f"model bundle {path} is inconsistent: {n_out} outputs for "
-                         f"{len(meta['class_names'])} class names")
-    return Bundle(model=model, metadata=meta, path=Path(path))
+    check_model(model, meta, str(path))
+    return Bundle(model=model, metadata=meta, path=path)

@@ -64,6 +64,8 @@ CT_HIGH_HU = (100.0, 4000.0)
 ROBUST_BOUNDS = (-1.0, 3.0)
 """``"robust"`` output range, in units of the sample's p_low..p_high span."""
 SPEC_VERSION = 1
+RESAMPLE_ORDERS = range(6)
+"""Spline orders ``scipy.ndimage.zoom`` supports (0 nearest, 1 linear, 3 cubic...)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ class PreprocessSpec:
             raise ModelError(f"input size must have 2 or 3 positive axes, got {self.spatial_shape}")
         if self.normalization == "ct-window" and self.window_width <= 0:
             raise ModelError("CT window width must be positive")
+        if isinstance(self.resample_order, bool) or self.resample_order not in RESAMPLE_ORDERS:
+            raise ModelError(f"resample order must be an integer from 0 to 5, got {self.resample_order!r}")
         lo, hi = self.percentiles
         if not 0 <= lo < hi <= 100:
             raise ModelError(f"percentiles must satisfy 0 <= low < high <= 100, got {self.percentiles}")
@@ -115,8 +119,11 @@ class PreprocessSpec:
         version = d.pop("version", SPEC_VERSION)
         if version != SPEC_VERSION:
             raise ModelError(f"preprocessing spec version {version} is not supported (expected {SPEC_VERSION})")
-        d["spatial_shape"] = tuple(int(v) for v in d["spatial_shape"])
-        d["percentiles"] = tuple(float(v) for v in d.get("percentiles", (1.0, 99.0)))
+        try:
+            d["spatial_shape"] = tuple(int(v) for v in d["spatial_shape"])
+            d["percentiles"] = tuple(float(v) for v in d.get("percentiles", (1.0, 99.0)))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"the preprocessing spec is damaged ({exc})") from None
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in d.items() if k in known})
 
@@ -207,20 +214,31 @@ def make_spec(
     )
 
 
+def _expects(spec: PreprocessSpec) -> str:
+    """'2D images of 32x32 with 3 channels (input shape (32, 32, 3))' - what the model takes."""
+    kind = "3D volumes" if spec.spatial_rank == 3 else "2D images"
+    return (f"{kind} of {'x'.join(map(str, spec.spatial_shape))} with {spec.channels} channel(s) "
+            f"(input shape {spec.input_shape})")
+
+
 def _as_channel_last(x: np.ndarray, spec: PreprocessSpec) -> np.ndarray:
     rank = spec.spatial_rank
     if x.ndim == rank:
         x = x[..., None]
-    elif not (x.ndim == rank + 1):
-        raise DatasetError(
-            f"a sample of shape {x.shape} does not fit a model for {rank}D input "
-            f"{spec.input_shape}"
-        )
+    elif x.ndim != rank + 1:
+        raise DatasetError(f"the model expects {_expects(spec)}; this sample of shape {x.shape} is "
+                           f"{x.ndim}D data")
     if x.shape[-1] != spec.channels:
         if x.shape[-1] == 1:
             x = np.repeat(x, spec.channels, axis=-1)
+        elif not spec.source_has_channels and spec.channels == 1:
+            # A grey model's samples have no channel axis: the last axis is spatial, the sample has
+            # one more spatial axis than the model (e.g. a 3D scan given to a 2D model).
+            raise DatasetError(f"the model expects {_expects(spec)}; this sample of shape {x.shape} is "
+                               f"{x.ndim}D data")
         else:
-            raise DatasetError(f"sample has {x.shape[-1]} channels, the model expects {spec.channels}")
+            raise DatasetError(f"the model expects {_expects(spec)}; this sample of shape {x.shape} has "
+                               f"{x.shape[-1]} channels")
     return x
 
 
