@@ -87,3 +87,25 @@ def test_a_full_disk_leaves_the_old_file_and_no_partial_one(full_disk):
     assert info.value.errno == errno.ENOSPC
     assert target.read_text() == '{"old": true}'
     assert sorted(p.name for p in full_disk.iterdir()) == ["filler", "metrics.json"]
+
+
+def test_a_killed_bundle_save_leaves_nothing_after_the_next_save(tiny, tmp_path):
+    """The bundle's staging folder is named by host and PID, so the next save removes a killed one's."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from voxdesk.engine.model.bundle import load_bundle, save_bundle
+
+    code = ("import os, signal, sys\n"
+            "from voxdesk.engine.io.atomic import work_dir\n"
+            f"d = work_dir({str(tmp_path)!r}, 'm.voxmodel')\n"
+            "(d / 'model.keras').write_bytes(b'x' * 1000)\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n")
+    proc = subprocess.run([sys.executable, "-c", code], env={**os.environ}, timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    left = [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert len(left) == 1 and left[0].is_dir()
+    save_bundle(load_bundle(tiny.path), tmp_path / "m.voxmodel")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.voxmodel"]

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from voxdesk.engine.errors import ModelError
-from voxdesk.engine.io.atomic import atomic_path
+from voxdesk.engine.io.atomic import atomic_path, work_dir
 from voxdesk.engine.io.formats import BUNDLE_SUFFIX
 from voxdesk.engine.model.archive import MAX_METADATA, check_keras_file, extract_member, open_bundle, read_member
 from voxdesk.engine.model.preprocessing import PreprocessSpec, PreprocessStats, preprocess_batch
@@ -153,7 +153,7 @@ def save_bundle(obj, path) -> Path:
     meta = check_metadata(json.loads(text), where)
     check_model(bundle.model, meta, where)
     path.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".voxmodel-", dir=path.parent))
+    work = work_dir(path.parent, path.name)  # named by host and PID: a killed save's is cleaned next time
     try:
         bundle.model.save(work / MODEL)
         with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
