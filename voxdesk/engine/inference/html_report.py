@@ -69,7 +69,7 @@ def _chart(series: list[tuple[str, list[tuple[float, float]]]], *, x_label: str,
     def sy(y):
         return H - PAD + 10 - (y - y0) / (y1 - y0 or 1) * (H - PAD - 10)
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H + 10}" role="img" '
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H + 26}" role="img" '
            f'aria-label="{_e(y_label)} by {_e(x_label)}">',
            f'<rect x="{PAD}" y="10" width="{W - PAD - 10}" height="{H - PAD}" fill="#fafbfd" stroke="#99a"/>']
     for t in range(5):
@@ -82,15 +82,18 @@ def _chart(series: list[tuple[str, list[tuple[float, float]]]], *, x_label: str,
     if diagonal:
         out.append(f'<line x1="{sx(x0)}" y1="{sy(y0)}" x2="{sx(x1)}" y2="{sy(y1)}" stroke="#aab" '
                    'stroke-dasharray="4 3"/>')
-    for x, text in marks:
+    for x, text in marks:  # the label on the side of the line with room
+        side = ('end', -3) if sx(x) > W / 2 else ('start', 3)
         out.append(f'<line x1="{sx(x):.1f}" y1="10" x2="{sx(x):.1f}" y2="{H - PAD + 10}" stroke="#b03060" '
-                   f'stroke-dasharray="3 3"/><text x="{sx(x) + 3:.1f}" y="22">{_e(text)}</text>')
+                   f'stroke-dasharray="3 3"/><text x="{sx(x) + side[1]:.1f}" y="{H - PAD}" '
+                   f'text-anchor="{side[0]}" fill="#b03060">{_e(text)}</text>')
     for i, (name, pts) in enumerate(series):
         c = COLOURS[i % len(COLOURS)]
         path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in pts)
         out.append(f'<polyline points="{path}" fill="none" stroke="{c}" stroke-width="2"/>')
         out.extend(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="2.5" fill="{c}"/>' for x, y in pts if len(pts) < 60)
-        out.append(f'<text x="{PAD + 8}" y="{26 + 14 * i + (14 if marks else 0)}" fill="{c}">{_e(name)}</text>')
+        out.append(f'<rect x="{PAD + 110 * i}" y="{H + 14}" width="10" height="3" fill="{c}"/>'
+                   f'<text x="{PAD + 14 + 110 * i}" y="{H + 19}" fill="{c}">{_e(name)}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -159,6 +162,7 @@ def render_report(metrics: dict, metadata: dict, *, model_name: str, data_name: 
     card = card_of(metadata)
     cal = metadata.get("calibration") or {}
     training = metadata.get("training") or {}
+    sizes = training.get("split_sizes") or {}
     title = f"{model_name} on {data_name} ({split})"
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
              f"<style>{CSS}</style></head><body>",
@@ -172,8 +176,8 @@ def render_report(metrics: dict, metadata: dict, *, model_name: str, data_name: 
     shown += [("Classes", ", ".join(metadata.get("class_names", []))),
               ("Input", " x ".join(map(str, metadata.get("input_shape", [])))),
               ("Architecture", metadata.get("model_name", "?")),
-              ("Trained", f"{training.get('epochs_run', '?')} epochs (best {training.get('best_epoch', '?')}), "
-                          f"split sizes {training.get('split_sizes', {})}"),
+              ("Trained", f"{training.get('epochs_run', '?')} epochs (best {training.get('best_epoch', '?')}) on "
+                          + " / ".join(f"{sizes[k]} {k}" for k in ("train", "val", "test") if k in sizes)),
               ("Training data fingerprint", metadata.get("dataset_fingerprint") or "not recorded")]
     if cal.get("temperature"):
         shown.append(("Calibration", f"temperature scaling, T = {float(cal['temperature']):.2f}"))
