@@ -17,6 +17,7 @@ COMMANDS = {
     "info": "show what a volume or labelled dataset file holds",
     "demo": "write the built-in demo datasets to a folder",
     "train": "train a model on a labelled dataset and save a model bundle",
+    "crossval": "cross-validate the training recipe: K folds, per-fold metrics, mean and 95% interval",
     "evaluate": "evaluate a model bundle on a labelled dataset's test split",
     "classify": "classify volumes (files or folders) with a model bundle",
     "explain": "write a 3D Grad-CAM heat map as NIfTI on the input's grid",
