@@ -15,12 +15,14 @@ Layers (``tests/test_architecture.py`` checks every arrow, lazy imports included
   (THE format table: suffixes, content detection, dialog filters, help texts), ``address.py``
   (``PATH:/dataset``, ``FOLDER:N``) and ``atomic.py`` (every file VoxDesk writes goes through it).
 * ``engine/datasets/``: ``load_dataset(path)`` for every labelled layout (``base``, ``arrays``,
-  ``files``) and ``splits`` (train/val/test, fingerprints, leakage checks).
+  ``files``), ``splits`` (train/val/test, fingerprints, leakage checks) and ``folds`` (K folds for
+  cross-validation, by patient when there are groups).
 * ``engine/model/``: what a bundle holds, where training and inference meet: ``networks``,
   ``preprocessing``, ``consistency``, ``predict`` (the one predict path), ``calibration``
   (temperature and referral threshold), ``bundle``.
 * ``engine/training/``: ``train()`` and its ``config`` (the one settings validator), ``augment``,
-  ``callbacks``, ``distribute``, ``evaluation``, ``history``. Never imports ``inference``.
+  ``callbacks``, ``distribute``, ``evaluation``, ``history``; ``crossval`` (K-fold: ``train()`` per
+  fold) and ``crossval_report`` (t intervals, fold CSV/JSON). Never imports ``inference``.
 * ``engine/inference/``: ``classify``, ``items`` (what a batch classifies), ``explain`` (Grad-CAM
   family), ``faithfulness`` (pointing game), ``report`` (the CSV columns of the CLI and the GUI
   batch export). Never imports ``training``.

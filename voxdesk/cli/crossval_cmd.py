@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         cv = crossval(config, dataset, args.folds, refit=bool(args.refit), progress=progress, on_fold=on_fold)
         if tty:
             sys.stdout.write("\r" + " " * 116 + "\r")
-        for w in cv.warnings:
+        for w in cv.warnings + [f"refit: {w}" for w in (cv.refit.warnings if cv.refit is not None else [])]:
             print(f"warning: {w}", file=sys.stderr)
         for note in cv.notes:
             print(f"note: {note}")

@@ -82,8 +82,9 @@ def test_more_folds_than_the_smallest_class_or_the_patients_is_refused():
     check_folds(3, labels, None, ["normal", "tumour"])
     with pytest.raises(DatasetError, match="cannot make 4 folds: class 'tumour' has only 3 samples .*at most 3 folds"):
         check_folds(4, labels, None, ["normal", "tumour"])
-    groups = np.array(["P1"] * 7 + ["P2"] * 6, object)
-    with pytest.raises(DatasetError, match="only 2 patients .*at most 2 folds"):
+    groups = np.array([f"N{i}" for i in range(10)] + ["T1", "T1", "T2"], object)  # 3 tumour scans, 2 patients
+    check_folds(2, labels, groups, ["normal", "tumour"])
+    with pytest.raises(DatasetError, match="3 folds by patient: class 'tumour' occurs in only 2 patients .*at most 2"):
         check_folds(3, labels, groups, ["normal", "tumour"])
     with pytest.raises(DatasetError, match="only a test split"):
         pool_for_crossval(_dataset(test=_split(4, 0, [0, 1] * 2)))

@@ -1,4 +1,5 @@
 """K-fold cross-validation: the recipe on each fold, per-fold metrics, mean and t interval, cancel."""
+import dataclasses
 import json
 import math
 
@@ -52,6 +53,14 @@ def test_pooled_out_of_fold_figures_sum_the_confusion_matrices():
     assert p["balanced_accuracy"] == pytest.approx((5 / 6 + 7 / 8) / 2)
 
 
+def test_multi_worker_settings_are_refused():
+    from voxdesk.engine.errors import ModelError
+    from voxdesk.engine.training.crossval import crossval
+
+    with pytest.raises(ModelError, match="trains on this machine only"):
+        crossval(dataclasses.replace(CONFIG, workers=["a:1", "b:2"]), grouped_dataset(), 2)
+
+
 def test_a_token_cancelled_before_the_start_trains_nothing():
     from voxdesk.engine.training.crossval import crossval
 
@@ -62,7 +71,7 @@ def test_a_token_cancelled_before_the_start_trains_nothing():
 
 
 @pytest.mark.slow
-def test_each_fold_trains_on_the_others_and_is_scored_on_its_own():
+def test_each_fold_trains_on_the_others_and_is_scored_on_its_own(tmp_path):
     pytest.importorskip("tensorflow")
     from scipy.stats import t
 
@@ -71,8 +80,12 @@ def test_each_fold_trains_on_the_others_and_is_scored_on_its_own():
     ds = grouped_dataset()
     n = len(ds.splits["train"])
     progress, seen = [], []
-    cv = crossval(CONFIG, ds, 2, refit=True, progress=lambda f, m="": progress.append((f, m)),
+    config = dataclasses.replace(CONFIG, backup_dir=str(tmp_path / "backup"))
+    cv = crossval(config, ds, 2, refit=True, progress=lambda f, m="": progress.append((f, m)),
                   on_fold=lambda f: seen.append(f.fold))
+    # the folds' warnings once each, naming the folds (no patient in both a fold's training and validation)
+    assert cv.warnings == ["folds 1, 2: validation split is held out by group but not stratified (4 groups)"]
+    assert "crash-resume checkpoints are off during cross-validation" in cv.notes and cv.config.backup_dir is None
     assert not cv.cancelled and seen == [1, 2] and [f.fold for f in cv.folds] == [1, 2]
     assert cv.n == n and cv.pooled_from == ["train"] and cv.by_group and cv.test_untouched == 6
     held = [set(f.held_out.tolist()) for f in cv.folds]

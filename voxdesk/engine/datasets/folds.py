@@ -122,11 +122,13 @@ def check_folds(k: int, labels, groups, class_names) -> None:
     if counts[low] < k:
         raise DatasetError(f"cannot make {k} folds: class {class_names[low]!r} has only {counts[low]} samples "
                            f"in the cross-validated data; use at most {counts[low]} folds")
-    if groups is not None:
-        n_groups = len(set(map(str, groups)))
-        if n_groups < k:
-            raise DatasetError(f"cannot make {k} folds by patient: the data holds only {n_groups} patients "
-                               f"(groups); use at most {n_groups} folds")
+    if groups is not None:  # the same rule by patient: every fold can test (and train on) every class
+        g = np.asarray([str(v) for v in groups])
+        per_class = {int(c): len(set(g[labels == c])) for c in present}
+        low = min(per_class, key=per_class.get)
+        if per_class[low] < k:
+            raise DatasetError(f"cannot make {k} folds by patient: class {class_names[low]!r} occurs in only "
+                               f"{per_class[low]} patients (groups); use at most {per_class[low]} folds")
 
 
 def make_folds(labels, groups, k: int, seed: int = 0) -> list[np.ndarray]:

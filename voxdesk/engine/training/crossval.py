@@ -28,6 +28,7 @@ fold cut short is dropped, and no refit runs).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ import numpy as np
 
 from voxdesk.engine.datasets import LabelledDataset
 from voxdesk.engine.datasets.folds import check_folds, fold_dataset, make_folds, pool_for_crossval, refit_dataset
+from voxdesk.engine.errors import ModelError
 from voxdesk.engine.progress import Cancelled, CancelToken, ProgressFn, no_progress
 from voxdesk.engine.training.config import TrainConfig
 
@@ -150,11 +152,17 @@ def _crossval(config, dataset, folds, refit, progress, cancel, on_fold, on_epoch
 
     t0 = time.perf_counter()
     config.validate()
+    if config.workers:
+        raise ModelError("cross-validation trains on this machine only; leave the worker list empty")
+    notes = []
+    if config.backup_dir:  # one folder of checkpoints would resume fold 1's run inside fold 2's
+        config = dataclasses.replace(config, backup_dir=None)
+        notes.append("crash-resume checkpoints are off during cross-validation")
     pool = pool_for_crossval(dataset)
     check_folds(folds, pool.labels, pool.groups, dataset.class_names)
     held_out = make_folds(pool.labels, pool.groups, folds, config.seed)
     units = folds + (1 if refit else 0)
-    warnings: list[str] = []
+    warned: dict[str, list[int]] = {}  # warning -> the folds that gave it
     done: list[FoldResult] = []
     cancelled = False
     for i, test_idx in enumerate(held_out):
@@ -177,8 +185,9 @@ def _crossval(config, dataset, folds, refit, progress, cancel, on_fold, on_epoch
             epochs_run=result.epochs_run, best_epoch=result.best_epoch,
             timings=dict(result.timings, wall_s=time.perf_counter() - t_fold),
             groups=None if pool.groups is None else sorted(set(map(str, pool.groups[test_idx]))),
-            warnings=[w for w in result.warnings if w not in warnings])
-        warnings.extend(f"fold {fold.fold}: {w}" for w in fold.warnings)
+            warnings=list(result.warnings))
+        for w in fold.warnings:
+            warned.setdefault(w, []).append(fold.fold)
         done.append(fold)
         if on_fold is not None:
             on_fold(fold)
@@ -187,8 +196,9 @@ def _crossval(config, dataset, folds, refit, progress, cancel, on_fold, on_epoch
         k=folds, folds=done, summary=summary, pooled=pooled_figures([f.metrics for f in done]),
         class_names=list(dataset.class_names), config=config, n=len(pool), pooled_from=pool.split_names,
         by_group=pool.groups is not None, test_untouched=0 if pool.test is None else len(pool.test),
-        cancelled=cancelled, warnings=warnings,
-        notes=[f"{folds}-fold cross-validation of {len(pool)} samples ({' + '.join(pool.split_names)})"
+        cancelled=cancelled,
+        warnings=[f"fold{'s' if len(f) > 1 else ''} {', '.join(map(str, f))}: {w}" for w, f in warned.items()],
+        notes=notes + [f"{folds}-fold cross-validation of {len(pool)} samples ({' + '.join(pool.split_names)})"
                + (", by patient" if pool.groups is not None else "") + ", stratified by class"
                + (f"; the {len(pool.test)}-sample test split stays untouched" if pool.test is not None else "")])
     t_folds = time.perf_counter()
