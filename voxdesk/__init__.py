@@ -19,7 +19,8 @@ Layers (``tests/test_architecture.py`` checks every arrow, lazy imports included
   and ``guard.py`` (every read goes through it: declared sizes checked against the file and the
   memory first, any library error leaves as one VoxdeskError naming the file; fuzzed in tests).
 * ``engine/datasets/``: ``load_dataset(path)`` for every labelled layout (``base``, ``arrays``,
-  ``files``) and ``splits`` (train/val/test, fingerprints, leakage checks).
+  ``files``), ``splits`` (train/val/test, fingerprints, leakage checks) and ``folds`` (K folds for
+  cross-validation, by patient when there are groups).
 * ``engine/model/``: what a bundle holds, where training and inference meet: ``networks``,
   ``preprocessing``, ``consistency``, ``predict`` (the one predict path), ``calibration``
   (temperature and referral threshold), ``bundle`` with ``schema`` (THE metadata.json schema,
@@ -27,7 +28,8 @@ Layers (``tests/test_architecture.py`` checks every arrow, lazy imports included
   ``card`` (the model card's own words), ``tf_quiet`` (TensorFlow's start-up banner off the
   terminal, for the CLI and the GUI).
 * ``engine/training/``: ``train()`` and its ``config`` (the one settings validator), ``augment``,
-  ``callbacks``, ``distribute``, ``evaluation``, ``history``. Never imports ``inference``.
+  ``callbacks``, ``distribute``, ``evaluation``, ``history``; ``crossval`` (K-fold: ``train()`` per
+  fold) and ``crossval_report`` (t intervals, fold CSV/JSON). Never imports ``inference``.
 * ``engine/inference/``: ``classify``, ``items`` (what a batch classifies), ``explain`` (Grad-CAM
   family), ``faithfulness`` (pointing game), ``report`` (the CSV columns of the CLI and the GUI
   batch export). Never imports ``training``.

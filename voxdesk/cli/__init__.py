@@ -23,6 +23,7 @@ COMMANDS = {
     "info": "show what a volume or labelled dataset file holds",
     "demo": "write the built-in demo datasets to a folder",
     "train": "train a model on a labelled dataset and save a model bundle",
+    "crossval": "cross-validate the training recipe: K folds, per-fold metrics, mean and 95% interval",
     "evaluate": "evaluate a model bundle on a labelled dataset's test split",
     "report": "write a one-page HTML report of a model bundle on a labelled dataset",
     "card": "show or set a model bundle's card: intended use, limitations, author, licence",

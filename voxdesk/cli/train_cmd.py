@@ -30,12 +30,23 @@ def _size(text: str) -> tuple[int, ...]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data_argument(parser)
+    parser.add_argument("--out", required=True, metavar="BUNDLE", help="model bundle file to write (.voxmodel)")
+    add_training_arguments(parser)
+
+
+def add_data_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("data", metavar="DATA", help="labelled dataset (3D MNIST h5, MedMNIST npz, folder, CSV, ...) "
+                        "or a VoxDesk project (.voxproj: its dataset and training settings; flags override)")
+
+
+def add_training_arguments(parser: argparse.ArgumentParser, *, distributed: bool = True) -> None:
+    """The recipe's flags (``FLAGS`` and the rest), shared with ``crossval``; ``distributed``
+    adds the crash-resume and multi-worker ones, which only a single training can use."""
     from voxdesk.engine.model.networks import DEFAULT_MODEL, MODELS
 
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = "models:\n" + "\n".join(f"  {k}: {v}" for k, v in MODELS.items())
-    parser.add_argument("data", metavar="DATA", help="labelled dataset (3D MNIST h5, MedMNIST npz, folder, CSV, ...) "
-                        "or a VoxDesk project (.voxproj: its dataset and training settings; flags override)")
     parser.add_argument("--model", default=DEFAULT_MODEL, choices=list(MODELS), help=f"default {DEFAULT_MODEL}")
     from voxdesk.engine.training.config import MIN_EPOCHS, MIN_STEPS, SMALL_DATA
 
@@ -43,7 +54,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"default auto: enough for {MIN_STEPS} optimiser steps, at least {MIN_EPOCHS} epochs")
     parser.add_argument("--batch-size", type=int, default=None,
                         help=f"default auto: 16 below {SMALL_DATA} training samples, else 32")
-    parser.add_argument("--out", required=True, metavar="BUNDLE", help="model bundle file to write (.voxmodel)")
     parser.add_argument("--input-size", type=_size, default=None, metavar="D,H,W",
                         help="resample samples to this size (default: the samples' own size)")
     parser.add_argument("--lr", type=float, default=1e-3, help="initial learning rate (Adam)")
@@ -69,6 +79,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="early-stopping patience in epochs of the smoothed validation loss (default 10)")
     parser.add_argument("--lr-schedule", default="cosine", choices=["cosine", "constant"],
                         help="cosine (default): warm-up, then cosine decay to 1%% of --lr; constant: --lr throughout")
+    if not distributed:
+        return
     parser.add_argument("--backup-dir", default=None, help="folder for crash-resume checkpoints")
     parser.add_argument("--workers", default=None, metavar="HOST:PORT,...",
                         help="multi-worker training: every worker's address, same list on each")
@@ -114,28 +126,34 @@ def _summary(result, out: Path, history_csv: Path) -> str:
     return "\n".join(f"  {k:<{width}}  {v}" for k, v in rows)
 
 
-def run(args: argparse.Namespace) -> int:
-    from voxdesk.engine.datasets import load_dataset
-    from voxdesk.engine.progress import Cancelled
+def config_from_args(args: argparse.Namespace):
+    """The validated ``TrainConfig`` of ``add_training_arguments``' flags (ModelError naming the flag)."""
     from voxdesk.engine.training.augment import NO_AUGMENT, AugmentConfig
-    from voxdesk.engine.training.distribute import parse_workers
-
-    workers = parse_workers(args.workers)
-    out = Path(args.out)
-    if workers and args.worker_index != 0:
-        out = out.with_name(f"{out.name}.worker{args.worker_index}")
     from voxdesk.engine.training.config import TrainConfig
+    from voxdesk.engine.training.distribute import parse_workers
 
     if args.flips:
         augment = AugmentConfig(flips=True, rot90=True)
     else:
         augment = {"auto": "auto", "on": AugmentConfig(), "off": NO_AUGMENT}[args.augment]
-    config = TrainConfig(model=args.model, input_size=args.input_size, epochs=args.epochs,
-                         batch_size=args.batch_size, learning_rate=args.lr, val_fraction=args.val_fraction,
-                         augment=augment, normalization=args.normalization, class_weights=args.class_weights,
-                         seed=args.seed, early_stopping_patience=args.patience, backup_dir=args.backup_dir,
-                         lr_schedule=args.lr_schedule, left_right_matters=args.left_right_matters,
-                         workers=workers, worker_index=args.worker_index).validate(FLAGS)  # before reading data
+    return TrainConfig(model=args.model, input_size=args.input_size, epochs=args.epochs,
+                       batch_size=args.batch_size, learning_rate=args.lr, val_fraction=args.val_fraction,
+                       augment=augment, normalization=args.normalization, class_weights=args.class_weights,
+                       seed=args.seed, early_stopping_patience=args.patience,
+                       backup_dir=getattr(args, "backup_dir", None), lr_schedule=args.lr_schedule,
+                       left_right_matters=args.left_right_matters,
+                       workers=parse_workers(getattr(args, "workers", None)),
+                       worker_index=getattr(args, "worker_index", 0)).validate(FLAGS)
+
+
+def run(args: argparse.Namespace) -> int:
+    from voxdesk.engine.datasets import load_dataset
+    from voxdesk.engine.progress import Cancelled
+
+    config = config_from_args(args)  # validated before reading data
+    out = Path(args.out)
+    if config.workers and args.worker_index != 0:
+        out = out.with_name(f"{out.name}.worker{args.worker_index}")
     from voxdesk.cli.project_args import training_from_project
     from voxdesk.engine.io.outputs import check_output
 
