@@ -27,7 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog
 
 from voxdesk.engine.io.formats import BUNDLE_SUFFIX, model_filter
 from voxdesk.gui.infra.actions import make_action
@@ -35,19 +35,11 @@ from voxdesk.gui.infra.docks import panel_scrolls_itself
 from voxdesk.gui.infra.errors import report_error, user_message
 from voxdesk.gui.infra.workers import Worker, WorkerRunner
 from voxdesk.gui.training import unsaved
+from voxdesk.gui.training.crossval_gui import CrossvalController
 from voxdesk.gui.training.dataset_panel import DatasetPanel
 from voxdesk.gui.training.panel import TrainPanel
+from voxdesk.gui.training.unsaved import confirm_stop
 from voxdesk.gui.training.worker import TrainWorker
-
-
-def confirm_stop(parent: QWidget | None) -> bool:
-    """Ask whether to stop training and close (tests patch ``QMessageBox.question``)."""
-    answer = QMessageBox.question(
-        parent, "Training in progress",
-        "A model is being trained. Stop training and close?\n\n"
-        "Training stops at the end of the current batch; the model is not saved.",
-        QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
-    return answer == QMessageBox.Yes
 
 
 class TrainingController(QObject):
@@ -73,6 +65,7 @@ class TrainingController(QObject):
         self._released = None  # the bundle the user chose to discard
         self._saving = False
         self._after_save = None
+        self.crossval = CrossvalController(self)  # Train > Cross-validate…
         self.dataset_panel = DatasetPanel(state)
         self.train_panel = TrainPanel()
         self.dataset_panel.open_requested.connect(self.open_dataset)
@@ -86,7 +79,8 @@ class TrainingController(QObject):
 
     @property
     def is_training(self) -> bool:
-        return self._worker is not None
+        """A model is being trained (or cross-validated)."""
+        return self._worker is not None or self.crossval.running
 
     # -- dataset --------------------------------------------------------------------------
     @Slot(str)
@@ -187,6 +181,8 @@ class TrainingController(QObject):
         if self._worker is not None:
             self._worker.cancel()
             self.train_panel.set_stopping()
+        elif self.crossval.running:
+            self.crossval.stop()
 
     @Slot(object)
     def _batch(self, info) -> None:
@@ -368,10 +364,12 @@ def install_training(main_window, *, train_fn=None) -> TrainingController:
     menu = main_window.add_menu("&Train")
     start = act("&Start Training", ctl.start, "Ctrl+T", "startTrainingAction")
     stop = act("S&top Training", ctl.stop, None, "stopTrainingAction")
+    cv = act("&Cross-validate…", ctl.crossval.start, None, "crossvalAction")
+    cv.setToolTip("K-fold cross-validation of these settings on the open dataset: mean and 95% interval")
     save = act("&Save Model…", ctl.save_model, None, "saveModelAction")
     csv_a = act("Export &History CSV…", ctl.export_history_csv, None, "exportHistoryAction")
     png_a = act("Export &Curves PNG…", ctl.export_curves_png, None, "exportCurvesAction")
-    for a in (start, stop, None, save, csv_a, png_a, None, data_dock.toggleViewAction(),
+    for a in (start, stop, cv, None, save, csv_a, png_a, None, data_dock.toggleViewAction(),
               train_dock.toggleViewAction()):
         menu.addSeparator() if a is None else menu.addAction(a)
     p = ctl.train_panel
@@ -379,6 +377,7 @@ def install_training(main_window, *, train_fn=None) -> TrainingController:
     def sync():
         start.setEnabled(p.train_button.isEnabled())
         stop.setEnabled(p.stop_button.isEnabled())
+        cv.setEnabled(ctl.dataset is not None and not ctl.is_training)
         for a, b in ((save, p.save_button), (csv_a, p.csv_button), (png_a, p.png_button)):
             a.setEnabled(b.isEnabled())
         for a in (open_action, folder_action, demo_action):
@@ -386,6 +385,6 @@ def install_training(main_window, *, train_fn=None) -> TrainingController:
 
     menu.aboutToShow.connect(sync)
     ctl.actions = {"open_dataset": open_action, "open_dataset_folder": folder_action, "open_demo": demo_action,
-                   "start": start, "stop": stop, "save": save, "export_csv": csv_a,
+                   "start": start, "stop": stop, "save": save, "crossval": cv, "export_csv": csv_a,
                    "export_png": png_a}
     return ctl

@@ -25,3 +25,13 @@ def ask_unsaved(parent: QWidget | None, doing: str) -> str:
     answer = box.exec()
     return {QMessageBox.StandardButton.Save: SAVE, QMessageBox.StandardButton.Discard: DISCARD}.get(
         QMessageBox.StandardButton(answer), CANCEL)
+
+
+def confirm_stop(parent: QWidget | None) -> bool:
+    """Ask whether to stop training and close (tests patch ``QMessageBox.question``)."""
+    answer = QMessageBox.question(
+        parent, "Training in progress",
+        "A model is being trained. Stop training and close?\n\n"
+        "Training stops at the end of the current batch; the model is not saved.",
+        QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+    return answer == QMessageBox.Yes

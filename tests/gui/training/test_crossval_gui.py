@@ -1,0 +1,61 @@
+"""Train > Cross-validate… through the real window: folds run in a worker, Stop works, the
+summary comes back."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+from fixtures.training import wait_trained
+
+
+def _configure(ctl):
+    f = ctl.train_panel.form
+    f.epochs.setValue(1)
+    f.batch_size.setValue(8)
+    f.augment_mode.setCurrentIndex(f.augment_mode.findData("off"))
+
+
+@pytest.mark.slow
+def test_crossval_runs_the_folds_and_shows_the_summary(qtbot, training, tiny_dataset, dialogs, tmp_path):
+    win, _state, ctl = training
+    ctl.set_dataset(tiny_dataset)
+    _configure(ctl)
+    shown = []
+    ctl.crossval.show_summary = lambda title, text: shown.append((title, text))
+    action = ctl.actions["crossval"]
+    ctl.crossval.ask_folds = lambda: 2
+    with qtbot.waitSignal(ctl.crossval.finished, timeout=240_000) as done:
+        action.trigger()
+        assert ctl.is_training and not ctl.train_panel.train_button.isEnabled()
+    wait_trained(qtbot, ctl)
+    cv = done.args[0]
+    assert cv is not None and cv.k == 2 and len(cv.folds) == 2 and not cv.cancelled
+    assert shown and shown[0][0] == "Cross-validation" and "fold 1/2" in shown[0][1] and "fold 2/2" in shown[0][1]
+    assert ctl.train_panel.train_button.isEnabled() and dialogs.errors == []
+    path = ctl.crossval.save_csv(str(tmp_path / "folds.csv"))
+    with open(path, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["fold"] for r in rows] == ["1", "2"]
+
+
+@pytest.mark.slow
+def test_stop_cancels_crossval_and_keeps_the_window(qtbot, training, tiny_dataset, dialogs):
+    win, _state, ctl = training
+    ctl.set_dataset(tiny_dataset)
+    _configure(ctl)
+    ctl.train_panel.form.epochs.setValue(50)
+    ctl.crossval.show_summary = lambda title, text: None
+    with qtbot.waitSignal(ctl.crossval.finished, timeout=240_000) as done:
+        ctl.crossval.start(folds=3)
+        qtbot.waitUntil(lambda: ctl.train_panel.progress.value() > 0, timeout=120_000)
+        ctl.stop()
+    wait_trained(qtbot, ctl)
+    cv = done.args[0]
+    assert cv is None or cv.cancelled
+    assert not ctl.is_training and win.isVisible() and dialogs.errors == []
+
+
+def test_crossval_needs_a_dataset(training, dialogs):
+    _win, _state, ctl = training
+    assert ctl.crossval.start(folds=3) is None
+    assert dialogs.errors and dialogs.errors[0][0] == "No dataset"

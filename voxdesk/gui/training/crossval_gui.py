@@ -1,0 +1,147 @@
+"""Train > Cross-validate…: K-fold cross-validation of the Training dock's settings on the open
+dataset (``engine/training/crossval.py``), in a worker, with progress, Stop, per-fold lines
+as folds finish, and the summary (mean and 95% interval per metric) in a dialog at the end;
+the folds can be saved as CSV.
+
+While it runs, Train is disabled and Stop cancels it (the folds that finished are kept).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from voxdesk.gui.infra.errors import report_error, user_message
+from voxdesk.gui.infra.workers import Worker
+
+DEFAULT_FOLDS = 5
+
+
+class CrossvalWorker(Worker):
+    fold_done = Signal(str)
+
+    def __init__(self, config, dataset, folds: int) -> None:
+        super().__init__(self._job, name="crossval")
+        self.config, self.dataset, self.folds = config, dataset, folds
+
+    def _job(self, _w):
+        from voxdesk.engine.training.crossval import crossval
+        from voxdesk.engine.training.crossval_report import fold_line
+
+        return crossval(self.config, self.dataset, self.folds, progress=self.report, cancel=self.cancel_token,
+                        on_fold=lambda f: self.fold_done.emit(fold_line(f, self.folds)))
+
+
+class CrossvalController(QObject):
+    finished = Signal(object)
+    """The CrossvalResult (None after an error)."""
+
+    def __init__(self, training) -> None:
+        super().__init__(training)
+        self.training = training
+        self.worker: CrossvalWorker | None = None
+        self.result = None
+        self.lines: list[str] = []
+
+    # -- asking the user (tests replace these) --------------------------------------------
+    def ask_folds(self) -> int | None:
+        n, ok = QInputDialog.getInt(self.training.window, "Cross-validate", "Folds (K):", DEFAULT_FOLDS, 2, 20)
+        return int(n) if ok else None
+
+    def show_summary(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok,
+                          self.training.window)
+        box.setObjectName("crossvalSummary")
+        save = box.addButton("Save Folds CSV…", QMessageBox.ButtonRole.ActionRole)
+        box.exec()
+        if box.clickedButton() is save:
+            path, _ = QFileDialog.getSaveFileName(self.training.window, "Save the folds", "folds.csv", "CSV (*.csv)")
+            if path:
+                self.save_csv(path)
+
+    # -- running --------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.worker is not None
+
+    def start(self, folds: int | None = None) -> CrossvalWorker | None:
+        t = self.training
+        if self.running or t.is_training:
+            return None
+        if t.dataset is None:
+            report_error(t.window, "No dataset", "Open a labelled dataset first (File > Open Dataset).")
+            return None
+        try:
+            config = t.train_panel.form.config()
+        except ValueError as exc:
+            report_error(t.window, "Invalid settings", str(exc))
+            return None
+        folds = folds or self.ask_folds()
+        if not folds:
+            return None
+        worker = CrossvalWorker(config, t.dataset, folds)
+        q = Qt.QueuedConnection
+        worker.progress.connect(self._progress, q)
+        worker.fold_done.connect(self._fold, q)
+        worker.returned.connect(self._returned, q)
+        worker.errored.connect(self._errored, q)
+        worker.finished.connect(self._done, q)
+        self.worker, self.result, self.lines = worker, None, []
+        t.train_panel.set_running(True)
+        t.train_panel.show_status(f"Cross-validating: {folds} folds of the Training dock's settings…")
+        t.runner.start(worker)
+        return worker
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.training.train_panel.show_status("Stopping after the current batch; finished folds are kept…")
+
+    @Slot(float, str)
+    def _progress(self, fraction: float, message: str) -> None:
+        """The whole run on the Training dock's bar (K folds, each its epochs)."""
+        bar = self.training.train_panel.progress
+        if bar.maximum() == 0:
+            bar.setRange(0, 1000)
+        bar.setValue(int(round(max(0.0, min(1.0, fraction)) * bar.maximum())))
+        self.training.train_panel.show_progress(fraction, message)
+
+    @Slot(str)
+    def _fold(self, line: str) -> None:
+        self.lines.append(line)
+        self.training.train_panel.show_status(line)
+
+    @Slot(object)
+    def _returned(self, cv) -> None:
+        from voxdesk.engine.training.crossval_report import summary_lines
+
+        self.result = cv
+        head = "Stopped: only the finished folds are summarised.\n\n" if cv.cancelled else ""
+        self.training.train_panel.show_status(f"Cross-validation done: {len(cv.folds)} of {cv.k} folds.")
+        self.finished.emit(cv)
+        if cv.folds:
+            self.show_summary("Cross-validation", head + "\n".join(self.lines + [""] + summary_lines(cv)))
+
+    @Slot(object)
+    def _errored(self, exc) -> None:
+        self.training.train_panel.show_status("Cross-validation failed.")
+        self.finished.emit(None)
+        if not self.training.window.closing:
+            report_error(self.training.window, "Cross-validation failed", user_message(exc))
+
+    @Slot()
+    def _done(self) -> None:
+        self.worker = None
+        self.training.train_panel.set_running(False)
+
+    def save_csv(self, path: str) -> str | None:
+        from voxdesk.engine.io.atomic import write_csv
+        from voxdesk.engine.training.crossval_report import FOLD_COLUMNS, fold_rows
+
+        if self.result is None:
+            return None
+        try:
+            write_csv(path, FOLD_COLUMNS, fold_rows(self.result))
+        except Exception as exc:  # a failed write is a dialog
+            report_error(self.training.window, "Cannot save the folds", user_message(exc))
+            return None
+        return path
