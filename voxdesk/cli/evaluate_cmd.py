@@ -18,9 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from voxdesk.engine.datasets import load_dataset
-    from voxdesk.engine.inference.evaluate import evaluate_bundle
     from voxdesk.engine.model.bundle import load_bundle
-    from voxdesk.engine.training.evaluation import format_metrics
+    from voxdesk.engine.training.evaluation import evaluate_bundle, format_metrics
 
     if args.json_out:  # before any work: never over an input, never a scan or a folder
         from voxdesk.engine.io.outputs import check_output

@@ -21,9 +21,9 @@ def run(args: argparse.Namespace) -> int:
     from voxdesk.cli.project_args import bundle_from_project
     from voxdesk.engine.datasets import load_dataset
     from voxdesk.engine.errors import VoxdeskError
-    from voxdesk.engine.inference.evaluate import evaluate_bundle
     from voxdesk.engine.inference.html_report import render_report, write_report_html
     from voxdesk.engine.model.bundle import load_bundle
+    from voxdesk.engine.training.evaluation import evaluate_bundle
 
     out = Path(args.out)
     if out.suffix.lower() not in (".html", ".htm"):

@@ -280,7 +280,7 @@ def test_a_pipe_or_device_is_named_for_what_it_is_not_an_empty_file(tmp_path):
     os.symlink("/dev/zero", tmp_path / "zero.npy")
     os.mkfifo(tmp_path / "noname")  # no suffix: the DICOM sniff must not wait for a writer
     for name in ("pipe.nii", "zero.npy"):
-        with pytest.raises(VoxdeskError, match=rf"{name}: is not a regular file \(a device, pipe or socket\)"):
+        with pytest.raises(VoxdeskError, match=rf"{name}: not a regular file \(a device, pipe or socket\)"):
             open_volume(tmp_path / name)
     with pytest.raises(UnsupportedFormat, match="noname: unsupported file type"):
         open_volume(tmp_path / "noname")

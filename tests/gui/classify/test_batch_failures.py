@@ -10,6 +10,8 @@ from fixtures.classify import make_scan, write_nifti
 from fixtures.classify_gui import load_model
 from PySide6.QtCore import Qt
 
+from voxdesk.gui.classify.batch_panel import ERROR
+
 
 def _zero_affine_nifti(path):
     write_nifti(path, make_scan(np.random.default_rng(5), True)[0])
@@ -43,7 +45,7 @@ def test_a_file_that_cannot_be_oriented_is_a_row_and_the_others_are_classified(q
     table = window.findChild(type(ctl.batch_panel.table), "batchTable")
     assert table.model().rowCount() == 5
     shown = ctl.batch_panel.rows_in_view_order()
-    assert shown[0] is failed[0] and table.model().index(0, 5).data() == failed[0].error
+    assert shown[0] is failed[0] and table.model().index(0, ERROR).data() == failed[0].error
     assert "4 classified, 1 could not be read" in ctl.batch_panel.summary.text()
 
     # exporting the CSV over one of the scans: refused with a dialog, the scan kept

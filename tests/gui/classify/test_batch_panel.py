@@ -59,10 +59,10 @@ def test_batch_on_a_folder_lists_rows_least_confident_first(qtbot, classify_app,
     assert conf == sorted(conf)
     model = table.model()
     assert [model.headerData(c, Qt.Horizontal) for c in range(model.columnCount())] == [
-        "File", "Predicted class", "Confidence", "True label", "Warnings", "Error"]
-    assert model.index(0, 5).data() == bad[0].error
+        "File", "Predicted class", "Confidence", "Refer", "True label", "Warnings", "Error"]
+    assert model.index(0, 6).data() == bad[0].error
     assert model.index(1, 2).data() == f"{conf[0]:.1%}"
-    assert table.isColumnHidden(3)  # a folder has no true labels
+    assert table.isColumnHidden(4)  # a folder has no true labels
     # sortable: by confidence, most confident first
     table.sortByColumn(2, Qt.DescendingOrder)
     assert panel.rows_in_view_order()[0].prediction.confidence == max(conf)
@@ -125,7 +125,7 @@ def test_dataset_test_split_shows_true_labels_and_opens_a_case_with_its_heat_map
     panel = ctl.batch_panel
     assert not panel.table.isColumnHidden(3)
     assert sorted(r.label for r in rows) == ["0", "0", "0", "1", "1", "1"]  # the file's own labels
-    assert {panel.model.index(i, 3).data() for i in range(6)} == {"0", "1"}
+    assert {panel.model.index(i, 4).data() for i in range(6)} == {"0", "1"}
     # double-click the least confident row: its volume, prediction and heat map are shown
     first = panel.rows_in_view_order()[0]
     index = panel.proxy.index(0, 0)

@@ -255,3 +255,27 @@ def format_metrics(m: dict) -> str:
         lines.append(f"{name[:cw]:<{cw}}" + "".join(f"{v:>{cw + 1}d}" for v in row))
     lines.extend(f"note: {note}" for note in m.get("notes", []))
     return "\n".join(lines)
+
+
+def evaluate_bundle(bundle, dataset, split: str | None = None, *, batch_size: int = 64,
+                    progress=None) -> tuple[dict, str, list[str]]:
+    """(metrics, split name, preprocessing warnings) of ``bundle`` on ``dataset``'s ``split``
+    (default: test, else all), with the bundle's calibration, referral threshold and
+    training-sample digests (so evaluating training data says so)."""
+    from voxdesk.engine.errors import DatasetError
+    from voxdesk.engine.model.calibration import refer_below
+    from voxdesk.engine.model.preprocessing import PreprocessStats
+
+    name = split or next((s for s in ("test", "all") if s in dataset.splits), None)
+    if name not in dataset.splits:
+        raise DatasetError(f"split {name!r} not in {dataset.source} (splits: {', '.join(dataset.splits)})")
+    if list(dataset.class_names) != list(bundle.class_names):
+        raise DatasetError(f"the dataset's classes {dataset.class_names} differ from the model's {bundle.class_names}")
+    samples = dataset.splits[name]
+    if len(samples) == 0:
+        raise DatasetError(f"split {name!r} of {dataset.source} is empty")
+    stats = PreprocessStats()
+    metrics = evaluate_model(bundle.model, samples, bundle.spec, bundle.class_names, batch_size=batch_size,
+                             stats=stats, progress=progress, trained_digests=bundle.metadata.get("sample_digests"),
+                             temperature=bundle.temperature, refer_below=refer_below(bundle.metadata))
+    return metrics, name, list(stats.warnings())

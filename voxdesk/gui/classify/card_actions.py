@@ -144,8 +144,8 @@ class CardActions(QObject):
             from pathlib import Path
 
             from voxdesk.engine.datasets import load_dataset
-            from voxdesk.engine.inference.evaluate import evaluate_bundle
             from voxdesk.engine.inference.html_report import render_report, write_report_html
+            from voxdesk.engine.training.evaluation import evaluate_bundle
 
             data = dataset if dataset is not None else load_dataset(data_path)
             metrics, split, _warnings = evaluate_bundle(bundle, data, progress=worker.report)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from voxdesk.engine.io import formats
 from voxdesk.gui.infra.resources import app_icon
@@ -21,11 +21,17 @@ FIRST_HOUR = (
 )
 
 
-class WelcomePage(QWidget):
+class WelcomePage(QScrollArea):
+    """Scrolls when the window is small, so it never sets the window's minimum height."""
+
     def __init__(self, open_action, sample_action, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("welcomePage")
-        col = QVBoxLayout(self)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        page = QWidget(objectName="welcomeContent")
+        self.setWidget(page)
+        col = QVBoxLayout(page)
         col.addStretch(2)
         icon = QLabel()
         icon.setPixmap(app_icon().pixmap(64, 64))
@@ -68,7 +74,6 @@ class WelcomePage(QWidget):
         box = QWidget()
         box.setObjectName("firstHour")
         box.setLayout(self.steps)
-        box.setMinimumWidth(520)
         box.setMaximumWidth(760)
         centre = QHBoxLayout()
         centre.addStretch(1)
