@@ -10,6 +10,10 @@ engine's own ``train_samples_per_s`` figure. Never asserted anywhere; figures fo
 
     python benchmarks/bench_gui_training.py --quick        # 2,000/400 samples, 2 epochs
     python benchmarks/bench_gui_training.py                # 10,000/2,000 samples, 3 epochs
+    python benchmarks/bench_gui_training.py --quick --sample --compare-nice 3
+        # the issue's scenario (a CT in every view, 3D included; under Xvfb with GLX), worker
+        # threads niced (the default) against not niced (VOXDESK_NO_BACKGROUND_NICE=1),
+        # alternating, 3 runs each, in fresh processes: the GUI timer's p99 and longest stall
 """
 from __future__ import annotations
 
@@ -50,7 +54,7 @@ def run_cli(data: Path, epochs: int, batch: int, out: Path) -> float:
     return float(m.group(1)) if m else float("nan")
 
 
-def run_gui(data: Path, epochs: int, batch: int, interval_ms: int = 10) -> dict:
+def run_gui(data: Path, epochs: int, batch: int, interval_ms: int = 10, sample: bool = False) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
@@ -71,6 +75,11 @@ def run_gui(data: Path, epochs: int, batch: int, interval_ms: int = 10) -> dict:
     timer.setTimerType(Qt.PreciseTimer)
     timer.setInterval(interval_ms)
     timer.timeout.connect(lambda: ticks.append(clock.nsecsElapsed() / 1e6))
+    if sample:  # the scan in every view, the 3D view included, as a user would have it
+        win.opener.finished.connect(app.quit)
+        win.open_sample()
+        app.exec()
+        win.opener.finished.disconnect(app.quit)
     ctl.dataset_changed.connect(lambda _d: app.quit())
     ctl.open_dataset(str(data))
     app.exec()
@@ -127,13 +136,25 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--data", type=Path, help="an existing 3D-MNIST-layout file")
     ap.add_argument("--skip-cli", action="store_true")
+    ap.add_argument("--sample", action="store_true", help="show the demo CT in the views (and 3D) while training")
+    ap.add_argument("--compare-nice", type=int, default=0, metavar="N",
+                    help="N runs each of niced and not niced worker threads, alternating, in fresh processes")
+    ap.add_argument("--gui-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     n_train, n_test, epochs = (2000, 400, 2) if args.quick else (10000, 2000, 3)
     epochs = args.epochs or epochs
     work = Path(tempfile.mkdtemp(prefix="voxdesk-bench-"))
     data = args.data or make_data(work / f"digits_{n_train}.h5", n_train, n_test)
+    if args.gui_only:
+        import json
+
+        print("RESULT " + json.dumps(run_gui(data, epochs, args.batch_size, sample=args.sample)), flush=True)
+        return
+    if args.compare_nice:
+        compare_nice(args, data, epochs)
+        return
     cli = float("nan") if args.skip_cli else run_cli(data, epochs, args.batch_size, work / "cli.voxmodel")
-    g = run_gui(data, epochs, args.batch_size)
+    g = run_gui(data, epochs, args.batch_size, sample=args.sample)
     print(f"gui: {g['train_s']:.1f} s from Train to result; first batch after {g['first_batch_s']:.1f} s "
           "(TensorFlow import, data preparation, graph tracing)")
     print(f"10 ms GUI timer, window idle for 3 s (machine noise floor): p99 {g['idle_p99']:.1f} ms, "
@@ -146,6 +167,34 @@ def main() -> None:
               f"max {g['max_fit']:.0f} ms")
     print(f"throughput: gui {g['samples_per_s']:.0f} samples/s, cli {cli:.0f} samples/s, "
           f"ratio gui/cli {g['samples_per_s'] / cli:.3f}")
+
+
+def compare_nice(args, data: Path, epochs: int) -> None:
+    import json
+
+    runs: dict[str, list[dict]] = {"niced": [], "not niced": []}
+    for _ in range(args.compare_nice):
+        for name in runs:
+            env = dict(os.environ)
+            if name == "not niced":
+                env["VOXDESK_NO_BACKGROUND_NICE"] = "1"
+            cmd = [sys.executable, __file__, "--gui-only", "--data", str(data), "--epochs", str(epochs),
+                   "--batch-size", str(args.batch_size)] + (["--sample"] if args.sample else [])
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
+            if line is None:
+                raise SystemExit(f"the GUI run failed:\n{proc.stderr[-3000:]}")
+            r = json.loads(line[7:])
+            runs[name].append(r)
+            print(f"{name:>9}: p99 {r['p99']:.0f} ms, longest stall {r['max']:.0f} ms ({r['max_phase']}), "
+                  f"{r['over_250']} stalls > 250 ms; once batches flow p99 {r.get('p99_fit', float('nan')):.0f} ms; "
+                  f"{r['samples_per_s']:.0f} samples/s; idle p99 {r['idle_p99']:.1f} ms", flush=True)
+    for name, rs in runs.items():
+        med = {k: float(np.median([r[k] for r in rs])) for k in ("p99", "max", "samples_per_s")}
+        print(f"median {name:>9} ({len(rs)} runs): p99 {med['p99']:.0f} ms, longest stall {med['max']:.0f} ms, "
+              f"{med['samples_per_s']:.0f} samples/s")
+    a, b = (float(np.median([r["samples_per_s"] for r in runs[k]])) for k in ("niced", "not niced"))
+    print(f"throughput niced / not niced: {a / b:.2f} (target: p99 <= 50 ms, longest <= 250 ms)")
 
 
 if __name__ == "__main__":

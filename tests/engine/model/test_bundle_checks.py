@@ -261,3 +261,14 @@ def test_byte_mutations_of_a_bundle_give_only_model_errors(saved, tmp_path):
             assert got["class_names"] and got["format"] == "voxdesk-model-bundle"
             outcomes["read"] += 1
     assert outcomes["refused"] > 200 and outcomes["read"] > 10, outcomes
+
+
+def test_class_names_a_bundle_cannot_hold_are_refused_before_training():
+    from voxdesk.engine.datasets import from_arrays
+    from voxdesk.engine.training.config import TrainConfig
+    from voxdesk.engine.training.train import train
+
+    data = from_arrays(np.zeros((8, 6, 6, 6), np.float32), [0, 1] * 4, class_names=["ok", "bad\tname"],
+                       source="labels.csv")
+    with pytest.raises(ModelError, match=r"labels.csv: the class names cannot be stored.*control characters"):
+        train(TrainConfig(epochs=1), data)

@@ -212,9 +212,10 @@ _DATA_STATS = obj({
     "intensity_low": nullable(number()), "intensity_high": nullable(number()),
     "intensity_span": nullable(number(0.0)),
 })
+_CLASS_NAMES = list_of(string(MAX_CLASS_NAME, nonempty=True), min_len=2, max_len=MAX_CLASSES)
 SCHEMA = obj({
     "format": string(choices=(FORMAT,)),
-    "class_names": list_of(string(MAX_CLASS_NAME, nonempty=True), min_len=2, max_len=MAX_CLASSES),
+    "class_names": _CLASS_NAMES,
     "input_shape": list_of(side, min_len=3, max_len=4),
     "preprocessing": _PREPROCESSING,
     "model_name": nullable(string(200)),
@@ -229,6 +230,16 @@ SCHEMA = obj({
     "data_stats": nullable(_DATA_STATS),
     "card": nullable(mapping(nullable(string(4000)))),  # engine/model/card.py checks the keys
 }, required=("format", "format_version", "class_names", "input_shape", "preprocessing"))
+
+
+def check_class_names(names, where: str) -> None:
+    """The bundle's rule for class names, applied before training (so a dataset whose names a
+    bundle cannot hold is refused before hours of training, not at the save)."""
+    try:
+        _CLASS_NAMES(list(names))
+    except Invalid as exc:
+        raise ModelError(f"{where}: the class names cannot be stored in a model bundle: class_names{exc.field} "
+                         f"{exc.problem}; rename the class folders or labels") from None
 
 
 def _path(node) -> str:

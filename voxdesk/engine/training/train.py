@@ -234,6 +234,9 @@ def train(
     """
     t_start = time.perf_counter()
     config.validate()
+    from voxdesk.engine.model.schema import check_class_names
+
+    check_class_names(dataset.class_names, str(getattr(dataset, "source", "the dataset")))
     parts = choose_splits(dataset, config.val_fraction, config.test_fraction, config.seed)
     train_part, val_part, test_part = parts.train, parts.val, parts.test
     warnings = list(parts.warnings)
