@@ -109,6 +109,11 @@ def main(argv=None) -> int:
     app = make_application()
     window = create_window(args.path, sample=args.sample)
     window.show()
+    from PySide6.QtCore import QTimer
+
+    from voxdesk.gui.infra.tf_runtime import warm_up_tensorflow
+
+    QTimer.singleShot(1500, lambda: warm_up_tensorflow(window.runner))  # the first Train does not stall
     return int(app.exec())
 
 

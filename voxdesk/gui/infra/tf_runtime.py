@@ -103,3 +103,27 @@ def prepare_for_opengl(platform_name: str) -> None:
     keep_tensorflow_symbols_local()
     if platform_name not in ("offscreen", "minimal", ""):
         preload_tensorflow_libraries()
+
+
+def warm_up_tensorflow(runner):
+    """Import TensorFlow and Keras in a background worker (``app.main`` does this once the
+    window is up and idle), so that the first Train or Classify does not pay the import's
+    0.5-0.7 s stall of the GUI thread (an extension module's initialisation holds the GIL):
+    it happens once, while the user reads the welcome page. The worker never delays closing.
+    Returns the Worker (None when switched off with ``VOXDESK_NO_TF_WARMUP=1``)."""
+    import os
+
+    if os.environ.get("VOXDESK_NO_TF_WARMUP") or "keras" in sys.modules:
+        return None
+
+    def job(_w) -> None:
+        check_tensorflow_loadable()
+        preload_tensorflow_libraries()
+        import keras  # noqa: F401  (the import is the point)
+
+        from voxdesk.engine.model import networks  # noqa: F401
+        from voxdesk.engine.training import train  # noqa: F401  (tf.data, callbacks, optimizers)
+
+    worker = runner.run(job, name="tf-warmup")
+    worker.background = True
+    return worker

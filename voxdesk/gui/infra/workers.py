@@ -10,36 +10,14 @@ A worker owns no logic: ``job(worker)`` is any callable; it may call
 ``worker.report(fraction, message)`` and check ``worker.cancel_token``. It re-emits plain
 data only (never widgets).
 
-Worker threads run at a lower OS priority (``BACKGROUND_NICE``; Linux, where a thread's nice
-value is its own and threads it starts inherit it), so TensorFlow's thread pools, which it
-creates from the worker thread that first runs an op, never take the cores from the GUI
-thread: on 2 cores they would otherwise delay its events by 100-500 ms. When the window is
-idle they still get every core.
 """
 from __future__ import annotations
 
-import os
-import sys
-import threading
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from voxdesk.engine.progress import CancelToken
-
-BACKGROUND_NICE = 10
-
-
-def run_in_background() -> bool:
-    """Lower the calling thread's priority (and that of the threads it starts); True if done."""
-    if not sys.platform.startswith("linux") or os.environ.get("VOXDESK_NO_BACKGROUND_NICE"):
-        return False
-    try:
-        tid = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), BACKGROUND_NICE))
-        return True
-    except (OSError, AttributeError):
-        return False
 
 
 class Worker(QObject):
@@ -56,6 +34,9 @@ class Worker(QObject):
         self.cancel_token = CancelToken()
         self.done = False
         """True once the job returned or raised (its thread may still be winding down)."""
+        self.background = False
+        """Work nobody waits for (a warm-up): not counted by ``WorkerRunner.running``, so closing
+        the window does not wait on it (``shutdown`` still joins its thread)."""
 
     def report(self, fraction: float, message: str = "") -> None:
         """A ProgressFn to hand to engine calls."""
@@ -66,7 +47,6 @@ class Worker(QObject):
 
     @Slot()
     def run(self) -> None:
-        run_in_background()
         try:
             self.returned.emit(self._job(self))
         except BaseException as exc:  # everything goes back to the GUI thread
@@ -135,7 +115,7 @@ class WorkerRunner(QObject):
     @property
     def running(self) -> bool:
         """A job is still running (threads of finished jobs may still be winding down)."""
-        return any(not worker.done for _thread, worker in self.active)
+        return any(not worker.done and not worker.background for _thread, worker in self.active)
 
     def cancel_all(self) -> None:
         """Ask every running worker to stop at its next checkpoint (does not wait)."""
