@@ -104,20 +104,12 @@ def test_the_welcome_page_walks_the_first_hour(qtbot, window):
     assert "/tumour/" in window.state.volume.source.replace("\\", "/")
 
 
-def test_the_training_dock_stays_low_until_a_dataset_opens(qtbot, tmp_path):
-    from voxdesk.gui.app import create_window, make_application
+def test_the_training_dock_stays_low_until_a_dataset_opens(qtbot, default_window, tmp_path):
     from voxdesk.gui.infra import docks as layout
 
-    make_application()
-    win = create_window(restore_layout=False)
-    win.persist_settings = False
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
+    win = default_window  # create_window's default layout at 1400x900
     dock = win.panels["trainingDock"]
     assert dock.height() <= layout.TRAINING_DOCK_EMPTY + 30 < win.height() * 0.3
     with qtbot.waitSignal(win.training.dataset_changed, timeout=30_000):
         win.training.open_dataset(str(_class_folders(tmp_path / "cases")))
     qtbot.waitUntil(lambda: dock.height() >= layout.TRAINING_DOCK - 30, timeout=5_000)
-    win.runner.shutdown()

@@ -110,3 +110,24 @@ def test_voxproj_opens_from_the_command_line_path(qtbot, window, tmp_path, warni
     path.write_text(json.dumps({"format": "voxdesk-project", "format_version": 1, "view": {"layout": "sagittal"}}))
     window.open_anything(str(path))
     assert window.ortho.current_layout == "sagittal" and warnings == []
+
+
+def test_the_heat_map_shown_is_computed_again_on_open(qtbot, classify_app, tiny, tmp_path, warnings):
+    from fixtures.classify_gui import wait_idle
+
+    window, ctl = classify_app
+    path, _truth, _centre = tiny.heldout[1]
+    open_and_wait(qtbot, window, path)
+    load_model(qtbot, ctl, tiny.path)
+    wait_idle(qtbot, ctl, lambda: ctl.explain("lesion"))
+    assert window.state.overlay.kind == "heat-map"
+    written = window.project.save(str(tmp_path / "heat.voxproj"))
+    assert json.loads(open(written).read())["view"]["heat_map"] == "lesion"
+    again = _second_window(qtbot)
+    with qtbot.waitSignal(again.classify.explanation_ready, timeout=120_000) as shown:
+        again.project.open(written)
+    assert shown.args[0].class_name == "lesion"
+    assert again.state.overlay is not None and again.state.overlay.kind == "heat-map"
+    assert again.state.overlay.data.shape == again.state.volume.shape and warnings == []
+    qtbot.waitUntil(lambda: not again.classify.busy, timeout=30_000)
+    again.runner.shutdown()

@@ -13,7 +13,8 @@ Fields (all optional but ``format``/``format_version``):
 * ``training``: the training settings (``TrainConfig.to_dict``): what ``voxdesk-cli train
   project.voxproj`` runs again;
 * ``model``: the model bundle the Classify dock uses (``.voxmodel``);
-* ``view``: layout, colormap, radiological convention, cursor, window/level;
+* ``view``: layout, colormap, radiological convention, cursor, window/level, and the class of
+  the heat map shown (``heat_map``: it is computed again on open, not stored);
 * ``window_state``: the dock arrangement (Qt's saveState, base64).
 
 The GUI writes and reads it (File > Save Project / Open Project); the CLI's ``train`` and
@@ -35,7 +36,9 @@ FORMAT = "voxdesk-project"
 FORMAT_VERSION = 1
 MAX_BYTES = 1 << 20
 """A project is a few kilobytes; anything larger is not one (refused before parsing)."""
-VIEW_KEYS = {"layout": str, "colormap": str, "radiological": bool, "cursor": list, "levels": list}
+VIEW_KEYS = {"layout": str, "colormap": str, "radiological": bool, "cursor": list, "levels": list,
+             "heat_map": str}
+"""``heat_map``: the class whose Grad-CAM overlay was shown (recomputed on open, never stored)."""
 
 
 class ProjectError(VoxdeskError):

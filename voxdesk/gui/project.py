@@ -42,6 +42,9 @@ def collect(window) -> Project:
     view = {"layout": window.ortho.current_layout, "colormap": state.colormap, "radiological": state.radiological}
     if state.volume is not None:
         view.update(cursor=[int(v) for v in state.cursor], levels=[float(v) for v in state.levels])
+        explanation = getattr(classify, "explanation", None)
+        if state.overlay is not None and state.overlay.kind == "heat-map" and explanation is not None:
+            view["heat_map"] = str(explanation.class_name)
     return Project(volume=volume, dataset=str(dataset) if dataset else None, training=config, model=model, view=view,
                    window_state=base64.b64encode(bytes(window.saveState())).decode("ascii"))
 
@@ -100,6 +103,8 @@ def apply(window, project: Project) -> None:
         kwargs = {k: vol[k] for k in ("dataset", "index") if vol.get(k) is not None}
         _restore_view_after_open(window, view)
         window.open_path(vol["path"], **kwargs)
+    if view.get("heat_map") and project.model and vol.get("path") and not gone & {project.model, vol["path"]}:
+        _explain_when_ready(window, view["heat_map"])
     if gone:
         QMessageBox.warning(window, "Files not found", "The project names files that are not there "
                             "(moved or deleted?):\n\n" + "\n".join(sorted(gone)))
@@ -114,6 +119,24 @@ def _restore_view_after_open(window, view: dict) -> None:
             window.state.set_levels(*map(float, view["levels"]))
 
     window.opener.opened.connect(restore)  # after the window's own handler has shown the volume
+
+
+def _explain_when_ready(window, class_name: str) -> None:
+    """Compute the heat map again once both the scan and the model are in (each loads in its own
+    worker, in either order): the project stores which class, never the map."""
+    classify = window.classify
+
+    def try_explain(*_args) -> None:
+        if window.state.volume is None or classify.bundle is None or classify.busy:
+            return
+        for signal, slot in connections:
+            signal.disconnect(slot)
+        names = list(classify.bundle.class_names)
+        classify.explain(class_name if class_name in names else None)
+
+    connections = [(window.opener.opened, try_explain), (classify.idle, try_explain)]
+    for signal, slot in connections:
+        signal.connect(slot)
 
 
 class ProjectActions(QObject):
