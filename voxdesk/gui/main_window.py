@@ -49,6 +49,7 @@ from voxdesk.gui.viewer.welcome import WelcomePage
 
 APP_NAME = "VoxDesk"
 
+
 class MainWindow(QMainWindow):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
