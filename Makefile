@@ -8,11 +8,13 @@ XVFB := xvfb-run -a -s "-screen 0 1600x1000x24 +extension GLX"
 
 .PHONY: run test lint venv sysdeps test-fast bench screenshots clean
 
+# setuptools' note on editable installs (resources/ is mapped into the package) is information, not a
+# warning about this project: it is filtered so that `make run` prints nothing it need not.
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "VoxDesk needs Python >= 3.10 ($(PYTHON) is older)"; exit 2; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
