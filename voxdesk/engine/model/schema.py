@@ -212,7 +212,8 @@ _DATA_STATS = obj({
     "intensity_low": nullable(number()), "intensity_high": nullable(number()),
     "intensity_span": nullable(number(0.0)),
 })
-_CLASS_NAMES = list_of(string(MAX_CLASS_NAME, nonempty=True), min_len=2, max_len=MAX_CLASSES)
+_CLASS_NAME = string(MAX_CLASS_NAME, nonempty=True)
+_CLASS_NAMES = list_of(_CLASS_NAME, min_len=2, max_len=MAX_CLASSES)
 SCHEMA = obj({
     "format": string(choices=(FORMAT,)),
     "class_names": _CLASS_NAMES,
@@ -235,11 +236,12 @@ SCHEMA = obj({
 def check_class_names(names, where: str) -> None:
     """The bundle's rule for class names, applied before training (so a dataset whose names a
     bundle cannot hold is refused before hours of training, not at the save)."""
-    try:
-        _CLASS_NAMES(list(names))
-    except Invalid as exc:
-        raise ModelError(f"{where}: the class names cannot be stored in a model bundle: class_names{exc.field} "
-                         f"{exc.problem}; rename the class folders or labels") from None
+    for i, name in enumerate(names):  # how many classes there must be, training itself says
+        try:
+            _CLASS_NAME(name)
+        except Invalid as exc:
+            raise ModelError(f"{where}: the class names cannot be stored in a model bundle: class {i + 1} "
+                             f"({str(name)[:40]!r}) {exc.problem}; rename the class folders or labels") from None
 
 
 def _path(node) -> str:
