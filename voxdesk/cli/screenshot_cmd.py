@@ -140,6 +140,7 @@ def run(args) -> int:
 
     window = create_window(restore_layout=False)  # the default layout, not this user's
     window.persist_settings = False
+    window.interactive = False  # nobody to answer a question: closing never asks
     window.state.remembered_presets.clear()  # the file's own window or auto, not this user's choice
     window.resize(*size)
     window.show_volume(volume)

@@ -66,6 +66,8 @@ class MainWindow(QMainWindow):
         self.panels: dict[str, QDockWidget] = {}
         self.persist_settings = True
         """False for throwaway windows (screenshots): nothing is written to the settings."""
+        self.interactive = True
+        """False when nobody is there to answer (``voxdesk-cli screenshot``): closing never asks."""
 
         self.ortho = OrthoView(self.state)
         self._create_actions()
@@ -350,7 +352,7 @@ class MainWindow(QMainWindow):
         """The one close policy: an unsaved model asks Save/Discard/Cancel (``keep_model``); while
         work runs, ask if a model is training (``may_close``), cancel every job, and close once
         the last thread has ended; never lose a thread."""
-        if not self.closing and not self.training.keep_model("closing VoxDesk", self.close):
+        if self.interactive and not self.closing and not self.training.keep_model("closing VoxDesk", self.close):
             event.ignore()  # Cancel, or Save first: the window closes once the bundle is written
             return
         if self.runner.running:

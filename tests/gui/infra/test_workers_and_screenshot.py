@@ -75,7 +75,7 @@ def test_screenshot_missing_input(tmp_path, capsys):
     assert "no such file" in capsys.readouterr().err
 
 
-def test_screenshot_trains_in_the_window_and_shows_results(tmp_path, capsys, monkeypatch):
+def test_screenshot_trains_in_the_window_and_shows_results(tmp_path, capsys, monkeypatch, unsaved_prompt):
     import h5py
     from fixtures.gui import coded_array
     from PySide6.QtCore import QPoint, QRect
@@ -108,6 +108,7 @@ def test_screenshot_trains_in_the_window_and_shows_results(tmp_path, capsys, mon
                  "--train", str(tmp_path / "tiny.h5"), "--epochs", "2"])
     assert code == 0, capsys.readouterr().err
     assert f"{out}  1200x800" in capsys.readouterr().out
+    assert unsaved_prompt.asked == []  # nobody is there to answer: closing the window never asks
     img = QImage(str(out))
     assert (img.width(), img.height()) == (1200, 800)
     assert img.convertToFormat(grabbed["image"].format()) == grabbed["image"]  # the file is the window
