@@ -106,10 +106,12 @@ def prepare_for_opengl(platform_name: str) -> None:
 
 
 def warm_up_tensorflow(runner):
-    """Import TensorFlow and Keras in a background worker (``app.main`` does this once the
-    window is up and idle), so that the first Train or Classify does not pay the import's
-    0.5-0.7 s stall of the GUI thread (an extension module's initialisation holds the GIL):
-    it happens once, while the user reads the welcome page. The worker never delays closing.
+    """Import TensorFlow and Keras and fit a tiny model once, in a background worker (``app.main``
+    does this once the window is up and idle), so that the first Train or Classify does not pay
+    TensorFlow's one-time stalls of the GUI thread (0.5-0.7 s for the import, whose extension
+    modules' initialisation holds the GIL, and ~250 ms for the first fit's set-up): they happen
+    once, while the user reads the welcome page (``bench_gui_training.py --compare-warm``).
+    The worker never delays closing.
     Returns the Worker (None when switched off with ``VOXDESK_NO_TF_WARMUP=1``)."""
     import os
 
@@ -120,9 +122,16 @@ def warm_up_tensorflow(runner):
         check_tensorflow_loadable()
         preload_tensorflow_libraries()
         import keras  # noqa: F401  (the import is the point)
+        import numpy as np
 
-        from voxdesk.engine.model import networks  # noqa: F401
+        from voxdesk.engine.model import networks
         from voxdesk.engine.training import train  # noqa: F401  (tf.data, callbacks, optimizers)
+
+        # TensorFlow's one-time set-up of a first fit and predict (a ~250 ms stall otherwise)
+        model = networks.build_model("voxnet-bn", (8, 8, 8, 1), 2)
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        model.fit(np.zeros((2, 8, 8, 8, 1), np.float32), np.zeros(2, np.int64), epochs=1, verbose=0)
+        model.predict(np.zeros((1, 8, 8, 8, 1), np.float32), verbose=0)
 
     worker = runner.run(job, name="tf-warmup")
     worker.background = True
