@@ -132,6 +132,30 @@ def test_results_view_shows_calibration_and_the_reliability_diagram(qtbot):
     xs, ys = view._reliability_points.getData()
     assert len(xs) == len(m["reliability"]) and list(ys) == [b["accuracy"] for b in m["reliability"]]
     assert "(" in view.table.item(0, 2).text()  # recall with its Wilson interval
+    assert not view.coverage.isVisibleTo(view)  # no coverage curve in these metrics
+
+
+def test_results_view_shows_the_coverage_curve_and_the_referral_point(qtbot):
+    from voxdesk.engine.model.calibration import coverage_curve
+    from voxdesk.engine.training.evaluation import evaluate_predictions
+    from voxdesk.gui.training.results_view import ResultsView
+
+    rng = np.random.default_rng(1)
+    y = np.arange(60) % 3
+    probs = np.clip(np.eye(3)[y] * 0.6 + rng.uniform(0, 0.4, (60, 3)), 0, None)
+    probs /= probs.sum(1, keepdims=True)
+    m = evaluate_predictions(y, probs, ["a", "b", "c"], n_bootstrap_auc=20)
+    m["coverage_curve"] = coverage_curve(y, probs)
+    m["referral"] = {"threshold": 0.5, "referred": 12, "kept": 48, "accuracy_kept": 0.9, "accuracy_kept_ci": None}
+    view = ResultsView()
+    qtbot.addWidget(view)
+    view.show_metrics(m)
+    assert view.coverage.isVisibleTo(view)
+    xs, ys = view._coverage_curve.getData()
+    assert list(xs) == [c["coverage"] for c in m["coverage_curve"]] and list(ys) == [c["accuracy"] for c in
+                                                                                    m["coverage_curve"]]
+    assert view._coverage_mark.isVisible() and view._coverage_mark.value() == 48 / 60
+    assert "12 referred" in view.coverage.getPlotItem().titleLabel.text
 
 
 def test_model_card_shows_the_calibration():

@@ -5,7 +5,9 @@ headline numbers with their 95% confidence intervals, a confusion-matrix heat ma
 (``confusionMatrix``; colour = fraction of the true class, text = count), a per-class table
 (``perClassTable``, recall with its Wilson interval), the reliability diagram
 (``reliabilityDiagram``: accuracy against confidence per bin, the diagonal is perfect
-calibration) and, for binary tasks, the ROC curve (``rocCurve``). Nothing is computed here
+calibration), the coverage curve (``coverageCurve``: accuracy on the cases kept when the least
+confident are referred to a human, with the referral threshold's point marked) and, for binary
+tasks, the ROC curve (``rocCurve``). Nothing is computed here
 beyond formatting. The plots are fixed views: the wheel over them scrolls the dock.
 """
 from __future__ import annotations
@@ -141,6 +143,12 @@ class ResultsView(QWidget):
         rel = self.reliability.getPlotItem()
         self._reliability_points = rel.plot([], [], pen=pg.mkPen("#2ca02c", width=2), symbol="o", symbolSize=6,
                                             symbolBrush="#2ca02c")
+        self.coverage = self._unit_plot("coverageCurve", "share kept (most confident first)", "accuracy on the kept",
+                                        diagonal=False)
+        cov = self.coverage.getPlotItem()
+        self._coverage_curve = cov.plot([], [], pen=pg.mkPen("#9467bd", width=2))
+        self._coverage_mark = pg.InfiniteLine(angle=90, pen=pg.mkPen("#d62728", width=1, style=Qt.DashLine))
+        cov.addItem(self._coverage_mark)
 
         left = QVBoxLayout()
         left.addWidget(self.summary)
@@ -149,12 +157,13 @@ class ResultsView(QWidget):
         right.addWidget(self.confusion, 0, 0)
         right.addWidget(self.roc, 0, 1)
         right.addWidget(self.reliability, 1, 0)
+        right.addWidget(self.coverage, 1, 1)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addLayout(right, 4)
 
-    def _unit_plot(self, name: str, xlabel: str, ylabel: str) -> pg.PlotWidget:
-        """A square 0..1 x 0..1 plot with its diagonal (ROC chance line, perfect calibration)."""
+    def _unit_plot(self, name: str, xlabel: str, ylabel: str, *, diagonal: bool = True) -> pg.PlotWidget:
+        """A square 0..1 x 0..1 plot, with its diagonal (ROC chance line, perfect calibration)."""
         pal = self.palette()
         plot = pg.PlotWidget(background=pal.color(QPalette.Base))
         plot.setObjectName(name)
@@ -173,7 +182,8 @@ class ResultsView(QWidget):
         item.setXRange(0, 1, padding=0.02)
         item.setYRange(0, 1, padding=0.02)
         item.setAspectLocked(True)
-        item.plot([0, 1], [0, 1], pen=pg.mkPen((150, 150, 150), width=1, style=Qt.DashLine))
+        if diagonal:
+            item.plot([0, 1], [0, 1], pen=pg.mkPen((150, 150, 150), width=1, style=Qt.DashLine))
         plot.setVisible(False)
         return plot
 
@@ -184,6 +194,7 @@ class ResultsView(QWidget):
         self.confusion.set_matrix(np.zeros((0, 0)), [])
         self.roc.setVisible(False)
         self.reliability.setVisible(False)
+        self.coverage.setVisible(False)
 
     def show_metrics(self, metrics: dict | None, *, header: str = "") -> None:
         """Display ``TrainResult.test_metrics`` (None: no test split / cancelled too early)."""
@@ -238,3 +249,14 @@ class ResultsView(QWidget):
         self.reliability.getPlotItem().setTitle("reliability (per confidence bin)",
                                                 color=self.palette().color(QPalette.Text), size="9pt")
         self.reliability.setVisible(bool(bins))
+        curve = metrics.get("coverage_curve") or []
+        self._coverage_curve.setData([c["coverage"] for c in curve], [c["accuracy"] for c in curve])
+        ref = metrics.get("referral")
+        kept = ref["kept"] / metrics["n"] if ref and metrics.get("n") else None
+        self._coverage_mark.setVisible(kept is not None)
+        if kept is not None:
+            self._coverage_mark.setValue(kept)
+        self.coverage.getPlotItem().setTitle("coverage (referring the least confident)" +
+                                             (f": {ref['referred']} referred" if kept is not None else ""),
+                                             color=self.palette().color(QPalette.Text), size="9pt")
+        self.coverage.setVisible(bool(curve))
