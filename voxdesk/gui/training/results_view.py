@@ -143,8 +143,9 @@ class ResultsView(QWidget):
         rel = self.reliability.getPlotItem()
         self._reliability_points = rel.plot([], [], pen=pg.mkPen("#2ca02c", width=2), symbol="o", symbolSize=6,
                                             symbolBrush="#2ca02c")
-        self.coverage = self._unit_plot("coverageCurve", "share kept (most confident first)", "accuracy on the kept",
-                                        diagonal=False)
+        self.coverage = self._unit_plot("coverageCurve", "share kept", "accuracy on the kept", diagonal=False)
+        self.coverage.setToolTip("Accuracy on the cases kept when the least confident are referred to a human "
+                                 "(most confident first); the dashed line: the model's referral threshold")
         cov = self.coverage.getPlotItem()
         self._coverage_curve = cov.plot([], [], pen=pg.mkPen("#9467bd", width=2))
         self._coverage_mark = pg.InfiniteLine(angle=90, pen=pg.mkPen("#d62728", width=1, style=Qt.DashLine))
@@ -256,7 +257,6 @@ class ResultsView(QWidget):
         self._coverage_mark.setVisible(kept is not None)
         if kept is not None:
             self._coverage_mark.setValue(kept)
-        self.coverage.getPlotItem().setTitle("coverage (referring the least confident)" +
-                                             (f": {ref['referred']} referred" if kept is not None else ""),
+        self.coverage.getPlotItem().setTitle("coverage" + (f": {ref['referred']} referred" if kept is not None else ""),
                                              color=self.palette().color(QPalette.Text), size="9pt")
         self.coverage.setVisible(bool(curve))
