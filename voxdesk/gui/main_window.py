@@ -303,12 +303,17 @@ class MainWindow(QMainWindow):
     def open_anything(self, path: str) -> None:
         """A project opens everything it names; a labelled dataset (class folders, a CSV
         manifest) opens in the Dataset dock; a scan or a DICOM series in the views."""
-        if str(path).lower().endswith(formats.PROJECT_SUFFIX):
-            self.project.open(os.fspath(path))
-        elif file_menu.is_dataset(path):
-            self.training.open_dataset(os.fspath(path))
-        else:
-            self.open_path(path)
+        path = os.fspath(path)
+        if path.lower().endswith(formats.PROJECT_SUFFIX):
+            self.project.open(path)
+            return
+        # telling a dataset folder from a DICOM series reads file headers: not in the GUI thread
+        self.runner.run(lambda _w: (path, file_menu.is_dataset(path)), name="route", returned=self._route)
+
+    @Slot(object)
+    def _route(self, value) -> None:
+        path, dataset = value
+        self.training.open_dataset(path) if dataset else self.open_path(path)
 
     # -- window state -----------------------------------------------------------------
     def arrange_docks(self, restore: bool = True) -> None:
