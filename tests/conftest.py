@@ -14,7 +14,8 @@ from voxdesk.gui.infra.tf_runtime import keep_tensorflow_symbols_local
 keep_tensorflow_symbols_local()
 
 # Shared fixtures, one module per topic (tests/fixtures/); helpers are imported by name.
-pytest_plugins = ["fixtures.gui", "fixtures.classify", "fixtures.classify_gui", "fixtures.training", "fixtures.outputs"]
+pytest_plugins = ["fixtures.gui", "fixtures.classify", "fixtures.classify_gui", "fixtures.training", "fixtures.outputs",
+                  "fixtures.labelling"]
 
 
 @pytest.fixture(autouse=True)

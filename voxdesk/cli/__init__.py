@@ -28,6 +28,7 @@ COMMANDS = {
     "report": "write a one-page HTML report of a model bundle on a labelled dataset",
     "card": "show or set a model bundle's card: intended use, limitations, author, licence",
     "classify": "classify volumes (files or folders) with a model bundle",
+    "suggest": "rank unlabelled scans by the model's uncertainty: which to label next (CSV)",
     "explain": "write a 3D Grad-CAM heat map as NIfTI on the input's grid",
     "convert": "write any volume VoxDesk reads (DICOM series, HDF5/NPY sample, NIfTI) as NIfTI",
     "screenshot": "open a volume in the main window and save a PNG of it",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import zipfile
 from pathlib import Path
 from typing import Sequence
@@ -22,11 +23,23 @@ from voxdesk.engine.io.formats import volume_suffix
 SUFFIX_LIST = formats.describe()
 
 
+_SAMPLE = re.compile(r"^(?P<entry>.+)\[(?P<index>\d+)\]$")
+
+
+def split_sample(entry: str) -> tuple[str, int | None]:
+    """``"stack.h5:/X[3]"`` or ``"stack.npy[3]"`` (one volume of a stack, as a batch item prints
+    it) -> (``"stack.h5:/X"``, 3); other entries (and files whose name ends so) -> (entry, None)."""
+    m = _SAMPLE.match(entry)
+    if m is None or os.path.exists(entry):
+        return entry, None
+    return m["entry"], int(m["index"])
+
+
 def _split_address(entry: str) -> tuple[str, str]:
     """``"scan.h5:/group/x"`` -> (``"scan.h5"``, ``"/group/x"``); other paths -> (path, "")."""
     from voxdesk.engine.io import split_address
 
-    file, inner = split_address(entry)
+    file, inner = split_address(split_sample(entry)[0])
     return file, inner or ""
 
 
@@ -39,6 +52,8 @@ def _spatial(shape: tuple[int, ...]) -> tuple[int, ...] | None:
 
 def peek_shape(entry: str) -> tuple[int, ...] | None:
     """The 3D shape ``open_volume(entry)`` will return, from headers only; None if unsure."""
+    entry, sample = split_sample(entry)
+    drop = 1 if sample is not None else 0  # one volume of a stack: the stack's axis goes
     file, address = _split_address(entry)
     if Path(file).is_dir():  # a DICOM series folder: its header-derived shape
         try:
@@ -69,7 +84,7 @@ def peek_shape(entry: str) -> tuple[int, ...] | None:
             from voxdesk.engine.datasets.arrays import npy_header
 
             with open(file, "rb") as fh:
-                return _spatial(npy_header(fh)[0])
+                return _spatial(npy_header(fh)[0][drop:])
         if kind == "npz":
             from voxdesk.engine.datasets.arrays import npy_header
 
@@ -92,6 +107,7 @@ def peek_shape(entry: str) -> tuple[int, ...] | None:
                 if len(names) != 1:
                     return None
                 shape = resolve(f, names[0], file).shape
+                shape = shape[drop:]
                 if len(shape) == 1 and round(shape[0] ** (1 / 3)) ** 3 == shape[0]:
                     return (round(shape[0] ** (1 / 3)),) * 3
                 return _spatial(shape)
@@ -122,7 +138,8 @@ class FileSamples:
     def __getitem__(self, index: int) -> np.ndarray:
         from voxdesk.engine.io import open_volume
 
-        return np.asarray(open_volume(self._entries[int(index)]).data)
+        entry, sample = split_sample(self._entries[int(index)])
+        return np.asarray(open_volume(entry, index=sample).data)
 
     def batch(self, indices: Sequence[int]) -> list[np.ndarray]:
         return [self[i] for i in indices]
@@ -142,12 +159,13 @@ class FileSamples:
         return shapes.pop() if len(shapes) == 1 else None
 
     def describe(self, index: int) -> str:
-        file, address = _split_address(self._entries[index])
+        entry, sample = split_sample(self._entries[index])
+        file, address = _split_address(entry)
         try:
             rel = Path(file).relative_to(self._root).as_posix()
         except ValueError:
             rel = file
-        return f"{rel}:{address}" if address else rel
+        return (f"{rel}:{address}" if address else rel) + (f"[{sample}]" if sample is not None else "")
 
 
 # --------------------------------------------------------------------------- class folders
@@ -261,7 +279,15 @@ def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
     return [(n, r) for n, r in rows if any(r) and not r[0].startswith("#")]
 
 
-def _columns(path: Path, rows) -> tuple[int, int, int | None, int | None, bool]:
+STATUS_COLUMNS = ("status",)
+"""A labelling session's mark per row (``engine.datasets.labelling``): only ``labelled`` rows
+(or rows with a label and no status) are samples; ``unlabelled``, ``unsure`` and ``skipped``
+rows are left out of the dataset (a warning counts them)."""
+TRAINED_STATUSES = ("labelled", "")
+HELD_BACK_STATUSES = ("unlabelled", "unsure", "skipped")
+
+
+def _columns(path: Path, rows) -> tuple[int, int, int | None, int | None, int | None, bool]:
     first = [c.lower() for c in rows[0][1]]
     if any(c in PATH_COLUMNS + LABEL_COLUMNS for c in first):
         find = lambda names: next((i for i, c in enumerate(first) if c in names), None)  # noqa: E731
@@ -271,19 +297,40 @@ def _columns(path: Path, rows) -> tuple[int, int, int | None, int | None, bool]:
                 f"{path.name}: the header ({', '.join(rows[0][1])}) needs a 'path' column and a "
                 "'label' column."
             )
-        return ip, il, find(SPLIT_COLUMNS), find(GROUP_COLUMNS), True
+        return ip, il, find(SPLIT_COLUMNS), find(GROUP_COLUMNS), find(STATUS_COLUMNS), True
     has_split = any(len(r) > 2 and r[2] for _, r in rows)
-    return 0, 1, (2 if has_split else None), None, False
+    return 0, 1, (2 if has_split else None), None, None, False
+
+
+def _cell(r: list[str], i: int | None) -> str:
+    return r[i].strip() if i is not None and len(r) > i else ""
+
+
+def _held_back(path: Path, n: int, r: list[str], istatus: int | None, il: int) -> bool:
+    """True for a row a labelling session has not labelled (yet): not a sample."""
+    if istatus is None:
+        return False
+    status = _cell(r, istatus).lower()
+    if status not in TRAINED_STATUSES + HELD_BACK_STATUSES:
+        raise DatasetError(
+            f"{path.name}, row {n}: status {_cell(r, istatus)!r} is not one of "
+            f"{', '.join(s for s in TRAINED_STATUSES + HELD_BACK_STATUSES if s)} (or empty)."
+        )
+    return status in HELD_BACK_STATUSES or (not status and not _cell(r, il))
 
 
 def load_csv(path: Path) -> LabelledDataset:
     rows = _read_rows(path)
     if not rows:
         raise DatasetError(f"{path.name} is empty: expected one 'path,label[,split]' row per volume.")
-    ip, il, isplit, igroup, header = _columns(path, rows)
+    ip, il, isplit, igroup, istatus, header = _columns(path, rows)
     rows = rows[1:] if header else rows
     if not rows:
         raise DatasetError(f"{path.name} has a header but no rows: add one 'path,label' row per volume.")
+    held = [n for n, r in rows if _held_back(path, n, r, istatus, il)]
+    rows = [(n, r) for n, r in rows if n not in set(held)]
+    if isplit is not None and not any(_cell(r, isplit) for _, r in rows):
+        isplit = None  # a split column left empty (a labelling session's): splits are carved later
     per_split: dict[str, tuple[list, list]] = {}
     groups: dict[str, list] = {}
     missing = []
@@ -302,9 +349,10 @@ def load_csv(path: Path) -> LabelledDataset:
                     "train, val or test."
                 )
             split = SPLIT_ALIASES.get(value.lower(), value.lower())
-        file, address = _split_address(r[ip])
-        fp = Path(file).expanduser()
-        fp = fp if fp.is_absolute() else path.parent / fp
+        entry, sample = split_sample(r[ip])
+        given = Path(entry).expanduser()  # relative entries (addresses too) from the CSV's folder
+        file, address = _split_address(str(given if given.is_absolute() else path.parent / given))
+        fp = Path(file)
         if not (volume_suffix(fp.name) or formats.detect(fp)):  # a file by name, or a DICOM series
             raise DatasetError(
                 f"{path.name}, row {n}: '{r[ip]}' is not a volume file VoxDesk reads ({SUFFIX_LIST})."
@@ -312,10 +360,13 @@ def load_csv(path: Path) -> LabelledDataset:
         if not fp.exists():
             missing.append((n, r[ip]))
         entries, labels = per_split.setdefault(split, ([], []))
-        entries.append(f"{fp}:{address}" if address else str(fp))
+        entries.append((f"{fp}:{address}" if address else str(fp)) + (f"[{sample}]" if sample is not None else ""))
         labels.append(r[il])
         group = r[igroup].strip() if igroup is not None and len(r) > igroup else ""
         groups.setdefault(split, []).append(group or f"row {n}")  # no group given: a group of its own
+    if not rows:
+        raise DatasetError(f"{path.name}: none of its {len(held)} rows is labelled yet; label some "
+                           "cases (at least two classes) first.")
     if missing:
         n, p = missing[0]
         raise FileNotFound(
@@ -327,4 +378,5 @@ def load_csv(path: Path) -> LabelledDataset:
     splits = {k: Split(FileSamples(e, root=path.parent), enc[k],
                        np.array(groups[k], dtype=object) if igroup is not None else None)
               for k, (e, _) in per_split.items()}
-    return finish(class_names, splits, source=str(path), layout="csv")
+    warnings = [f"{len(held)} row(s) not labelled (unlabelled, unsure or skipped) were left out."] if held else []
+    return finish(class_names, splits, source=str(path), layout="csv", warnings=warnings)
