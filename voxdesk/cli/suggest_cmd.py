@@ -33,8 +33,14 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    from voxdesk.engine.datasets.labelling import (LABELLED, absolute_entry, batch_item, discover, read_manifest,
-                                                   relative_entry)
+    from voxdesk.engine.datasets.labelling import (
+        LABELLED,
+        absolute_entry,
+        batch_item,
+        discover,
+        read_manifest,
+        relative_entry,
+    )
 
     if args.top < 1:
         raise VoxdeskError("--top must be at least 1")
