@@ -36,6 +36,7 @@ from voxdesk.gui.infra import docks, settings
 from voxdesk.gui.infra.errors import report_error, user_message
 from voxdesk.gui.infra.resources import app_icon
 from voxdesk.gui.infra.workers import WorkerRunner
+from voxdesk.gui.labelling.controller import install_labelling
 from voxdesk.gui.project import ProjectActions
 from voxdesk.gui.state import ViewerState
 from voxdesk.gui.training.controller import install_training
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         """True once the user closed the window while work ran: it closes when the work ended."""
         self.training = install_training(self)
         self.classify = install_classify(self, self.training)
+        self.labelling = install_labelling(self)  # File > New Dataset from Folder…, the Label dock
         self.project = ProjectActions(self)
         self.welcome.set_step_action(2, self.training.actions["open_demo"])
         self.training.dataset_changed.connect(lambda ds: docks.grow_training_dock(self, ds))

@@ -1,0 +1,98 @@
+"""Labelling in the app (issue 19), driven with qtbot: number keys assign and go to the next case,
+Ctrl+Z undoes, the manifest on disk has each label at once, a reopened session continues where it
+stopped; a model ranks the cases not labelled, its guess shown but never written as a label."""
+import csv
+
+import pytest
+from PySide6.QtCore import Qt
+
+
+def manifest_rows(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return [r for r in csv.DictReader(fh) if not r["path"].startswith("#")]
+
+
+def start(qtbot, window, folder, classes=("dark", "bright")):
+    ctl = window.labelling
+    with qtbot.waitSignal(ctl.session_started, timeout=60_000):
+        ctl.start_session(folder, classes)
+    qtbot.waitUntil(lambda: not window.opener.busy and window.state.volume is not None, timeout=30_000)
+    return ctl
+
+
+def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
+    window.ortho.views["axial"].setFocus()
+    qtbot.keyClick(window.ortho.views["axial"], key, modifier)
+
+
+def test_number_keys_label_and_advance_and_ctrl_z_undoes(qtbot, window, scan_folder):
+    root, _ = scan_folder
+    ctl = start(qtbot, window, root)
+    assert ctl.dock.isVisible() and window.labelling.panel.table.rowCount() == 8
+    first = window.state.volume
+    press(qtbot, window, Qt.Key.Key_2)
+    assert manifest_rows(ctl.session.manifest)[0]["label"] == "bright"  # on disk at once
+    assert ctl.session.current == 1 and ctl.panel.table.currentRow() == 1
+    qtbot.waitUntil(lambda: not window.opener.busy and window.state.volume is not first, timeout=30_000)
+    press(qtbot, window, Qt.Key.Key_1)
+    assert manifest_rows(ctl.session.manifest)[1]["label"] == "dark" and ctl.session.current == 2
+    press(qtbot, window, Qt.Key.Key_U)
+    press(qtbot, window, Qt.Key.Key_S)
+    rows = manifest_rows(ctl.session.manifest)
+    assert (rows[2]["status"], rows[3]["status"]) == ("unsure", "skipped")
+    assert ctl.panel.table.item(0, 2).text() == "bright" and "unsure" in ctl.panel.table.item(2, 2).text()
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    rows = manifest_rows(ctl.session.manifest)
+    assert (rows[2]["status"], rows[3]["status"]) == ("unlabelled", "unlabelled") and ctl.session.current == 2
+    assert rows[1]["label"] == "dark"
+    assert not window.errors
+
+
+def test_buttons_and_fields_write_the_manifest_and_digits_type_in_the_fields(qtbot, window, scan_folder):
+    root, _ = scan_folder
+    ctl = start(qtbot, window, root)
+    panel = ctl.panel
+    panel.patient.setFocus()
+    qtbot.keyClicks(panel.patient, "p12")  # digits type here; they do not label
+    qtbot.keyClick(panel.patient, Qt.Key.Key_Return)
+    assert manifest_rows(ctl.session.manifest)[0]["patient"] == "p12" and ctl.session.cases[0].status == "unlabelled"
+    qtbot.mouseClick(panel.class_buttons[0], Qt.MouseButton.LeftButton)
+    assert manifest_rows(ctl.session.manifest)[0]["label"] == "dark" and ctl.session.current == 1
+
+
+def test_a_reopened_session_continues_where_it_stopped(qtbot, window, scan_folder):
+    root, _ = scan_folder
+    ctl = start(qtbot, window, root)
+    for key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_1):
+        press(qtbot, window, key)
+    ctl = start(qtbot, window, root, classes=())  # the same folder again: its labels.csv
+    assert ctl.session.current == 3 and ctl.panel.table.currentRow() == 3
+    assert [b.text() for b in ctl.panel.class_buttons] == ["1  dark", "2  bright"]
+    assert ctl.panel.table.item(1, 2).text() == "bright"
+
+
+def test_a_folder_without_scans_is_a_dialog(qtbot, window, tmp_path):
+    ctl = window.labelling
+    with qtbot.waitSignal(window.runner.all_done, timeout=30_000):
+        ctl.start_session(tmp_path, ["a", "b"])
+    assert window.errors and "no scans found" in window.errors[-1][1]
+    assert ctl.session is None
+
+
+@pytest.mark.slow
+def test_the_model_ranks_the_unlabelled_and_its_guess_is_never_a_label(qtbot, window, scan_folder, mean_bundle):
+    root, fractions = scan_folder
+    ctl = start(qtbot, window, root)
+    press(qtbot, window, Qt.Key.Key_2)  # c0 (bright)
+    ctl.bundle = mean_bundle[0]  # as if trained here (training itself has its own tests)
+    with qtbot.waitSignal(ctl.ranked, timeout=120_000) as blocker:
+        ctl.rank_next()
+    ranking = blocker.args[0]
+    assert len(ranking.suggestions) == len(fractions) - 1
+    top = ctl.session.current
+    assert ctl.session.cases[top].path in {p for p, f in fractions.items() if 0.3 < f < 0.7}
+    assert ctl.panel.table.item(top, 3).text() == "1" and ctl.panel.table.item(top, 4).text()
+    assert ctl.panel.table.item(0, 3).text() == ""  # the labelled case is not ranked
+    rows = manifest_rows(ctl.session.manifest)
+    assert sum(r["status"] == "labelled" for r in rows) == 1 and rows[top]["label"] == ""
