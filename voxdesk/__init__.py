@@ -19,8 +19,9 @@ Layers (``tests/test_architecture.py`` checks every arrow, lazy imports included
   and ``guard.py`` (every read goes through it: declared sizes checked against the file and the
   memory first, any library error leaves as one VoxdeskError naming the file; fuzzed in tests).
 * ``engine/datasets/``: ``load_dataset(path)`` for every labelled layout (``base``, ``arrays``,
-  ``files``), ``splits`` (train/val/test, fingerprints, leakage checks) and ``folds`` (K folds for
-  cross-validation, by patient when there are groups).
+  ``files``), ``splits`` (train/val/test, fingerprints, leakage checks), ``folds`` (K folds for
+  cross-validation, by patient when there are groups) and ``labelling`` (a session labelling a
+  folder of scans into a CSV manifest, saved atomically after every change; undo).
 * ``engine/model/``: what a bundle holds, where training and inference meet: ``networks``,
   ``preprocessing``, ``consistency``, ``predict`` (the one predict path), ``calibration``
   (temperature and referral threshold), ``bundle`` with ``schema`` (THE metadata.json schema,
@@ -32,14 +33,15 @@ Layers (``tests/test_architecture.py`` checks every arrow, lazy imports included
   fold) and ``crossval_report`` (t intervals, fold CSV/JSON). Never imports ``inference``.
 * ``engine/inference/``: ``classify``, ``items`` (what a batch classifies), ``explain`` (Grad-CAM
   family), ``faithfulness`` (pointing game), ``report`` (the CSV columns of the CLI and the GUI
-  batch export). Never imports ``training``.
+  batch export), ``suggest`` (which unlabelled case to label next: entropy or margin). Never imports ``training``.
 * ``engine/demo/``: the built-in CT phantoms and the benchmarks' generators (no downloads).
 * ``gui/``: ``app.py`` (start-up), ``main_window.py`` (builds the viewer, the training and the
   classify workflows, and owns the one close policy), ``state.py`` (the ``ViewerState``);
   ``infra/`` (workers, errors, actions, docks, settings, resources, style, tf_runtime, snapshot,
   plots, section),
   ``viewer/`` (views, toolbar, histogram, info, readout, opener, chooser), ``training/`` and
-  ``classify/`` (a controller each, plus their panels and jobs). The GUI never imports the CLI.
+  ``classify/`` (a controller each, plus their panels and jobs), ``labelling/`` (the Label dock:
+  File > New Dataset from Folder…). The GUI never imports the CLI.
 * ``cli/``: ``voxdesk-cli``, one module per command (``add_arguments``, ``run``); only
   ``screenshot_cmd`` may import the GUI. Bad input: one line on stderr, exit code 2.
 

@@ -37,6 +37,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--train", metavar="DATA", help="train on this labelled dataset in the window first "
                         "(the Training panel's settings), and show the curves and results")
     parser.add_argument("--epochs", type=int, default=5, help="with --train: epochs (default 5)")
+    parser.add_argument("--label", metavar="FOLDER", help="start a labelling session on this folder of scans "
+                        "(File > New Dataset from Folder…; its labels.csv is used and updated) and show the Label "
+                        "dock; with --model, the cases not labelled are ranked")
+    parser.add_argument("--classes", default="", help="with --label: the classes, comma separated")
     parser.add_argument("--class", dest="class_name",
                         help="with --explain: the class to explain (default: the predicted one)")
     add_force(parser)
@@ -87,6 +91,21 @@ def _train_in_window(app, window, dataset, epochs: int) -> None:
         raise BadArgument("training failed; run 'voxdesk-cli train' on the same data for the message")
 
 
+def _label_in_window(app, window, session, bundle) -> None:
+    """The session in the Label dock, its current case in the views; ranked when a model is given."""
+    ctl = window.labelling
+    ctl._started(session)
+    _settle(app, 0.3)
+    while window.opener.busy or window.runner.running:
+        _settle(app, 0.1)
+    if bundle is not None:
+        ctl.bundle = bundle
+        ctl.rank_next()
+        while ctl._ranking or window.opener.busy or window.runner.running:
+            _settle(app, 0.1)
+    _settle(app, 0.5)
+
+
 def run(args) -> int:
     size = _parse_size(args.size)
     out = os.path.abspath(args.out)
@@ -135,6 +154,12 @@ def run(args) -> int:
         if args.explain:
             explanation = explain(bundle, volume, args.class_name)
 
+    session = None
+    if args.label:
+        from voxdesk.engine.datasets.labelling import LabellingSession
+
+        session = LabellingSession.start(args.label, classes=[c for c in args.classes.split(",") if c.strip()])
+
     app = make_application()
     from voxdesk.gui.app import create_window
 
@@ -166,6 +191,8 @@ def run(args) -> int:
     _settle(app, 0.8)  # layout, first paint, the 3D view's deferred updates
     if dataset is not None:
         _train_in_window(app, window, dataset, args.epochs)
+    if session is not None:
+        _label_in_window(app, window, session, bundle)
     vv = window.ortho.volume_view
     if vv is not None and vv.available:
         end = time.monotonic() + 5.0
