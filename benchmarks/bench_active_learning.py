@@ -5,9 +5,10 @@ Each dataset is split once into a pool (the "unlabelled" scans; their labels are
 a strategy picks them) and a fixed test set. Per seed, both strategies start from the same random
 ``--start`` labels; each round trains a fresh model on the labels so far, scores it on the test set,
 then adds ``--step`` labels: the most uncertain pool cases by the model's entropy (uncertainty) or
-random ones (random). Training is a fixed small recipe through ``training.train`` (voxnet-bn, the
-input resampled to ``--size``^3, ``--steps`` optimiser steps, no augmentation, constant learning
-rate, no validation split: what a user labelling a few dozen cases has). The table shows the median
+random ones (random). Training is a fixed small recipe through ``training.train`` (voxnet-bn on
+scans made at ``--size``^3, ``--steps`` optimiser steps, no augmentation, constant learning rate,
+no validation split: what a user labelling a few dozen cases has). Rounds go over every seed before
+the next round, so a run cut short still prints the median at the first label counts. The table shows the median
 test accuracy over the seeds.
 
     python benchmarks/bench_active_learning.py [--quick] [--seeds 0,1,2] [--start 30 --step 30 --max 150]
@@ -62,7 +63,7 @@ def fit_and_score(x, y, names, labelled, test, args, seed):
                                  "test": Split(ArraySamples(x[test]), y[test])}, "<bench>", "xy-arrays")
     batch = 16
     epochs = max(3, math.ceil(args.steps / math.ceil(len(labelled) / batch)))
-    config = TrainConfig(input_size=(args.size,) * 3, epochs=epochs, batch_size=batch, augment=None,
+    config = TrainConfig(epochs=epochs, batch_size=batch, augment=None, learning_rate=args.lr,
                          lr_schedule="constant", val_fraction=0.0, test_fraction=0.0, seed=seed,
                          early_stopping_patience=epochs + 1)
     result = train(config, ds)
@@ -80,29 +81,39 @@ def next_batch(strategy, bundle, x, pool_left, step, rng):
 
 
 def run_dataset(data, args, seeds):
+    """Round by round over every seed (a cut-short run still has the median at the first sizes)."""
     title, x, y, names = data
     pool, test = pool_and_test(y, args.test_fraction)
     sizes = list(range(args.start, min(args.max, len(pool)) + 1, args.step))
     print(f"{title}: {len(y)} volumes {x.shape[1]}^3, pool {len(pool)}, test {len(test)}; "
           f"labels {sizes}", flush=True)
-    acc = {s: {n: [] for n in sizes} for s in ("uncertainty", "random")}
+    acc = {s: {n: [] for n in sizes} for s in STRATEGIES}
     t0 = time.perf_counter()
+    labelled, rngs, bundles = {}, {}, {}
     for seed in seeds:
-        rng0 = np.random.default_rng([seed, 1])
-        first = rng0.choice(pool, size=args.start, replace=False)
-        for strategy in ("uncertainty", "random"):
-            rng = np.random.default_rng([seed, 2])
-            labelled = np.array(first)
-            for n in sizes:
-                a, bundle = fit_and_score(x, y, names, labelled, test, args, seed)
+        first = np.random.default_rng([seed, 1]).choice(pool, size=args.start, replace=False)
+        for strategy in STRATEGIES:
+            labelled[seed, strategy], rngs[seed, strategy] = np.array(first), np.random.default_rng([seed, 2])
+    for n in sizes:
+        for seed in seeds:
+            for strategy in STRATEGIES:
+                key = (seed, strategy)
+                if n > sizes[0]:
+                    left = np.setdiff1d(pool, labelled[key])
+                    labelled[key] = np.concatenate([labelled[key], next_batch(strategy, bundles[key], x, left,
+                                                                              args.step, rngs[key])])
+                if n == sizes[0] and strategy != STRATEGIES[0]:  # the same first labels: the same model
+                    a, bundles[key] = acc[STRATEGIES[0]][n][-1], bundles[seed, STRATEGIES[0]]
+                else:
+                    a, bundles[key] = fit_and_score(x, y, names, labelled[key], test, args, seed)
                 acc[strategy][n].append(a)
                 print(f"  seed {seed} {strategy:<11} {n:>4} labels: accuracy {a:.3f}  "
                       f"({time.perf_counter() - t0:.0f} s)", flush=True)
-                if n == sizes[-1]:
-                    break
-                left = np.setdiff1d(pool, labelled)
-                labelled = np.concatenate([labelled, next_batch(strategy, bundle, x, left, args.step, rng)])
+        print(table(title, [m for m in sizes if m <= n], acc, len(test), len(seeds)), flush=True)
     return title, sizes, acc, len(test)
+
+
+STRATEGIES = ("uncertainty", "random")
 
 
 def table(title, sizes, acc, n_test, n_seeds) -> str:
@@ -116,24 +127,25 @@ def table(title, sizes, acc, n_test, n_seeds) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="one seed, labels 30/60/90, 120 steps, CT demo only")
+    ap.add_argument("--quick", action="store_true", help="one seed, labels 30/60/90, 60 steps, CT demo only")
     ap.add_argument("--seeds", default="0,1,2")
     ap.add_argument("--start", type=int, default=30)
     ap.add_argument("--step", type=int, default=30)
     ap.add_argument("--max", type=int, default=150)
-    ap.add_argument("--steps", type=int, default=200, help="optimiser steps per training (batch 16)")
-    ap.add_argument("--size", type=int, default=24, help="model input size (the scans are resampled)")
+    ap.add_argument("--steps", type=int, default=100, help="optimiser steps per training (batch 16)")
+    ap.add_argument("--lr", type=float, default=3e-3, help="learning rate (constant)")
+    ap.add_argument("--size", type=int, default=16, help="scan size (the scans are made at this size)")
     ap.add_argument("--n-per-class", type=int, default=80)
     ap.add_argument("--test-fraction", type=float, default=0.25)
     ap.add_argument("--data", default="ct,brain", help="ct, brain or both")
     args = ap.parse_args(argv)
     if args.quick:
-        args.seeds, args.max, args.steps, args.data = "0", 90, 120, "ct"
+        args.seeds, args.max, args.steps, args.data = "0", 90, 60, "ct"
     seeds = [int(s) for s in args.seeds.split(",")]
-    print(f"cores: {os.cpu_count()}; recipe: voxnet-bn, {args.size}^3 input, {args.steps} steps of batch 16, "
-          "no augmentation, constant LR; seeds " + ",".join(map(str, seeds)), flush=True)
-    makers = {"ct": lambda: ct_demo(args.n_per_class, 32),  # 3 classes
-              "brain": lambda: brain_mr(args.n_per_class * 3 // 2, 32)}  # 2 classes: as many scans
+    print(f"cores: {os.cpu_count()}; recipe: voxnet-bn, {args.size}^3 scans, {args.steps} steps of batch 16, "
+          f"no augmentation, constant LR {args.lr:g}; seeds " + ",".join(map(str, seeds)), flush=True)
+    makers = {"ct": lambda: ct_demo(args.n_per_class, args.size),  # 3 classes
+              "brain": lambda: brain_mr(args.n_per_class * 3 // 2, args.size)}  # 2 classes: as many scans
     tables = []
     for key in args.data.split(","):
         t = time.perf_counter()

@@ -96,3 +96,15 @@ def test_the_model_ranks_the_unlabelled_and_its_guess_is_never_a_label(qtbot, wi
     assert ctl.panel.table.item(0, 3).text() == ""  # the labelled case is not ranked
     rows = manifest_rows(ctl.session.manifest)
     assert sum(r["status"] == "labelled" for r in rows) == 1 and rows[top]["label"] == ""
+
+
+def test_train_and_rank_without_enough_labels_or_a_model_are_dialogs(qtbot, window, scan_folder):
+    root, _ = scan_folder
+    ctl = start(qtbot, window, root)
+    assert not ctl.panel.train_button.isEnabled()  # one class labelled at most: nothing to train on
+    ctl.train_on_labelled()
+    assert window.errors[-1][0] == "Not enough labels"
+    press(qtbot, window, Qt.Key.Key_1)
+    press(qtbot, window, Qt.Key.Key_2)
+    assert ctl.panel.train_button.isEnabled()
+    assert ctl.rank_next() is None and window.errors[-1][0] == "No model yet"

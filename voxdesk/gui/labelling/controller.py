@@ -24,6 +24,9 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit
 from voxdesk.gui.infra.errors import user_message
 from voxdesk.gui.labelling.panel import LabelPanel
 
+LABEL_DOCK_WIDTH = 440
+"""Pixels the Label dock gets when a session starts: three class buttons a row, the list readable."""
+
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("Labelling", text)
@@ -110,6 +113,8 @@ class LabellingController(QObject):
         self.panel.set_session(session)
         self.dock.show()
         self.dock.raise_()
+        if self.dock.width() < LABEL_DOCK_WIDTH and not self.dock.isFloating():  # buttons and list in view
+            self.window.resizeDocks([self.dock], [LABEL_DOCK_WIDTH], Qt.Orientation.Horizontal)
         self._sync_actions()
         self.window.statusBar().showMessage(
             _t("{0} cases; labels are saved to {1} after each one").format(len(session), session.manifest), 8000)

@@ -69,6 +69,8 @@ class LabelPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # number keys label; they never type here
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long path keeps its file name
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         for col in range(len(self.COLUMNS)):
             mode = QHeaderView.ResizeMode.Stretch if col == 1 else QHeaderView.ResizeMode.ResizeToContents
