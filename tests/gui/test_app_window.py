@@ -29,7 +29,7 @@ def test_full_window_has_every_named_control_and_menu(qtbot):
     missing = [name for name in REQUIRED if w.findChild(QWidget, name) is None]
     assert missing == []
     menus = [a.text().replace("&", "") for a in w.menuBar().actions()]
-    assert menus == ["File", "View", "Train", "Classify", "Help"]
+    assert menus == ["File", "View", "Train", "Classify", "Label", "Help"]
 
 
 def test_full_window_fits_a_1366x768_laptop_screen(qtbot):
