@@ -96,12 +96,12 @@ def _label_in_window(app, window, session, bundle) -> None:
     ctl = window.labelling
     ctl._started(session)
     _settle(app, 0.3)
-    while window.opener.busy or window.runner.running:
+    while ctl.opener.busy or window.runner.running:
         _settle(app, 0.1)
     if bundle is not None:
         ctl.bundle = bundle
         ctl.rank_next()
-        while ctl._ranking or window.opener.busy or window.runner.running:
+        while ctl._ranking or ctl.opener.busy or window.runner.running:
             _settle(app, 0.1)
     _settle(app, 0.5)
 

@@ -16,8 +16,17 @@ def start(qtbot, window, folder, classes=("dark", "bright")):
     ctl = window.labelling
     with qtbot.waitSignal(ctl.session_started, timeout=60_000):
         ctl.start_session(folder, classes)
-    qtbot.waitUntil(lambda: not window.opener.busy and window.state.volume is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: not ctl.opener.busy and window.state.volume is not None, timeout=30_000)
     return ctl
+
+
+def test_cases_opened_for_labelling_stay_out_of_open_recent(qtbot, window, scan_folder):
+    from voxdesk.gui.infra import settings
+
+    root, _ = scan_folder
+    ctl = start(qtbot, window, root)
+    assert window.state.volume is not None and settings.recent_files() == []
+    assert ctl.opener is not window.opener
 
 
 def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
@@ -33,7 +42,7 @@ def test_number_keys_label_and_advance_and_ctrl_z_undoes(qtbot, window, scan_fol
     press(qtbot, window, Qt.Key.Key_2)
     assert manifest_rows(ctl.session.manifest)[0]["label"] == "bright"  # on disk at once
     assert ctl.session.current == 1 and ctl.panel.table.currentRow() == 1
-    qtbot.waitUntil(lambda: not window.opener.busy and window.state.volume is not first, timeout=30_000)
+    qtbot.waitUntil(lambda: not ctl.opener.busy and window.state.volume is not first, timeout=30_000)
     press(qtbot, window, Qt.Key.Key_1)
     assert manifest_rows(ctl.session.manifest)[1]["label"] == "dark" and ctl.session.current == 2
     press(qtbot, window, Qt.Key.Key_U)
@@ -96,6 +105,7 @@ def test_the_model_ranks_the_unlabelled_and_its_guess_is_never_a_label(qtbot, wi
     assert ctl.panel.table.item(0, 3).text() == ""  # the labelled case is not ranked
     rows = manifest_rows(ctl.session.manifest)
     assert sum(r["status"] == "labelled" for r in rows) == 1 and rows[top]["label"] == ""
+    qtbot.waitUntil(lambda: not ctl.opener.busy, timeout=30_000)  # the top case is in the views
 
 
 def test_train_and_rank_without_enough_labels_or_a_model_are_dialogs(qtbot, window, scan_folder):

@@ -2,9 +2,10 @@
 
 File > New Dataset from Folder… asks for a folder and the classes (prefilled from the folder's
 ``labels.csv`` when it has one), finds the cases in a worker (``engine.datasets.labelling``) and
-shows the Label dock beside the views. The current case opens in the views through the window's
-opener (File > Open's, in a worker); a case chosen while another is still being read opens as
-soon as that read ends, so the views never lag behind the list for long.
+shows the Label dock beside the views. The current case opens in the views through a
+``VolumeOpener`` (File > Open's, in a worker; an instance of its own, so that the cases do not
+fill Open Recent); a case chosen while another is still being read opens as soon as that read
+ends, so the views never lag behind the list for long.
 
 Keys while labelling (window shortcuts; a text field keeps its own typing): 1..9 the classes, U or
 0 unsure, S skip, Ctrl+Z undo. Every change is saved at once (the manifest is a few kilobytes;
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit
 
 from voxdesk.gui.infra.errors import user_message
 from voxdesk.gui.labelling.panel import LabelPanel
+from voxdesk.gui.viewer.opener import VolumeOpener
 
 LABEL_DOCK_WIDTH = 440
 """Pixels the Label dock gets when a session starts: three class buttons a row, the list readable."""
@@ -86,7 +88,13 @@ class LabellingController(QObject):
         p.notes_edited.connect(self._notes)
         p.train_requested.connect(self.train_on_labelled)
         p.rank_requested.connect(self.rank_next)
-        window.opener.finished.connect(self._open_pending)
+        # File > Open's opener, an instance of its own: cases are not added to Open Recent
+        self.opener = VolumeOpener(window.runner, self)
+        self.opener.dialog_parent = window
+        self.opener.opened.connect(window.show_volume)
+        self.opener.failed.connect(self._open_failed)
+        self.opener.started.connect(lambda _p: window.busy.show())
+        self.opener.finished.connect(self._open_finished)
 
     # -- starting -------------------------------------------------------------------------
     def new_from_folder(self) -> None:
@@ -133,7 +141,7 @@ class LabellingController(QObject):
             return
         self.session.current = index
         self.panel.show_case(index)
-        if self.window.opener.busy:
+        if self.opener.busy:
             self._pending = index  # opened when the read in progress ends
             return
         self._open(index)
@@ -143,12 +151,17 @@ class LabellingController(QObject):
 
         self._pending = None
         path, kwargs = open_args(self.session.entry(index))
-        self.window.open_path(path, **kwargs)
+        self.opener.open(path, **kwargs)
 
     @Slot()
-    def _open_pending(self) -> None:
+    def _open_finished(self) -> None:
+        self.window.busy.hide()
         if self._pending is not None and self.session is not None:
             self._open(self._pending)
+
+    @Slot(str, str)
+    def _open_failed(self, path: str, message: str) -> None:
+        self.window.show_error(_t("Could not open the case"), message)
 
     def _apply(self, change) -> None:
         """Run a session change (which saves); a failed save is a dialog, the list is redrawn."""
