@@ -18,4 +18,21 @@ MNI=$("$VENV/bin/python" -c "import glob, os, nilearn; print(glob.glob(os.path.j
 "$CLI" train "$WORK/demo/demo.h5" --out "$WORK/demo.voxmodel"
 "$CLI" screenshot "$SAMPLE" "$OUT/classify.png" --size 1500x950 --preset "CT soft tissue" \
     --model "$WORK/demo.voxmodel" --explain
+# labelling: 24 unlabelled test phantoms, 14 labelled (their true class), the rest ranked by the demo model
+"$VENV/bin/python" - "$WORK" <<'PY'
+import glob, random, shutil, sys
+from pathlib import Path
+from voxdesk.engine.datasets.labelling import LabellingSession
+work = Path(sys.argv[1]); out = work / "unlabelled"; out.mkdir()
+files = sorted(glob.glob(str(work / "demo" / "nifti" / "test" / "*" / "*.nii.gz")))
+random.Random(0).shuffle(files)
+truth = {}
+for f in files[:24]:
+    shutil.copy(f, out / Path(f).name); truth[Path(f).name] = Path(f).parent.name
+s = LabellingSession.start(out, classes=["cyst", "normal", "tumour"])
+for i in range(14):
+    s.assign(i, truth[Path(s.cases[i].path).name])
+s.mark_unsure(14)
+PY
+"$CLI" screenshot "$SAMPLE" "$OUT/labelling.png" --size 1400x900 --label "$WORK/unlabelled" --model "$WORK/demo.voxmodel"
 echo "screenshots written to $OUT"
