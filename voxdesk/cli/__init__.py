@@ -80,7 +80,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     argv = sys.argv[1:] if argv is None else argv
     argv_command = next((a for a in argv if not a.startswith("-")), None)
     for name, help_text in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text.replace("%", "%%"), description=help_text)  # help is %-formatted
         # Only the command being run needs its full argument list (and its imports).
         if name == argv_command or argv_command not in COMMANDS:
             _command_module(name).add_arguments(p)
