@@ -157,12 +157,18 @@ def _prepare(runner: _Runner, volume) -> Prepared:
 
     _check_rank(volume, runner.spec)
     stats = PreprocessStats()
-    x = preprocess_volume(volume.data, runner.spec, stats)
+    x = preprocess_volume(volume.data, runner.spec, stats, spacing_of(volume))
     warnings = list(getattr(volume, "warnings", []))
     warnings += [w for w in stats.warnings() if w not in warnings]
     if isinstance(volume, Volume):
         warnings += check_volume(volume, runner.metadata)
     return Prepared(x=x, warnings=warnings, class_names=runner.class_names)
+
+
+def spacing_of(volume) -> tuple | None:
+    """The volume's voxel size (mm) when its file gave one, else None (preprocessing then treats
+    it as 1 mm and warns, for a model that resamples to a target spacing)."""
+    return tuple(volume.spacing) if getattr(volume, "spacing_known", False) else None
 
 
 def prepare(bundle, volume: Volume) -> Prepared:
