@@ -26,8 +26,8 @@ def test_classify_folder_writes_csv_with_every_column(tiny, tmp_path, capsys):
     assert code == 0, err
     with open(out_csv, newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == ["path", "sha256", "predicted_class", "confidence", "refer", "true_label", "p_clear",
-                             "p_lesion", "model_id", "timestamp", "warnings", "error"]
+    assert list(rows[0]) == ["path", "sha256", "predicted_class", "confidence", "uncertainty", "refer", "true_label",
+                             "p_clear", "p_lesion", "model_id", "timestamp", "warnings", "error"]
     assert len(rows) == len(tiny.heldout)
     mid = model_id(tiny.bundle)
     for row, (path, truth, _) in zip(rows, tiny.heldout):

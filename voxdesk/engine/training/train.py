@@ -98,6 +98,9 @@ class TrainResult:
     strategy: str = ""
     notes: list[str] = field(default_factory=list)
     """Choices made for the user, e.g. what normalisation "auto" picked and why."""
+    augment: dict = field(default_factory=dict)
+    """The augmentation the run used (``AugmentConfig.to_dict``, "auto" resolved): the bundle's
+    ``training.augment``, whose flips test-time augmentation repeats (``model.uncertainty``)."""
     data_stats: dict = field(default_factory=dict)
     """``consistency.training_data_stats`` of the training part (the bundle's ``data_stats``):
     what inference compares a new volume with (shape, spacing, orientation, intensity range)."""
@@ -370,6 +373,7 @@ def train(
                      "val_source": parts.val_source, "test_source": parts.test_source,
                      "in_memory": in_memory, "batch_size": batch_size, "epochs_planned": epochs},
         strategy=describe(strategy), data_stats=data_stats, notes=[norm_note, plan_note, aug_note],
+        augment=aug.to_dict(),
         sample_digests={k: v for k, v in digests.items() if len(v) <= MAX_DIGESTS}, calibration=calibration,
         timings={"prepare_s": t_prepared - t_start, "fit_s": fit_s, "evaluate_s": t_end - t_fit,
                  "total_s": t_end - t_start,
