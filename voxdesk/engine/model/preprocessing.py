@@ -339,7 +339,7 @@ def preprocess_batch(
     for i, raw in enumerate(samples):
         x = np.asarray(raw, dtype=np.float32)
         x = _as_channel_last(x, spec)
-        if stats is not None:
+        if stats is not None and spec.target_spacing is None:  # in millimetres, shapes may differ
             stats.shapes_seen.add(tuple(x.shape[:-1]))
         x = _clean_nonfinite(x, stats)
         if spec.target_spacing is not None:
