@@ -23,8 +23,10 @@ Layers (``tests/test_architecture.py`` checks every arrow, lazy imports included
   cross-validation, by patient when there are groups) and ``labelling`` (a session labelling a
   folder of scans into a CSV manifest, saved atomically after every change; undo).
 * ``engine/model/``: what a bundle holds, where training and inference meet: ``networks``,
-  ``preprocessing``, ``consistency``, ``predict`` (the one predict path), ``calibration``
-  (temperature and referral threshold), ``bundle`` with ``schema`` (THE metadata.json schema,
+  ``preprocessing`` with ``resample`` (resize, or millimetres: a target spacing, then crop/pad;
+  and the inverse for heat maps), ``consistency``, ``predict`` (the one predict path),
+  ``uncertainty`` (per-case spread: test-time augmentation or Monte-Carlo dropout),
+  ``calibration`` (temperature and referral threshold), ``bundle`` with ``schema`` (THE metadata.json schema,
   checked on load and before save) and ``archive`` (the bundle's zip read with bounded sizes),
   ``card`` (the model card's own words), ``tf_quiet`` (TensorFlow's start-up banner off the
   terminal, for the CLI and the GUI).

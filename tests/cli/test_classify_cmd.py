@@ -26,8 +26,8 @@ def test_classify_folder_writes_csv_with_every_column(tiny, tmp_path, capsys):
     assert code == 0, err
     with open(out_csv, newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == ["path", "sha256", "predicted_class", "confidence", "refer", "true_label", "p_clear",
-                             "p_lesion", "model_id", "timestamp", "warnings", "error"]
+    assert list(rows[0]) == ["path", "sha256", "predicted_class", "confidence", "uncertainty", "refer", "true_label",
+                             "p_clear", "p_lesion", "model_id", "timestamp", "warnings", "error"]
     assert len(rows) == len(tiny.heldout)
     mid = model_id(tiny.bundle)
     for row, (path, truth, _) in zip(rows, tiny.heldout):
@@ -133,3 +133,23 @@ def test_one_bad_file_among_good_ones_is_a_row_and_the_rest_are_classified(tiny,
     for path, truth in goods:
         assert rows[str(path)]["predicted_class"] == truth and rows[str(path)]["error"] == ""
     assert "3 classified, 1 failed" in out
+
+
+def test_classify_with_an_uncertainty_method_prints_and_writes_the_spread(tiny, tmp_path, capsys):
+    from voxdesk.engine.inference.classify import classify
+    from voxdesk.engine.io import open_volume
+
+    path = tiny.heldout[1][0]
+    single = classify(tiny.bundle, open_volume(path))
+    for method in ("tta", "mc"):
+        p = classify(tiny.bundle, open_volume(path), uncertainty=method)
+        assert p.uncertainty_method == method and 0 <= p.uncertainty < 0.5
+        assert p.class_name == single.class_name and p.confidence == pytest.approx(single.confidence)
+    assert single.uncertainty is None and single.uncertainty_method == "none"
+    out_csv = tmp_path / "u.csv"
+    code, out, err = run_cli(capsys, "classify", tiny.path, path, "--uncertainty", "mc", "--csv", out_csv)
+    assert code == 0, err
+    assert "CONF+-SPREAD" in out and "+-0." in out
+    with open(out_csv, newline="") as fh:
+        [row] = list(csv.DictReader(fh))
+    assert 0 <= float(row["uncertainty"]) < 0.5

@@ -2,6 +2,9 @@
 import contextlib
 import csv
 import io
+import json
+import re
+import zipfile
 
 import h5py
 import numpy as np
@@ -161,7 +164,6 @@ def test_cli_refuses_what_the_engine_refuses_before_reading_data(tmp_path, capsy
 
 def test_report_writes_one_self_contained_html_page(trained, tmp_path, capsys):
     import html
-    import re
 
     _, data, out = trained
     page_path = tmp_path / "reports" / "model.html"
@@ -178,3 +180,31 @@ def test_report_writes_one_self_contained_html_page(trained, tmp_path, capsys):
         'xmlns="http://www.w3.org/2000/svg"', "")
     assert main(["report", str(out), str(data), "--out", str(tmp_path / "r.txt")]) == 2
     assert ".html" in _err(capsys)
+
+
+def test_train_with_a_target_spacing_records_it_and_refuses_data_without_one(tmp_path, capsys):
+    data = write_h5(tmp_path / "mm.h5", n_train=24, n_test=8, side=8)
+    with h5py.File(data, "r+") as f:  # (N, 8, 8, 8) at 2 mm; the test split keeps no spacing
+        x = f["X_train"][()].reshape(-1, 8, 8, 8)
+        del f["X_train"]
+        f["X_train"] = x
+        f["X_train"].attrs["spacing"] = [2.0, 2.0, 2.0]
+        xt = f["X_test"][()].reshape(-1, 8, 8, 8)
+        del f["X_test"]
+        f["X_test"] = xt
+    out = tmp_path / "mm.voxmodel"
+    assert main(["train", str(data), "--epochs", "1", "--batch-size", "8", "--spacing", "4", "--input-size", "6",
+                 "--no-augment", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+
+    assert re.search(r"voxel spacing +4 x 4 x 4 mm", text)
+    with zipfile.ZipFile(out) as z:
+        meta = json.loads(z.read("metadata.json"))
+    assert meta["preprocessing"]["target_spacing"] == [4.0, 4.0, 4.0]
+    assert meta["training"]["config"]["target_spacing_mm"] == [4.0, 4.0, 4.0]
+    plain = write_h5(tmp_path / "plain.h5", n_train=8, n_test=4, side=8)
+    assert main(["train", str(plain), "--spacing", "1.5", "--out", str(tmp_path / "x.voxmodel")]) == 2
+    assert "voxel size is known" in _err(capsys)
+    with pytest.raises(SystemExit) as stop:  # argparse's own refusal of a bad flag value
+        main(["train", str(plain), "--spacing", "abc", "--out", str(tmp_path / "x.voxmodel")])
+    assert stop.value.code == 2 and "--spacing: spacing 'abc'" in capsys.readouterr().err

@@ -28,6 +28,13 @@ def add_arguments(p) -> None:
     p.add_argument("--csv", metavar="OUT", help="also write the rows to this CSV file")
     p.add_argument("--batch-size", type=int, default=16, help="volumes per model call (default 16)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    from voxdesk.engine.model.uncertainty import DEFAULT_METHOD, METHODS
+
+    p.add_argument("--uncertainty", choices=METHODS, default=DEFAULT_METHOD,
+                   help="per-case uncertainty (the spread of the predicted class's probability, shown as "
+                        "CONF+-SPREAD and in the CSV's uncertainty column): tta = test-time augmentation with "
+                        "the symmetries the model was trained with, mc = Monte-Carlo dropout, none = a single "
+                        f"pass (default {DEFAULT_METHOD}; see benchmarks/README.md)")
     add_force(p)
 
 
@@ -71,16 +78,20 @@ def run(args) -> int:
     width = min(60, max(12, *(len(str(i)) for i in items)))
     cls_width = max(9, *(len(n) for n in names))
     print(f"model {mid}: {', '.join(names)}")
-    print(f"{'PATH':<{width}}  {'CLASS':<{cls_width}}  {'CONF':>6}  NOTE")
-    for row in iter_classify(bundle, items, batch_size=args.batch_size, progress=_progress(args.quiet)):
+    spread = args.uncertainty != "none"
+    conf_width = 13 if spread else 6
+    print(f"{'PATH':<{width}}  {'CLASS':<{cls_width}}  {'CONF' + ('+-SPREAD' if spread else ''):>{conf_width}}  NOTE")
+    for row in iter_classify(bundle, items, batch_size=args.batch_size, progress=_progress(args.quiet),
+                             uncertainty=args.uncertainty):
         rows.append(row)
         p = row.prediction
         if p is None:
-            print(f"{_short(row.source, width):<{width}}  {'-':<{cls_width}}  {'-':>6}  error: {row.error}")
+            print(f"{_short(row.source, width):<{width}}  {'-':<{cls_width}}  {'-':>{conf_width}}  error: {row.error}")
             continue
         note = "; ".join(n for n in ("REFER to a human" if p.refer else "",
                                      f"{len(p.warnings)} warning(s)" if p.warnings else "") if n)
-        print(f"{_short(row.source, width):<{width}}  {p.class_name:<{cls_width}}  {p.confidence:>6.3f}  {note}")
+        conf = f"{p.confidence:.3f}" + (f"+-{p.uncertainty:.3f}" if p.uncertainty is not None else "")
+        print(f"{_short(row.source, width):<{width}}  {p.class_name:<{cls_width}}  {conf:>{conf_width}}  {note}")
         for w in p.warnings:
             print(f"    ! {w}")
     failed = sum(1 for r in rows if r.error)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from voxdesk.cli import add_force
 
-FLAGS = {"model": "--model", "input_size": "--input-size", "epochs": "--epochs", "batch_size": "--batch-size",
+FLAGS = {"model": "--model", "input_size": "--input-size", "target_spacing_mm": "--spacing", "epochs": "--epochs",
+         "batch_size": "--batch-size",
          "learning_rate": "--lr", "lr_schedule": "--lr-schedule", "val_fraction": "--val-fraction",
          "normalization": "--normalization", "early_stopping_patience": "--patience"}
 """The flag each TrainConfig field is set with, for the engine's validation messages."""
@@ -27,6 +28,15 @@ def _size(text: str) -> tuple[int, ...]:
         return parse_input_size(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"input size {text!r}: {exc}") from None
+
+
+def _spacing(text: str) -> tuple[float, ...]:
+    from voxdesk.engine.training.config import parse_spacing
+
+    try:
+        return parse_spacing(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"spacing {text!r}: {exc}") from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,6 +66,10 @@ def add_training_arguments(parser: argparse.ArgumentParser, *, distributed: bool
                         help=f"default auto: 16 below {SMALL_DATA} training samples, else 32")
     parser.add_argument("--input-size", type=_size, default=None, metavar="D,H,W",
                         help="resample samples to this size (default: the samples' own size)")
+    parser.add_argument("--spacing", type=_spacing, default=None, metavar="MM[,MM,MM]",
+                        help="resample every scan to this voxel size in mm first, then crop/pad it to the "
+                             "input size (default: none, resize to the input size); needs files with a "
+                             "known spacing (NIfTI, DICOM, HDF5 with a 'spacing' attribute)")
     parser.add_argument("--lr", type=float, default=1e-3, help="initial learning rate (Adam)")
     from voxdesk.engine.model.preprocessing import NORMALIZATIONS
 
@@ -112,6 +126,8 @@ def _summary(result, out: Path, history_csv: Path) -> str:
         ("samples train/val/test", "/".join(str(result.split_sizes[k]) for k in ("train", "val", "test"))),
         ("validation from", result.split_sizes["val_source"]), ("test from", result.split_sizes["test_source"]),
         ("normalisation", result.spec.normalization),
+        ("voxel spacing", " x ".join(f"{v:g}" for v in result.spec.target_spacing) + " mm"
+         if result.spec.target_spacing else "none (resized to the input size)"),
         ("epochs run / best", f"{result.epochs_run} / {result.best_epoch}"),
         ("best val_loss", f"{min(result.history.get('val_loss', [float('nan')])):.4f}"),
     ]
@@ -136,7 +152,8 @@ def config_from_args(args: argparse.Namespace):
         augment = AugmentConfig(flips=True, rot90=True)
     else:
         augment = {"auto": "auto", "on": AugmentConfig(), "off": NO_AUGMENT}[args.augment]
-    return TrainConfig(model=args.model, input_size=args.input_size, epochs=args.epochs,
+    return TrainConfig(model=args.model, input_size=args.input_size, target_spacing_mm=args.spacing,
+                       epochs=args.epochs,
                        batch_size=args.batch_size, learning_rate=args.lr, val_fraction=args.val_fraction,
                        augment=augment, normalization=args.normalization, class_weights=args.class_weights,
                        seed=args.seed, early_stopping_patience=args.patience,

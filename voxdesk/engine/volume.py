@@ -46,6 +46,12 @@ class Volume:
             self.name = os.path.basename(self.source.split(":/")[0])
 
     @property
+    def spacing_known(self) -> bool:
+        """The spacing came from the file (NIfTI, DICOM, an HDF5 voxel-size attribute), not the
+        1 mm default of bare arrays."""
+        return bool(self.orientation_known or self.meta.get("spacing_known"))
+
+    @property
     def shape(self) -> tuple[int, int, int]:
         return tuple(self.data.shape)  # type: ignore[return-value]
 

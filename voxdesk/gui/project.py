@@ -55,6 +55,9 @@ def apply_config(form, config: TrainConfig) -> None:
     if i >= 0:
         form.model_combo.setCurrentIndex(i)
     form.input_size.setText("x".join(map(str, config.input_size)) if config.input_size else "")
+    spacing = config.target_spacing_mm
+    form.spacing.setText((f"{spacing[0]:g}" if len(set(spacing)) == 1 else ",".join(f"{v:g}" for v in spacing))
+                         if spacing else "")
     form.epochs.setValue(config.epochs or 0)
     form.batch_size.setValue(config.batch_size or 0)
     form.learning_rate.setText(f"{config.learning_rate:g}")

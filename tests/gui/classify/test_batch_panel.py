@@ -85,8 +85,8 @@ def test_export_csv_has_the_clis_columns(qtbot, classify_app, tiny, folder, erro
     with open(written, newline="") as fh:
         table = list(csv.reader(fh))
     assert table[0] == csv_header(["clear", "lesion"]) == [
-        "path", "sha256", "predicted_class", "confidence", "refer", "true_label", "p_clear", "p_lesion", "model_id",
-        "timestamp", "warnings", "error"]
+        "path", "sha256", "predicted_class", "confidence", "uncertainty", "refer", "true_label", "p_clear", "p_lesion",
+        "model_id", "timestamp", "warnings", "error"]
     body = {r[0]: dict(zip(table[0], r)) for r in table[1:]}
     assert len(body) == len(rows)
     for r in rows:

@@ -59,3 +59,38 @@ def test_crossval_needs_a_dataset(training, dialogs):
     _win, _state, ctl = training
     assert ctl.crossval.start(folds=3) is None
     assert dialogs.errors and dialogs.errors[0][0] == "No dataset"
+
+
+@pytest.mark.slow
+def test_refit_on_all_data_leaves_a_trained_model_in_the_window(qtbot, training, tiny_dataset, dialogs,
+                                                               unsaved_prompt):
+    from voxdesk.gui.training import unsaved
+    from voxdesk.gui.training.crossval_gui import CrossvalOptions
+
+    win, _state, ctl = training
+    ctl.set_dataset(tiny_dataset)
+    _configure(ctl)
+    box = CrossvalOptions(win)  # what Train > Cross-validate… asks
+    assert box.folds.value() == 5 and not box.refit.isChecked() and "Refit on all data" in box.refit.text()
+    ctl.crossval.show_summary = lambda title, text: None
+    ctl.crossval.ask_folds = lambda: (2, True)
+    ready = []
+    ctl.model_ready.connect(ready.append)
+    with qtbot.waitSignal(ctl.crossval.finished, timeout=300_000) as done:
+        ctl.actions["crossval"].trigger()
+    wait_trained(qtbot, ctl)
+    cv = done.args[0]
+    assert cv is not None and len(cv.folds) == 2 and cv.refit is not None
+    assert ctl.result is cv.refit and ctl.bundle is not None and ready == [ctl.bundle]
+    assert ctl.has_unsaved_model and dialogs.errors == []
+    assert any("refitted on all" in n for n in cv.refit.notes)
+    assert "refitted on all data" in ctl.train_panel.status.text()
+    # a second refit would replace it: the unsaved-model prompt asks first; Cancel keeps it
+    unsaved_prompt.answer = unsaved.CANCEL
+    assert ctl.crossval.start(folds=2, refit=True) is None
+    assert unsaved_prompt.asked == ["refitting a model on all data"] and ctl.bundle is not None
+    # without a refit nothing is replaced, so nothing is asked
+    assert ctl.crossval.start(folds=2, refit=False) is not None
+    ctl.stop()
+    wait_trained(qtbot, ctl)
+    assert unsaved_prompt.asked == ["refitting a model on all data"] and ctl.has_unsaved_model

@@ -222,3 +222,23 @@ def test_fields_refuse_invalid_values_with_a_message(qtbot, training, tiny_datas
     assert form.config().augment == AugmentConfig()
     form.augment_mode.setCurrentIndex(form.augment_mode.findData("off"))
     assert form.config().augment is None
+
+
+def test_the_voxel_spacing_field_checks_its_millimetres(qtbot, training, tiny_dataset):
+    win, state, ctl = training
+    form, panel = ctl.train_panel.form, ctl.train_panel
+    ctl.set_dataset(tiny_dataset)
+    msg = form._messages["target_spacing_mm"]
+    assert form.config().target_spacing_mm is None  # empty: no millimetres, as before
+    form.spacing.setText("abc")
+    assert msg.isVisibleTo(form) and "mm" in msg.text() and not panel.train_button.isEnabled()
+    form.spacing.setText("1,1")
+    assert "3 spatial axes" in msg.text()
+    form.spacing.setText("1.5")
+    assert not msg.isVisibleTo(form) and panel.train_button.isEnabled()
+    assert form.config().target_spacing_mm == (1.5, 1.5, 1.5)
+    from voxdesk.engine.training.config import TrainConfig
+    from voxdesk.gui.project import apply_config
+
+    apply_config(form, TrainConfig(target_spacing_mm=(0.8, 0.8, 2.0)))
+    assert form.spacing.text() == "0.8,0.8,2" and form.config().target_spacing_mm == (0.8, 0.8, 2.0)

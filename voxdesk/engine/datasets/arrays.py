@@ -53,6 +53,15 @@ def _not_a_dataset(name: str, found, orphans) -> DatasetError:
     )
 
 
+def _h5_spacing(x) -> tuple | None:
+    """An HDF5 dataset's voxel size attribute (mm), None for other arrays or without one."""
+    if not hasattr(x, "attrs"):
+        return None
+    from voxdesk.engine.io.hdf5 import spacing_attribute
+
+    return spacing_attribute(x, [], "")
+
+
 def _samples(x, name: str, where: str) -> ArraySamples:
     """Wrap a stack of samples, checking it can be one (N, ...) stack of images or volumes."""
     shape, dtype = tuple(x.shape), np.dtype(x.dtype)
@@ -67,10 +76,10 @@ def _samples(x, name: str, where: str) -> ArraySamples:
                 f"{where}: each sample in '{name}' is a flat vector of {shape[1]} values, which "
                 f"is not a cube ({side}^3 = {side**3}); store volumes as (N, depth, height, width)."
             )
-        return ArraySamples(x, cube=True, name=name)
+        return ArraySamples(x, cube=True, name=name, spacing=_h5_spacing(x))
     if len(shape) > 5:
         raise DatasetError(f"{where}: '{name}' has shape {shape}; expected (N, depth, height, width[, channels]).")
-    return ArraySamples(x, name=name)
+    return ArraySamples(x, name=name, spacing=_h5_spacing(x))
 
 
 def _build(pairs, get_x, get_y, *, source: str, layout: str, names=None, closers=()):

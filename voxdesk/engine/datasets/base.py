@@ -105,9 +105,12 @@ class ArraySamples:
     into cubes.
     """
 
-    def __init__(self, array, *, cube: bool = False, name: str = "X") -> None:
+    def __init__(self, array, *, cube: bool = False, name: str = "X",
+                 spacing: tuple[float, ...] | None = None) -> None:
         self._array = array
         self._name = name
+        self.spacing = spacing
+        """Every sample's voxel size in mm (an HDF5 dataset's ``spacing`` attribute), None if unknown."""
         shape = tuple(int(n) for n in array.shape[1:])
         if cube:
             side = round(shape[0] ** (1 / 3)) if len(shape) == 1 else 0
@@ -143,8 +146,19 @@ class ArraySamples:
     def sample_shape(self) -> tuple[int, ...]:
         return self._shape
 
+    def spacings(self, indices: Sequence[int]) -> list:
+        return [self.spacing] * len(indices)
+
     def describe(self, index: int) -> str:
         return f"{self._name}[{index}]"
+
+
+def sample_spacings(samples, indices: Sequence[int]) -> list:
+    """Per index, the voxel size (mm) of that sample, None where unknown (``samples.spacings``
+    when the collection has it). Call it after ``samples.batch(indices)``: file-backed samples
+    remember the spacing of the files that batch read."""
+    get = getattr(samples, "spacings", None)
+    return list(get(indices)) if callable(get) else [None] * len(indices)
 
 
 def from_arrays(

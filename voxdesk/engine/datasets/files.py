@@ -123,6 +123,7 @@ class FileSamples:
         self._entries = [str(e) for e in entries]
         self._root = Path(root)
         self._shapes: list | None = None
+        self._spacing: dict[int, tuple | None] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -139,10 +140,19 @@ class FileSamples:
         from voxdesk.engine.io import open_volume
 
         entry, sample = split_sample(self._entries[int(index)])
-        return np.asarray(open_volume(entry, index=sample).data)
+        volume = open_volume(entry, index=sample)
+        self._spacing[int(index)] = tuple(volume.spacing) if volume.spacing_known else None
+        return np.asarray(volume.data)
 
     def batch(self, indices: Sequence[int]) -> list[np.ndarray]:
         return [self[i] for i in indices]
+
+    def spacings(self, indices: Sequence[int]) -> list:
+        """Voxel sizes (mm, None where the file has none) of samples already read, else read now."""
+        for i in indices:
+            if int(i) not in self._spacing:
+                self[int(i)]
+        return [self._spacing[int(i)] for i in indices]
 
     def shapes(self) -> list:
         """Per-file shape from headers (None where unknown); computed once."""

@@ -62,6 +62,11 @@ class PooledSamples:
                 out[p] = sample
         return out
 
+    def spacings(self, indices) -> list:
+        from voxdesk.engine.datasets.base import sample_spacings
+
+        return [sample_spacings(self._parts[part], [j])[0] for part, j in map(self._where, indices)]
+
     @property
     def sample_shape(self):
         shapes = {p.sample_shape for p in self._parts}

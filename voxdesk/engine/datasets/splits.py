@@ -88,6 +88,11 @@ class Subset:
     def batch(self, idx) -> list[np.ndarray]:
         return self._base.batch(self.indices[np.asarray(list(idx), np.int64)])
 
+    def spacings(self, idx) -> list:
+        from voxdesk.engine.datasets.base import sample_spacings
+
+        return sample_spacings(self._base, self.indices[np.asarray(list(idx), np.int64)])
+
     @property
     def samples(self) -> "Subset":
         """A Subset is its own ``Split``-like (``.samples``, ``.labels``) for evaluation."""

@@ -50,6 +50,11 @@ class Prediction:
     refer: bool = False
     """The confidence is below the bundle's referral threshold (chosen on validation for its
     target accuracy): a human should read this case."""
+    uncertainty: float | None = None
+    """How much the predicted class's probability varies across the passes of
+    ``uncertainty_method`` (standard deviation: "confidence 0.91 +- 0.04"); None for a single pass."""
+    uncertainty_method: str = "none"
+    """``model.uncertainty.METHODS``: "none" (a single pass), "tta" or "mc"."""
 
 
 @dataclass
@@ -102,6 +107,16 @@ class _Runner:
         from voxdesk.engine.model.predict import predictor
 
         return apply_temperature(predictor(self._model)(x), temperature_of(self.metadata))
+
+    def uncertainty(self, x: np.ndarray, probs: np.ndarray, method: str) -> np.ndarray | None:
+        """Per case the spread of the shown class's probability across ``method``'s passes."""
+        if method == "none":
+            return None
+        from voxdesk.engine.model.calibration import temperature_of
+        from voxdesk.engine.model.uncertainty import sample, summarise
+
+        passes = sample(self._model, x, method, self.metadata)
+        return summarise(passes, temperature_of(self.metadata), probs.argmax(axis=1))[1]
 
 
 _RUNNERS: dict[int, tuple] = {}
@@ -157,7 +172,7 @@ def _prepare(runner: _Runner, volume) -> Prepared:
 
     _check_rank(volume, runner.spec)
     stats = PreprocessStats()
-    x = preprocess_volume(volume.data, runner.spec, stats)
+    x = preprocess_volume(volume.data, runner.spec, stats, spacing_of(volume))
     warnings = list(getattr(volume, "warnings", []))
     warnings += [w for w in stats.warnings() if w not in warnings]
     if isinstance(volume, Volume):
@@ -165,12 +180,19 @@ def _prepare(runner: _Runner, volume) -> Prepared:
     return Prepared(x=x, warnings=warnings, class_names=runner.class_names)
 
 
+def spacing_of(volume) -> tuple | None:
+    """The volume's voxel size (mm) when its file gave one, else None (preprocessing then treats
+    it as 1 mm and warns, for a model that resamples to a target spacing)."""
+    return tuple(volume.spacing) if getattr(volume, "spacing_known", False) else None
+
+
 def prepare(bundle, volume: Volume) -> Prepared:
     """The model input for ``volume`` (training's preprocessing) and its warnings."""
     return _prepare(_runner(bundle), volume)
 
 
-def _prediction(runner: _Runner, probs: np.ndarray, warnings, source: str) -> Prediction:
+def _prediction(runner: _Runner, probs: np.ndarray, warnings, source: str, spread=None,
+                method: str = "none") -> Prediction:
     from voxdesk.engine.model.calibration import refer_below
 
     idx = int(np.argmax(probs))
@@ -180,15 +202,24 @@ def _prediction(runner: _Runner, probs: np.ndarray, warnings, source: str) -> Pr
         probabilities={n: float(p) for n, p in zip(runner.class_names, probs)},
         warnings=list(warnings), model_id=runner.model_id, source=source,
         refer=threshold is not None and float(probs[idx]) < threshold,
+        uncertainty=None if spread is None else float(spread), uncertainty_method=method,
     )
 
 
-def classify(bundle, volume: Volume) -> Prediction:
-    """Classify one volume. Raises ``ModelError`` when it cannot fit the model at all."""
+def classify(bundle, volume: Volume, *, uncertainty: str | None = None) -> Prediction:
+    """Classify one volume. Raises ``ModelError`` when it cannot fit the model at all.
+
+    ``uncertainty``: ``model.uncertainty.METHODS`` (None: its ``DEFAULT_METHOD``); the class,
+    confidence and referral are the single pass's either way, the method adds the spread."""
+    from voxdesk.engine.model.uncertainty import check_method
+
+    method = check_method(uncertainty)
     runner = _runner(bundle)
     prepared = _prepare(runner, volume)
-    probs = runner.predict(prepared.x[None])[0]
-    return _prediction(runner, probs, prepared.warnings, getattr(volume, "source", ""))
+    probs = runner.predict(prepared.x[None])
+    spread = runner.uncertainty(prepared.x[None], probs, method)
+    return _prediction(runner, probs[0], prepared.warnings, getattr(volume, "source", ""),
+                       None if spread is None else spread[0], method)
 
 
 # ----------------------------------------------------------------------------- many volumes
@@ -240,14 +271,18 @@ def iter_classify(
     hash_files: bool = True,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    uncertainty: str | None = None,
 ) -> Iterator[Row]:
     """Classify many items, yielding one :class:`Row` per item, in input order.
 
     Items: paths (files; expand folders first with :func:`expand_paths`), ``VolumeRef``,
     ``Volume`` objects or :func:`dataset_items`. An unreadable or unusable item yields a row
     with ``error`` set; the others go on. Raises ``Cancelled`` between batches once ``cancel``
-    is set (rows already yielded stay valid).
+    is set (rows already yielded stay valid). ``uncertainty`` as in :func:`classify`.
     """
+    from voxdesk.engine.model.uncertainty import check_method
+
+    method = check_method(uncertainty)
     runner = _runner(bundle)
     items = list(items)
     total = max(len(items), 1)
@@ -275,9 +310,12 @@ def iter_classify(
             except Exception as exc:  # one bad file is its row, never the end of the batch
                 row.error = f"{source}: could not be read ({type(exc).__name__}: {exc})"
         if ready:
-            probs = runner.predict(np.stack([p.x for _, p in ready]))
-            for (row, prep), pr in zip(ready, probs):
-                row.prediction = _prediction(runner, pr, prep.warnings, row.source)
+            x = np.stack([p.x for _, p in ready])
+            probs = runner.predict(x)
+            spreads = runner.uncertainty(x, probs, method)
+            for i, ((row, prep), pr) in enumerate(zip(ready, probs)):
+                row.prediction = _prediction(runner, pr, prep.warnings, row.source,
+                                             None if spreads is None else spreads[i], method)
         for row in rows:
             row.timestamp = _now()
             yield row
@@ -293,6 +331,7 @@ def classify_many(
     hash_files: bool = True,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    uncertainty: str | None = None,
 ) -> list[Row]:
     """All rows of :func:`iter_classify` as a list. Path items go through :func:`expand_paths`
     (folders walked, stacks split into one item per volume).
@@ -303,7 +342,7 @@ def classify_many(
     rows: list[Row] = []
     try:
         for row in iter_classify(bundle, items, batch_size=batch_size, hash_files=hash_files,
-                                 progress=progress, cancel=cancel):
+                                 progress=progress, cancel=cancel, uncertainty=uncertainty):
             rows.append(row)
     except Cancelled as exc:
         exc.rows = rows  # type: ignore[attr-defined]

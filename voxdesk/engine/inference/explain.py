@@ -278,15 +278,23 @@ def grad_cam(model, x, class_index: int | None = None, layer: str | None = None,
     return heat, int(class_index), np.asarray(probs)[0].astype(float)
 
 
-def to_volume_grid(heat: np.ndarray, volume_shape) -> np.ndarray:
+def to_volume_grid(heat: np.ndarray, volume_shape, spec=None, spacing=None) -> np.ndarray:
     """Undo the preprocessing resize: model-input grid -> the raw volume's grid, in [0, 1].
 
-    The preprocessing zooms corner-aligned (``grid_mode=False``), so the inverse does too. For a
-    2D model whose samples carry a channel axis (H, W, C), the map is repeated over channels.
+    The preprocessing zooms corner-aligned (``grid_mode=False``), so the inverse does too. With a
+    spec that resamples to a target spacing, the inverse is ``resample.to_source_grid`` with the
+    volume's ``spacing`` (the window put back where it was cut, 0 heat outside it). For a 2D model
+    whose samples carry a channel axis (H, W, C), the map is repeated over channels.
     """
     volume_shape = tuple(int(s) for s in volume_shape)
     spatial = volume_shape[:heat.ndim]
-    out = _normalised(_resize(heat, spatial, grid_mode=False))
+    if spec is not None and spec.target_spacing is not None:
+        from voxdesk.engine.model.resample import to_source_grid
+
+        sp = None if spacing is None else tuple(spacing)[:heat.ndim]
+        out = _normalised(to_source_grid(heat, spatial, sp, spec))
+    else:
+        out = _normalised(_resize(heat, spatial, grid_mode=False))
     if len(volume_shape) > heat.ndim:
         out = np.repeat(out[..., None], volume_shape[-1], axis=-1)
     return out.astype(np.float32)
@@ -295,7 +303,7 @@ def to_volume_grid(heat: np.ndarray, volume_shape) -> np.ndarray:
 def explain(bundle, volume: Volume, class_name: str | None = None, *, layer: str | None = None,
             method: str = "hires-fine") -> Explanation:
     """Grad-CAM for ``class_name`` (default: the predicted class) on ``volume``'s grid."""
-    from voxdesk.engine.inference.classify import prepare
+    from voxdesk.engine.inference.classify import prepare, spacing_of
 
     prepared = prepare(bundle, volume)
     names = prepared.class_names
@@ -306,7 +314,7 @@ def explain(bundle, volume: Volume, class_name: str | None = None, *, layer: str
         class_index = names.index(class_name)
     heat_in, class_index, probs = grad_cam(bundle.model, prepared.x, class_index, layer, method)
     probs = bundle.calibrated(probs[None])[0]  # the probabilities classify shows
-    heat = to_volume_grid(heat_in, volume.shape)
+    heat = to_volume_grid(heat_in, volume.shape, bundle.spec, spacing_of(volume))
     notes: list[str] = []  # about the map itself; the input's own warnings come first in .warnings
     if not heat.any():
         notes.append(f"the heat map is empty: no region of this scan raises the score of "

@@ -117,7 +117,7 @@ def probe(path) -> FileInfo:
     return info
 
 
-def _spacing(ds, warnings: list[str], what: str) -> tuple[float, float, float] | None:
+def spacing_attribute(ds, warnings: list[str], what: str) -> tuple[float, float, float] | None:
     for key, scale in (("spacing", 1.0), ("spacing_mm", 1.0), ("voxel_size", 1.0), ("element_size_um", 1e-3)):
         try:
             if key not in ds.attrs:
@@ -165,8 +165,9 @@ def read(path, *, dataset: str | None = None, index: int | None = None) -> Volum
             data = read_sample(obj, what, index, warnings, meta)
         except (OSError, RuntimeError) as exc:
             raise CorruptFile(f"{what}: the data is truncated or damaged ({reason(exc)})") from exc
-        spacing = _spacing(obj, warnings, what)
+        spacing = spacing_attribute(obj, warnings, what)
     meta["dataset"] = name
+    meta["spacing_known"] = spacing is not None
     report_nonfinite(data, what, warnings, meta)
     spacing = spacing or (1.0, 1.0, 1.0)
     return Volume(

@@ -69,9 +69,10 @@ class Bundle:
     def metrics(self) -> dict | None:
         return self.metadata.get("metrics")
 
-    def preprocess(self, arrays, stats: PreprocessStats | None = None) -> np.ndarray:
-        """Raw samples -> model input batch, exactly as in training."""
-        return preprocess_batch(arrays, self.spec, stats)
+    def preprocess(self, arrays, stats: PreprocessStats | None = None, spacings=None) -> np.ndarray:
+        """Raw samples -> model input batch, exactly as in training (``spacings``: their voxel
+        sizes in mm, for a model that resamples to a target spacing)."""
+        return preprocess_batch(arrays, self.spec, stats, spacings)
 
     @property
     def temperature(self) -> float:
@@ -86,11 +87,12 @@ class Bundle:
 
         return apply_temperature(probs, self.temperature)
 
-    def predict_proba(self, arrays, batch_size: int = 32) -> np.ndarray:
-        """Calibrated class probabilities (N, K) for raw samples."""
+    def predict_proba(self, arrays, batch_size: int = 32, spacings=None) -> np.ndarray:
+        """Calibrated class probabilities (N, K) for raw samples (``spacings`` as in ``preprocess``)."""
         from voxdesk.engine.model.predict import predict_raw
 
-        return self.calibrated(predict_raw(self.model, self.spec, list(arrays), batch_size=batch_size))
+        return self.calibrated(predict_raw(self.model, self.spec, list(arrays), batch_size=batch_size,
+                                           spacings=spacings))
 
 
 def library_versions() -> dict:
@@ -117,7 +119,8 @@ def bundle_from_result(result) -> Bundle:
                      "epochs_run": result.epochs_run, "cancelled": result.cancelled,
                      "split_sizes": result.split_sizes, "timings": result.timings,
                      "warnings": result.warnings, "strategy": result.strategy,
-                     "notes": list(getattr(result, "notes", []))},
+                     "notes": list(getattr(result, "notes", [])),
+                     "augment": getattr(result, "augment", None) or None},
         "dataset_fingerprint": result.dataset_fingerprint,
         "sample_digests": getattr(result, "sample_digests", {}) or None,
         "metrics": result.test_metrics,

@@ -234,7 +234,8 @@ def check_volume(volume, metadata: dict) -> list[str]:
     out: list[str] = []
     shape = _spatial(volume.data.shape, spec.source_has_channels)
     _check_shape(shape, stats, spec, out)
-    _check_spacing(volume, stats, out)
+    if spec.target_spacing is None:  # a model that resamples to millimetres is told the scale
+        _check_spacing(volume, stats, out)
     _check_orientation(volume, stats, out)
     _check_intensity(volume.data, stats, spec, out)
     return out

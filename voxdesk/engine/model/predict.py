@@ -61,12 +61,15 @@ def predictor(model) -> Predictor:
 
 def predict_raw(model, spec: PreprocessSpec, fetch: Callable[[Sequence[int]], list] | Iterable, n: int | None = None,
                 *, stats: PreprocessStats | None = None, batch_size: int = 32,
-                progress=None, on_raw: Callable[[list], None] | None = None) -> np.ndarray:
+                progress=None, on_raw: Callable[[list], None] | None = None,
+                spacings: Callable[[Sequence[int]], list] | Sequence | None = None) -> np.ndarray:
     """Probabilities (N, K) for raw samples, preprocessed with ``spec`` in batches.
 
     ``fetch`` is either a list of raw arrays, or a function ``indices -> list of raw arrays``
     (a dataset split's ``samples.batch``) with ``n`` samples in all. ``on_raw`` sees each raw batch
     (evaluation hashes the samples it scores); ``progress(fraction, message)`` is called per batch.
+    ``spacings``: the samples' voxel sizes (mm), a list or a function ``indices -> list`` called
+    after ``fetch``; used only when ``spec`` resamples to a target spacing.
     """
     if not callable(fetch):
         items = list(fetch)
@@ -77,7 +80,11 @@ def predict_raw(model, spec: PreprocessSpec, fetch: Callable[[Sequence[int]], li
         raw = fetch(range(start, min(n, start + batch_size)))
         if on_raw is not None:
             on_raw(raw)
-        out.append(run(preprocess_batch(raw, spec, stats)))
+        sp = None
+        if spacings is not None and spec.target_spacing is not None:
+            idx = range(start, min(n, start + batch_size))
+            sp = spacings(idx) if callable(spacings) else [spacings[i] for i in idx]
+        out.append(run(preprocess_batch(raw, spec, stats, sp)))
         if progress is not None:
             progress(min(n, start + batch_size) / max(n, 1), "evaluating")
     return np.concatenate(out) if out else np.empty((0, run.n_classes), np.float64)

@@ -11,6 +11,17 @@ volumes, 2 for image stacks (CIFAR-style ``(32, 32, 3)`` samples are 2D with 3 c
 Resampling: each sample is resized to ``spatial_shape`` with ``scipy.ndimage.zoom`` (linear,
 ``order=1``); the channel axis is never resampled.
 
+Millimetres (``spec.target_spacing``, None by default = the resize above): each sample is first
+resampled from its own voxel spacing to ``target_spacing`` mm (``scipy.ndimage.zoom``, the
+spec's order), then centre-cropped or padded (with the sample's smallest value: air, background)
+to ``spatial_shape``, so one voxel is the same size in every scan and the input covers
+``spatial_shape * target_spacing`` mm. Callers pass each sample's spacing (``spacings=``): the
+file's (NIfTI, DICOM, an HDF5 ``spacing`` attribute). A sample whose spacing is unknown (bare
+NPY/HDF5 arrays) is treated as 1 mm and counted in :class:`PreprocessStats`, which warns once;
+training refuses such data when a target spacing is asked for (``train.py``), inference warns.
+:mod:`voxdesk.engine.model.resample` computes the resampled size and the crop/pad offsets in one
+place (``spacing_geometry``); Grad-CAM maps its heat back through ``resample.to_source_grid``.
+
 NaN policy (documented, tested): NaN and +-Inf voxels are replaced by the sample's smallest
 finite value (0 when the sample has none); the number of replaced voxels is counted in
 :class:`PreprocessStats` so that callers can warn. Nothing is rejected.
@@ -64,6 +75,8 @@ CT_HIGH_HU = (100.0, 4000.0)
 ROBUST_BOUNDS = (-1.0, 3.0)
 """``"robust"`` output range, in units of the sample's p_low..p_high span."""
 SPEC_VERSION = 1
+SPACING_RANGE = (0.01, 100.0)
+"""Target spacings (mm) a spec may hold."""
 RESAMPLE_ORDERS = range(6)
 """Spline orders ``scipy.ndimage.zoom`` supports (0 nearest, 1 linear, 3 cubic...)."""
 
@@ -81,6 +94,9 @@ class PreprocessSpec:
     source_has_channels: bool = False
     """True when raw samples carry a trailing channel axis (e.g. (32, 32, 3))."""
     resample_order: int = 1
+    target_spacing: tuple[float, ...] | None = None
+    """Voxel size (mm, one per spatial axis) samples are resampled to before being cropped or
+    padded to ``spatial_shape``; None = resize each sample to ``spatial_shape`` (no millimetres)."""
 
     def __post_init__(self) -> None:
         if self.normalization == "auto":
@@ -95,6 +111,13 @@ class PreprocessSpec:
             raise ModelError("CT window width must be positive")
         if isinstance(self.resample_order, bool) or self.resample_order not in RESAMPLE_ORDERS:
             raise ModelError(f"resample order must be an integer from 0 to 5, got {self.resample_order!r}")
+        if self.target_spacing is not None:
+            ts = self.target_spacing
+            lo_mm, hi_mm = SPACING_RANGE
+            if len(ts) != len(self.spatial_shape) or not all(
+                    isinstance(v, (int, float)) and lo_mm <= v <= hi_mm for v in ts):
+                raise ModelError(f"target spacing must be {len(self.spatial_shape)} sizes from {lo_mm:g} to "
+                                 f"{hi_mm:g} mm, got {ts}")
         lo, hi = self.percentiles
         if not 0 <= lo < hi <= 100:
             raise ModelError(f"percentiles must satisfy 0 <= low < high <= 100, got {self.percentiles}")
@@ -111,6 +134,10 @@ class PreprocessSpec:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["version"] = SPEC_VERSION
+        if self.target_spacing is None:
+            d.pop("target_spacing")  # a spec without millimetres reads as before (older VoxDesk too)
+        else:
+            d["target_spacing"] = [float(v) for v in self.target_spacing]
         return d
 
     @classmethod
@@ -122,6 +149,8 @@ class PreprocessSpec:
         try:
             d["spatial_shape"] = tuple(int(v) for v in d["spatial_shape"])
             d["percentiles"] = tuple(float(v) for v in d.get("percentiles", (1.0, 99.0)))
+            if d.get("target_spacing") is not None:
+                d["target_spacing"] = tuple(float(v) for v in d["target_spacing"])
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"the preprocessing spec is damaged ({exc})") from None
         known = cls.__dataclass_fields__
@@ -135,6 +164,8 @@ class PreprocessStats:
     nonfinite_voxels: int = 0
     nonfinite_samples: int = 0
     resampled_samples: int = 0
+    unknown_spacing: int = 0
+    """Samples resampled to the target spacing whose own spacing was unknown (treated as 1 mm)."""
     shapes_seen: set = field(default_factory=set)
 
     def warnings(self) -> list[str]:
@@ -144,6 +175,9 @@ class PreprocessStats:
                 f"{self.nonfinite_voxels} NaN/Inf voxels in {self.nonfinite_samples} samples were "
                 "replaced by each sample's smallest finite value"
             )
+        if self.unknown_spacing:
+            out.append(f"{self.unknown_spacing} sample(s) have no known voxel spacing (bare arrays); the model "
+                       "resamples to millimetres, so they were treated as 1 mm voxels")
         if len(self.shapes_seen) > 1:
             shapes = ", ".join(str(s) for s in sorted(self.shapes_seen)[:5])
             out.append(f"samples have different shapes ({shapes}...); each was resampled to the input size")
@@ -256,19 +290,9 @@ def _clean_nonfinite(x: np.ndarray, stats: PreprocessStats | None) -> np.ndarray
 
 
 def _resample(x: np.ndarray, spec: PreprocessSpec) -> np.ndarray:
-    from scipy import ndimage
+    from voxdesk.engine.model.resample import zoom_to
 
-    target = tuple(spec.spatial_shape)
-    src = x.shape[:-1]
-    if src == target:
-        return x
-    factors = [t / s for t, s in zip(target, src)] + [1.0]
-    out = ndimage.zoom(x, factors, order=spec.resample_order, mode="nearest", grid_mode=False)
-    if out.shape[:-1] != target:  # rounding safety net: crop / edge-pad to the exact size
-        out = out[tuple(slice(0, t) for t in target)]
-        pad = [(0, t - s) for t, s in zip(target, out.shape[:-1])] + [(0, 0)]
-        out = np.pad(out, pad, mode="edge")
-    return out
+    return zoom_to(x, spec.spatial_shape, spec.resample_order)
 
 
 def _normalise(x: np.ndarray, spec: PreprocessSpec) -> np.ndarray:
@@ -303,18 +327,31 @@ def _normalise(x: np.ndarray, spec: PreprocessSpec) -> np.ndarray:
 
 
 def preprocess_batch(
-    samples: Iterable[np.ndarray], spec: PreprocessSpec, stats: PreprocessStats | None = None
+    samples: Iterable[np.ndarray], spec: PreprocessSpec, stats: PreprocessStats | None = None,
+    spacings: Sequence[Sequence[float] | None] | None = None,
 ) -> np.ndarray:
-    """Raw samples (any shapes, any dtypes) -> one float32 array ``(N,) + spec.input_shape``."""
+    """Raw samples (any shapes, any dtypes) -> one float32 array ``(N,) + spec.input_shape``.
+
+    ``spacings``: per sample its voxel size in mm (None where unknown); read only when the spec
+    has a ``target_spacing``."""
     out = np.empty((0,) + spec.input_shape, dtype=np.float32)
     prepared = []
-    for raw in samples:
+    for i, raw in enumerate(samples):
         x = np.asarray(raw, dtype=np.float32)
         x = _as_channel_last(x, spec)
-        if stats is not None:
+        if stats is not None and spec.target_spacing is None:  # in millimetres, shapes may differ
             stats.shapes_seen.add(tuple(x.shape[:-1]))
         x = _clean_nonfinite(x, stats)
-        if x.shape[:-1] != tuple(spec.spatial_shape):
+        if spec.target_spacing is not None:
+            from voxdesk.engine.model.resample import to_spacing
+
+            sp = spacings[i] if spacings is not None else None
+            if sp is None and stats is not None:
+                stats.unknown_spacing += 1
+            x = to_spacing(x, None if sp is None else tuple(sp)[:spec.spatial_rank], spec)
+            if stats is not None:
+                stats.resampled_samples += 1
+        elif x.shape[:-1] != tuple(spec.spatial_shape):
             x = _resample(x, spec)
             if stats is not None:
                 stats.resampled_samples += 1
@@ -324,9 +361,10 @@ def preprocess_batch(
     return _normalise(np.stack(prepared), spec)
 
 
-def preprocess_volume(array: np.ndarray, spec: PreprocessSpec, stats: PreprocessStats | None = None) -> np.ndarray:
+def preprocess_volume(array: np.ndarray, spec: PreprocessSpec, stats: PreprocessStats | None = None,
+                      spacing: Sequence[float] | None = None) -> np.ndarray:
     """One raw sample -> model input ``spec.input_shape`` (no batch axis). Used by inference."""
-    return preprocess_batch([array], spec, stats)[0]
+    return preprocess_batch([array], spec, stats, [spacing])[0]
 
 
 def preprocess_array(x: np.ndarray, spec: PreprocessSpec, stats: PreprocessStats | None = None,

@@ -20,7 +20,7 @@ import re
 from typing import Any, Callable
 
 from voxdesk.engine.errors import ModelError
-from voxdesk.engine.model.preprocessing import RESAMPLE_ORDERS, SPEC_NORMALIZATIONS, SPEC_VERSION
+from voxdesk.engine.model.preprocessing import RESAMPLE_ORDERS, SPACING_RANGE, SPEC_NORMALIZATIONS, SPEC_VERSION
 
 FORMAT = "voxdesk-model-bundle"
 FORMAT_VERSION = 1
@@ -187,6 +187,7 @@ _PREPROCESSING = obj({
     "window_width": number(above=0.0),
     "source_has_channels": boolean,
     "resample_order": integer(min(RESAMPLE_ORDERS), max(RESAMPLE_ORDERS)),
+    "target_spacing": nullable(list_of(number(*SPACING_RANGE), min_len=2, max_len=3)),
     "version": integer(SPEC_VERSION, SPEC_VERSION),
 }, required=("spatial_shape",))
 _METRICS = obj({
@@ -283,6 +284,9 @@ def _consistent(meta: dict) -> None:
     if spatial != shape:
         raise Invalid("preprocessing.spatial_shape", f"{p['spatial_shape']} with {p.get('channels', 1)} channel(s) "
                                                      f"disagrees with input_shape {shape}")
+    if p.get("target_spacing") is not None and len(p["target_spacing"]) != len(p["spatial_shape"]):
+        raise Invalid("preprocessing.target_spacing", f"{p['target_spacing']} needs one size per axis of "
+                                                      f"spatial_shape {p['spatial_shape']}")
     lo, hi = p.get("percentiles", (1.0, 99.0))
     if not lo < hi:
         raise Invalid("preprocessing.percentiles", f"must be low < high, got {lo}, {hi}")

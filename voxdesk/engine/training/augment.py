@@ -219,6 +219,8 @@ def stream_dataset(samples, labels: np.ndarray, spec: PreprocessSpec, batch_size
     """
     import tensorflow as tf
 
+    from voxdesk.engine.datasets.base import sample_spacings
+
     labels = np.asarray(labels, np.int64)
     n = len(labels)
     epoch = [0]
@@ -230,7 +232,9 @@ def stream_dataset(samples, labels: np.ndarray, spec: PreprocessSpec, batch_size
         epoch[0] += 1
         for start in range(0, n, batch_size):
             idx = order[start:start + batch_size]
-            yield preprocess_batch(samples.batch(idx), spec, stats), labels[idx]
+            raw = samples.batch(idx)
+            spacings = sample_spacings(samples, idx) if spec.target_spacing is not None else None
+            yield preprocess_batch(raw, spec, stats, spacings), labels[idx]
 
     sig = (tf.TensorSpec((None,) + spec.input_shape, tf.float32), tf.TensorSpec((None,), tf.int64))
     ds = tf.data.Dataset.from_generator(generate, output_signature=sig)

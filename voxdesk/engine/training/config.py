@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from voxdesk.engine.errors import ModelError
 from voxdesk.engine.model.networks import DEFAULT_MODEL, MODELS
-from voxdesk.engine.model.preprocessing import NORMALIZATIONS
+from voxdesk.engine.model.preprocessing import NORMALIZATIONS, SPACING_RANGE
 from voxdesk.engine.training.augment import NO_AUGMENT, AugmentConfig
 
 MIN_STEPS = 600
@@ -34,6 +34,10 @@ class TrainConfig:
     model: str = DEFAULT_MODEL
     input_size: tuple[int, ...] | None = None
     """Spatial size the samples are resampled to; None = the dataset's sample shape."""
+    target_spacing_mm: tuple[float, ...] | None = None
+    """Voxel size (mm per spatial axis) every scan is resampled to before being cropped or padded
+    to the input size (``PreprocessSpec.target_spacing``); None = resize to the input size, no
+    millimetres. Needs data whose spacing is known (NIfTI, DICOM, HDF5 with a spacing attribute)."""
     epochs: int | None = None
     """None = auto (``plan_run``): at least ``MIN_STEPS`` optimiser steps and ``MIN_EPOCHS`` epochs."""
     batch_size: int | None = None
@@ -68,6 +72,7 @@ class TrainConfig:
         d = asdict(self)
         d["augment"] = self.augment.to_dict() if isinstance(self.augment, AugmentConfig) else self.augment
         d["input_size"] = list(self.input_size) if self.input_size else None
+        d["target_spacing_mm"] = list(self.target_spacing_mm) if self.target_spacing_mm else None
         return d
 
     @classmethod
@@ -77,6 +82,8 @@ class TrainConfig:
             d["augment"] = AugmentConfig.from_dict(d["augment"])
         if d.get("input_size"):
             d["input_size"] = tuple(d["input_size"])
+        if d.get("target_spacing_mm"):
+            d["target_spacing_mm"] = tuple(d["target_spacing_mm"])
         return cls(**d)
 
     def field_errors(self) -> dict[str, str]:
@@ -89,6 +96,11 @@ class TrainConfig:
                 check_input_size(tuple(self.input_size))
             except ValueError as exc:
                 e["input_size"] = str(exc)
+        if self.target_spacing_mm is not None:
+            try:
+                check_spacing(tuple(self.target_spacing_mm))
+            except ValueError as exc:
+                e["target_spacing_mm"] = str(exc)
         if self.epochs is not None and not 1 <= self.epochs <= MAX_EPOCHS:
             e["epochs"] = f"between 1 and {MAX_EPOCHS}, or auto"
         if self.batch_size is not None and not 1 <= self.batch_size <= MAX_BATCH_SIZE:
@@ -139,6 +151,36 @@ def check_input_size(sizes: tuple[int, ...], rank: int | None = None) -> tuple[i
     if len(sizes) not in (2, 3):
         raise ValueError("give 2 or 3 sizes")
     return sizes
+
+
+def check_spacing(values: tuple[float, ...], rank: int | None = None) -> tuple[float, ...]:
+    """``values`` if it is a valid target spacing (mm) for ``rank`` spatial axes, else ValueError."""
+    lo, hi = SPACING_RANGE
+    if any(isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi for v in values):
+        raise ValueError(f"each spacing must be between {lo:g} and {hi:g} mm")
+    if rank is not None and len(values) != rank:
+        raise ValueError(f"the samples have {rank} spatial axes; give {rank} spacings or one")
+    if len(values) not in (2, 3):
+        raise ValueError("give 2 or 3 spacings (mm)")
+    return tuple(float(v) for v in values)
+
+
+def parse_spacing(text: str, rank: int | None = None) -> tuple[float, ...] | None:
+    """``""`` -> None; ``"1.5"`` -> that on ``rank`` (default 3) axes; ``"0.8,0.8,2"`` (or
+    ``0.8x0.8x2``) -> that, in mm. ValueError with a message for a user otherwise."""
+    text = text.strip().lower().removesuffix("mm").strip()
+    if not text:
+        return None
+    parts = [p for p in re.split(r"[x×,\s]+", text) if p]
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        raise ValueError("write one spacing in mm (1.5) or one per axis (0.8,0.8,2)") from None
+    if not values or not all(math.isfinite(v) for v in values):
+        raise ValueError("write one spacing in mm (1.5) or one per axis (0.8,0.8,2)")
+    if len(values) == 1:
+        values = values * (rank or 3)
+    return check_spacing(values, rank)
 
 
 def parse_input_size(text: str, rank: int | None = None) -> tuple[int, ...] | None:

@@ -162,12 +162,13 @@ def evaluate_predictions(
 def predict_split(model, samples, spec, batch_size: int = 64, progress=None, stats=None, digests=None):
     """Class probabilities for every sample in ``samples`` (batched, preprocessed like training);
     appends each raw sample's ``splits.sample_digest`` to ``digests`` when given."""
+    from voxdesk.engine.datasets.base import sample_spacings
     from voxdesk.engine.datasets.splits import sample_digest
     from voxdesk.engine.model.predict import predict_raw
 
     on_raw = (lambda raw: digests.extend(sample_digest(r) for r in raw)) if digests is not None else None
     return predict_raw(model, spec, samples.batch, len(samples), stats=stats, batch_size=batch_size,
-                       progress=progress, on_raw=on_raw)
+                       progress=progress, on_raw=on_raw, spacings=lambda idx: sample_spacings(samples, list(idx)))
 
 
 def evaluate_model(model, split, spec, class_names, *, batch_size: int = 64, seed: int = 0, progress=None,

@@ -98,6 +98,9 @@ class TrainResult:
     strategy: str = ""
     notes: list[str] = field(default_factory=list)
     """Choices made for the user, e.g. what normalisation "auto" picked and why."""
+    augment: dict = field(default_factory=dict)
+    """The augmentation the run used (``AugmentConfig.to_dict``, "auto" resolved): the bundle's
+    ``training.augment``, whose flips test-time augmentation repeats (``model.uncertainty``)."""
     data_stats: dict = field(default_factory=dict)
     """``consistency.training_data_stats`` of the training part (the bundle's ``data_stats``):
     what inference compares a new volume with (shape, spacing, orientation, intensity range)."""
@@ -139,9 +142,40 @@ def _load_array(part: Subset, spec, stats, progress, cancel, lo, hi, chunk=512, 
         raw = part.batch(range(start, stop))
         if digests is not None and len(digests) < MAX_DIGESTS:
             digests.extend(sample_digest(r) for r in raw)
-        out[start:stop] = preprocess_batch(raw, spec, stats)
+        out[start:stop] = preprocess_batch(raw, spec, stats, _spacings(part, range(start, stop), spec))
         progress(lo + (hi - lo) * stop / len(part), f"preparing data {stop}/{len(part)}")
     return out
+
+
+def _spacings(samples, idx, spec):
+    """The samples' voxel sizes when the spec resamples to millimetres (None otherwise: unused)."""
+    from voxdesk.engine.datasets.base import sample_spacings
+
+    return sample_spacings(samples, list(idx)) if spec.target_spacing is not None else None
+
+
+def _target_spacing(config: TrainConfig, train_part, rank: int) -> tuple[float, ...] | None:
+    """The config's target spacing on ``rank`` axes, after checking that the training scans have
+    a known voxel size: a model told to work in millimetres must not learn from guessed ones."""
+    ts = config.target_spacing_mm
+    if ts is None:
+        return None
+    ts = tuple(float(v) for v in ts)
+    if len(ts) != rank:
+        if len(set(ts)) != 1:
+            raise ModelError(f"target spacing {ts} mm has {len(ts)} values but the samples have {rank} spatial axes")
+        ts = ts[:1] * rank
+    n = len(train_part)
+    idx = sorted({int(i) for i in np.linspace(0, n - 1, min(n, 64))}) if n else []
+    from voxdesk.engine.datasets.base import sample_spacings
+
+    for i, sp in zip(idx, sample_spacings(train_part, idx)):
+        if sp is None:
+            raise ModelError(
+                f"a target spacing needs scans whose voxel size is known, and {train_part.describe(i)} has none "
+                "(bare arrays: NPY, or HDF5 without a 'spacing' attribute); train without a target spacing, "
+                "or use NIfTI/DICOM files")
+    return ts
 
 
 def _plan_note(config: TrainConfig, epochs: int, steps: int, batch_size: int) -> str:
@@ -253,7 +287,12 @@ def train(
 
     data_stats = training_data_stats(train_part, has_channels=split_sample_shape(shape)[2])
     normalization, norm_note = choose_normalization(config.normalization, data_stats)
-    spec = make_spec(shape, config.input_size, normalization)
+    spatial_rank = len(split_sample_shape(shape)[0])
+    target_spacing = _target_spacing(config, train_part, spatial_rank)
+    spec = make_spec(shape, config.input_size, normalization, target_spacing=target_spacing)
+    if target_spacing is not None:
+        norm_note += (f"; scans resampled to {' x '.join(f'{v:g}' for v in target_spacing)} mm voxels, the input "
+                      f"covering {' x '.join(f'{n * v:g}' for n, v in zip(spec.spatial_shape, target_spacing))} mm")
 
     from voxdesk.engine.training.distribute import choose_strategy, describe, fit_context
 
@@ -334,6 +373,7 @@ def train(
                      "val_source": parts.val_source, "test_source": parts.test_source,
                      "in_memory": in_memory, "batch_size": batch_size, "epochs_planned": epochs},
         strategy=describe(strategy), data_stats=data_stats, notes=[norm_note, plan_note, aug_note],
+        augment=aug.to_dict(),
         sample_digests={k: v for k, v in digests.items() if len(v) <= MAX_DIGESTS}, calibration=calibration,
         timings={"prepare_s": t_prepared - t_start, "fit_s": fit_s, "evaluate_s": t_end - t_fit,
                  "total_s": t_end - t_start,

@@ -11,12 +11,14 @@ controller (``classify_dock``) runs the batch in a worker and feeds rows back as
 
 The table (``batchTable``) is sortable; it starts sorted by confidence, least confident first
 (rows that failed come first: they need a look too). Columns: file, predicted class,
-confidence, refer ("refer" when the confidence is below the model's referral threshold: a human
-should read the case), true label (shown when known), warnings, error.
+confidence (with "± spread" when the run measured a per-case uncertainty: the standard deviation
+of that probability across test-time augmentation or Monte-Carlo dropout passes), refer
+("refer" when the confidence is below the model's referral threshold: a human should read the
+case), true label (shown when known), warnings, error.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +39,16 @@ COLUMNS = ("File", "Predicted class", "Confidence", "Refer", "True label", "Warn
 FILE, PREDICTED, CONFIDENCE, REFER, LABEL, WARNINGS, ERROR = range(len(COLUMNS))
 SORT_ROLE = Qt.UserRole + 1
 ROW_ROLE = Qt.UserRole + 2
+
+
+def uncertainty_tip(p) -> str:
+    """What "± x%" after a confidence means (the Classify result and the batch table)."""
+    from voxdesk.engine.model.uncertainty import LABELS
+
+    return QCoreApplication.translate(
+        "Classify", "± {spread}: how much this probability varies across the passes of {method} (standard "
+                    "deviation); a large spread says the model is unsure of this case").format(
+        spread=f"{p.uncertainty:.1%}", method=LABELS.get(p.uncertainty_method, p.uncertainty_method))
 
 
 class BatchTableModel(QAbstractTableModel):
@@ -93,6 +105,8 @@ class BatchTableModel(QAbstractTableModel):
                 return row.error if col == ERROR else row.source
             if col == REFER and p is not None and p.refer:
                 return "Below the model's referral threshold: a human should read this case"
+            if col == CONFIDENCE and p is not None and p.uncertainty is not None:
+                return uncertainty_tip(p)
         if role == Qt.ForegroundRole and (row.error or (col == REFER and p is not None and p.refer)):
             return self.error_color
         if role == Qt.TextAlignmentRole and col in (CONFIDENCE, WARNINGS):
@@ -106,7 +120,9 @@ class BatchTableModel(QAbstractTableModel):
         if col == PREDICTED:
             return p.class_name if p is not None else ""
         if col == CONFIDENCE:
-            return f"{p.confidence:.1%}" if p is not None else ""
+            if p is None:
+                return ""
+            return f"{p.confidence:.1%}" + (f" ± {p.uncertainty:.1%}" if p.uncertainty is not None else "")
         if col == REFER:
             return "refer" if p is not None and p.refer else ""
         if col == LABEL:

@@ -21,6 +21,10 @@ def _preprocessing(p: dict) -> str:
             "robust": "percentiles {0}..{1} to 0..1, brighter kept".format(*p.get("percentiles", ("?", "?"))),
             "ct-window": f"CT window L {p.get('window_level')} / W {p.get('window_width')} HU"}.get(norm, norm)
     size = "×".join(str(v) for v in p.get("spatial_shape", ()))
+    mm = p.get("target_spacing")
+    if mm:
+        return (f"resampled to {'×'.join(f'{v:g}' for v in mm)} mm voxels (order {p.get('resample_order', 1)}), "
+                f"cropped or padded to {size}, normalised {text}")
     return f"resampled to {size} (order {p.get('resample_order', 1)}), normalised {text}"
 
 

@@ -227,8 +227,15 @@ class ClassifyPanel(QWidget):
         p = prediction
         refer = (f"<br><b style='color:{tones(self)['warn']}'>Refer to a human: the confidence is below the "
                  "model's referral threshold</b>") if p.refer else ""
+        spread = f" ± {p.uncertainty:.1%}" if getattr(p, "uncertainty", None) is not None else ""
         self.top.setText(f"<span style='font-size:15pt'><b>{html.escape(p.class_name)}</b></span>"
-                         f"&nbsp;&nbsp;{p.confidence:.1%} confidence{refer}")
+                         f"&nbsp;&nbsp;{p.confidence:.1%}{spread} confidence{refer}")
+        if spread:
+            from voxdesk.gui.classify.batch_panel import uncertainty_tip
+
+            self.top.setToolTip(uncertainty_tip(p))
+        else:
+            self.top.setToolTip("")
         self.chart.set_probabilities(p.probabilities)
         self.set_warnings(p.warnings)
 

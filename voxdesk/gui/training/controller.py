@@ -196,7 +196,11 @@ class TrainingController(QObject):
 
     @Slot(object)
     def _returned(self, value) -> None:
-        result, bundle = value
+        self.adopt(*value)
+
+    def adopt(self, result, bundle) -> None:
+        """``result`` (a TrainResult) and its unsaved ``bundle`` become this window's trained model:
+        after Train, and after a cross-validation's refit on all data."""
         self.result, self.bundle = result, bundle
         self.train_panel.show_result(result)
         self.training_finished.emit(result)

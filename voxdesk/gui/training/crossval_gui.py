@@ -4,11 +4,24 @@ as folds finish, and the summary (mean and 95% interval per metric) in a dialog 
 the folds can be saved as CSV.
 
 While it runs, Train is disabled and Stop cancels it (the folds that finished are kept).
+
+"Refit on all data afterwards" (as ``voxdesk-cli crossval --refit``) trains once more on every
+cross-validated sample after the folds; that model then is the window's trained model, exactly
+as after Train (Results tab, Classify, Save Model, and the unsaved-model prompt, which is also
+asked before a refit would replace an unsaved model).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QMessageBox,
+    QSpinBox,
+)
 
 from voxdesk.gui.infra.errors import report_error, user_message
 from voxdesk.gui.infra.workers import Worker
@@ -19,16 +32,45 @@ DEFAULT_FOLDS = 5
 class CrossvalWorker(Worker):
     fold_done = Signal(str)
 
-    def __init__(self, config, dataset, folds: int) -> None:
+    def __init__(self, config, dataset, folds: int, refit: bool = False) -> None:
         super().__init__(self._job, name="crossval")
-        self.config, self.dataset, self.folds = config, dataset, folds
+        self.config, self.dataset, self.folds, self.refit = config, dataset, folds, refit
 
     def _job(self, _w):
+        """(CrossvalResult, the refitted model's unsaved Bundle or None), the bundle built here in
+        the worker thread as ``TrainWorker`` does."""
         from voxdesk.engine.training.crossval import crossval
         from voxdesk.engine.training.crossval_report import fold_line
 
-        return crossval(self.config, self.dataset, self.folds, progress=self.report, cancel=self.cancel_token,
-                        on_fold=lambda f: self.fold_done.emit(fold_line(f, self.folds)))
+        cv = crossval(self.config, self.dataset, self.folds, refit=self.refit, progress=self.report,
+                      cancel=self.cancel_token, on_fold=lambda f: self.fold_done.emit(fold_line(f, self.folds)))
+        refit = cv.refit
+        bundle = refit.to_bundle() if refit is not None and getattr(refit, "model", None) is not None else None
+        return cv, bundle
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Crossval", text)
+
+
+class CrossvalOptions(QDialog):
+    """The folds K and "refit on all data afterwards"."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("crossvalOptions")
+        self.setWindowTitle(_tr("Cross-validate"))
+        self.folds = QSpinBox(objectName="crossvalFolds", minimum=2, maximum=20, value=DEFAULT_FOLDS)
+        self.refit = QCheckBox(_tr("Refit on all data afterwards"), objectName="crossvalRefit")
+        self.refit.setToolTip(_tr("After the folds, train once more on every cross-validated sample: that "
+                                  "model becomes the trained model, to inspect, use and save as after Train."))
+        form = QFormLayout(self)
+        form.addRow(_tr("Folds (K):"), self.folds)
+        form.addRow(self.refit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
 
 
 class CrossvalController(QObject):
@@ -43,9 +85,12 @@ class CrossvalController(QObject):
         self.lines: list[str] = []
 
     # -- asking the user (tests replace these) --------------------------------------------
-    def ask_folds(self) -> int | None:
-        n, ok = QInputDialog.getInt(self.training.window, "Cross-validate", "Folds (K):", DEFAULT_FOLDS, 2, 20)
-        return int(n) if ok else None
+    def ask_folds(self) -> tuple[int, bool] | int | None:
+        """(K, refit on all data afterwards), or None when cancelled (tests may return just K)."""
+        box = CrossvalOptions(self.training.window)
+        if box.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return int(box.folds.value()), box.refit.isChecked()
 
     def show_summary(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok,
@@ -63,7 +108,7 @@ class CrossvalController(QObject):
     def running(self) -> bool:
         return self.worker is not None
 
-    def start(self, folds: int | None = None) -> CrossvalWorker | None:
+    def start(self, folds: int | None = None, refit: bool | None = None) -> CrossvalWorker | None:
         t = self.training
         if self.running or t.is_training:
             return None
@@ -75,10 +120,16 @@ class CrossvalController(QObject):
         except ValueError as exc:
             report_error(t.window, "Invalid settings", str(exc))
             return None
-        folds = folds or self.ask_folds()
         if not folds:
+            answer = self.ask_folds()
+            if not answer:
+                return None
+            folds, asked = answer if isinstance(answer, tuple) else (answer, False)
+            refit = asked if refit is None else refit
+        refit = bool(refit)
+        if refit and not t.keep_model(_tr("refitting a model on all data"), lambda: self.start(folds, refit)):
             return None
-        worker = CrossvalWorker(config, t.dataset, folds)
+        worker = CrossvalWorker(config, t.dataset, folds, refit)
         q = Qt.QueuedConnection
         worker.progress.connect(self._progress, q)
         worker.fold_done.connect(self._fold, q)
@@ -87,7 +138,8 @@ class CrossvalController(QObject):
         worker.finished.connect(self._done, q)
         self.worker, self.result, self.lines = worker, None, []
         t.train_panel.set_running(True)
-        t.train_panel.show_status(f"Cross-validating: {folds} folds of the Training dock's settings…")
+        t.train_panel.show_status(f"Cross-validating: {folds} folds of the Training dock's settings…"
+                                  + (_tr(" then a refit on all data") if refit else ""))
         t.runner.start(worker)
         return worker
 
@@ -111,12 +163,18 @@ class CrossvalController(QObject):
         self.training.train_panel.show_status(line)
 
     @Slot(object)
-    def _returned(self, cv) -> None:
+    def _returned(self, value) -> None:
         from voxdesk.engine.training.crossval_report import summary_lines
 
+        cv, bundle = value
         self.result = cv
         head = "Stopped: only the finished folds are summarised.\n\n" if cv.cancelled else ""
         self.training.train_panel.show_status(f"Cross-validation done: {len(cv.folds)} of {cv.k} folds.")
+        if bundle is not None:  # the refitted model: the window's trained model, as after Train
+            self.training.adopt(cv.refit, bundle)
+            self.training.train_panel.show_status(
+                f"Cross-validation done: {len(cv.folds)} of {cv.k} folds; "
+                + _tr("the model refitted on all data is ready (not saved yet)."))
         self.finished.emit(cv)
         if cv.folds:
             self.show_summary("Cross-validation", head + "\n".join(self.lines + [""] + summary_lines(cv)))

@@ -8,7 +8,7 @@ training; ``validity_changed(bool)`` tells the panel to enable or disable Train.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
 from voxdesk.engine.model.networks import DEFAULT_MODEL, MODELS
 from voxdesk.engine.model.preprocessing import NORMALIZATIONS, split_sample_shape
 from voxdesk.engine.training.augment import AugmentConfig
-from voxdesk.engine.training.config import MIN_EPOCHS, MIN_STEPS, SMALL_DATA, TrainConfig, parse_input_size
+from voxdesk.engine.training.config import (
+    MIN_EPOCHS,
+    MIN_STEPS,
+    SMALL_DATA,
+    TrainConfig,
+    parse_input_size,
+    parse_spacing,
+)
 from voxdesk.gui.infra.style import tones
 
 
@@ -61,6 +68,14 @@ class TrainForm(QWidget):
         self.input_size.setPlaceholderText("the dataset's shape")
         self.input_size.setToolTip("Resample every sample to this size: 32 (a cube) or 32x32x32. "
                                    "Empty: keep the shape.")
+        tr = QCoreApplication.translate
+        self.spacing = QLineEdit()
+        self.spacing.setObjectName("spacingEdit")
+        self.spacing.setPlaceholderText(tr("TrainForm", "none: resize to the input size"))
+        self.spacing.setToolTip(tr(
+            "TrainForm", "Resample every scan to this voxel size in mm before cropping or padding it to the "
+                         "input size: 1.5 (every axis) or 0.8,0.8,2. One voxel is then the same size in every "
+                         "scan. Needs files that record their spacing (NIfTI, DICOM). Empty: no millimetres."))
         # 0 shows as "auto": the engine plans epochs and batch size from the dataset (plan_run).
         self.epochs = QSpinBox(objectName="epochsSpin", minimum=0, maximum=1000, value=d.epochs or 0,
                                specialValueText="auto")
@@ -117,6 +132,8 @@ class TrainForm(QWidget):
         form.addRow("Model", self.model_combo)
         form.addRow("", self.model_help)
         self._add(form, "Input size", self.input_size, "input_size")
+        self._add(form, QCoreApplication.translate("TrainForm", "Voxel spacing (mm)"), self.spacing,
+                  "target_spacing_mm")
         form.addRow("Epochs", self.epochs)
         self._add(form, "Batch size", self.batch_size, "batch_size")
         self._add(form, "Learning rate", self.learning_rate, "learning_rate")
@@ -132,6 +149,7 @@ class TrainForm(QWidget):
         self.augment_mode.currentIndexChanged.connect(self._augment_mode_changed)
         self._augment_mode_changed()
         self.input_size.textChanged.connect(self.validate)
+        self.spacing.textChanged.connect(self.validate)
         self.learning_rate.textChanged.connect(self.validate)
         self.batch_size.valueChanged.connect(self.validate)
         self.val_fraction.valueChanged.connect(self.validate)
@@ -184,7 +202,7 @@ class TrainForm(QWidget):
             errors = candidate.field_errors()
         except ValueError as exc:  # a field that does not even parse: _candidate names it
             candidate, errors = None, dict([exc.args[0]])
-        for key in ("input_size", "learning_rate"):
+        for key in ("input_size", "target_spacing_mm", "learning_rate"):
             self._show(key, errors.get(key, ""), bool(errors.get(key)))
         for key, text in errors.items():  # settings without their own message line
             self._errors.setdefault(key, text)
@@ -209,6 +227,10 @@ class TrainForm(QWidget):
         except ValueError as exc:
             raise ValueError(("input_size", str(exc))) from None
         try:
+            spacing = parse_spacing(self.spacing.text(), self._rank)
+        except ValueError as exc:
+            raise ValueError(("target_spacing_mm", str(exc))) from None
+        try:
             lr = float(self.learning_rate.text().strip())
         except ValueError:
             raise ValueError(("learning_rate", "a number between 0 and 1, e.g. 0.001")) from None
@@ -219,7 +241,7 @@ class TrainForm(QWidget):
                                     rotation_deg=self.rotation.value(), shift=self.shift.value(),
                                     intensity=self.intensity.value(), noise=self.noise.value())
         return TrainConfig(
-            model=self.model_combo.currentData(), input_size=size,
+            model=self.model_combo.currentData(), input_size=size, target_spacing_mm=spacing,
             epochs=self.epochs.value() or None, batch_size=self.batch_size.value() or None,
             learning_rate=lr, val_fraction=self.val_fraction.value(),
             augment=augment, normalization=self.normalization.currentText(),
