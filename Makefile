@@ -55,8 +55,8 @@ uninstall-desktop:
 # A one-folder app that needs no Python: dist/voxdesk/voxdesk and dist/voxdesk/voxdesk-cli
 # (PyInstaller, the `package` extra). Slow (TensorFlow): not part of `make test`.
 package: venv
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[package]'
-	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/voxdesk.spec
+	PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install -q --disable-pip-version-check -e '.[package]'
+	TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/voxdesk.spec
 	@du -sh dist/voxdesk
 
 # Runs the frozen app of `make package` under Xvfb with no Python on PATH: demo, train, classify, screenshot.
