@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.voxdesk-installed
 XVFB := xvfb-run -a -s "-screen 0 1600x1000x24 +extension GLX"
 
-.PHONY: run test lint venv sysdeps test-fast bench screenshots clean
+.PHONY: run test lint venv sysdeps test-fast bench screenshots clean install-desktop uninstall-desktop package smoke-frozen
 
 # setuptools' note on editable installs (resources/ is mapped into the package) is information, not a
 # warning about this project: it is filtered so that `make run` prints nothing it need not.
@@ -44,5 +44,24 @@ bench: venv
 screenshots: venv sysdeps
 	$(XVFB) env QT_QPA_PLATFORM=xcb bash packaging/make-screenshots.sh $(VENV)
 
+# The launcher, file types (.nii, .nii.gz, .npy, .npz, .voxmodel, .voxproj) and icon for the
+# current user, under $XDG_DATA_HOME (default ~/.local/share): double-clicking a scan opens it.
+install-desktop: venv
+	@bash packaging/install-desktop.sh --exec $(abspath $(VENV))/bin/voxdesk
+
+uninstall-desktop:
+	@bash packaging/install-desktop.sh --uninstall
+
+# A one-folder app that needs no Python: dist/voxdesk/voxdesk and dist/voxdesk/voxdesk-cli
+# (PyInstaller, the `package` extra). Slow (TensorFlow): not part of `make test`.
+package: venv
+	PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install -q --disable-pip-version-check -e '.[package]'
+	TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/voxdesk.spec
+	@du -sh dist/voxdesk
+
+# Runs the frozen app of `make package` under Xvfb with no Python on PATH: demo, train, classify, screenshot.
+smoke-frozen: sysdeps
+	@bash packaging/smoke-frozen.sh dist/voxdesk
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -87,6 +87,14 @@ def test_a_dropped_scan_still_opens_in_the_views(qtbot, window, tmp_path):
     assert window.state.volume.shape == (6, 7, 8)
 
 
+def test_a_model_bundle_given_on_the_command_line_loads_in_the_classify_dock(window, monkeypatch, tmp_path):
+    # what a file manager's double-click on a .voxmodel runs: voxdesk %f -> open_anything
+    loaded = []
+    monkeypatch.setattr(window.classify, "load_model", loaded.append)
+    window.open_anything(str(tmp_path / "Model.VOXMODEL"))
+    assert loaded == [str(tmp_path / "Model.VOXMODEL")]
+
+
 def test_the_welcome_page_walks_the_first_hour(qtbot, window):
     from PySide6.QtWidgets import QLabel, QPushButton
 

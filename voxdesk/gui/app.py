@@ -75,7 +75,7 @@ def make_application(argv=None):
     app.setApplicationName("VoxDesk")
     app.setOrganizationName("VoxDesk")
     app.setApplicationDisplayName("VoxDesk")
-    app.setDesktopFileName("voxdesk")
+    app.setDesktopFileName("io.github.voxdesk.voxdesk")  # packaging/io.github.voxdesk.voxdesk.desktop
     app.setStyle("Fusion")
     app.setPalette(dark_palette())
     app.setStyleSheet(style_sheet())

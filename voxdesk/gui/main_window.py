@@ -303,11 +303,15 @@ class MainWindow(QMainWindow):
             self.open_anything(files[0])
 
     def open_anything(self, path: str) -> None:
-        """A project opens everything it names; a labelled dataset (class folders, a CSV
-        manifest) opens in the Dataset dock; a scan or a DICOM series in the views."""
+        """A project opens everything it names; a model bundle loads in the Classify dock; a
+        labelled dataset (class folders, a CSV manifest) opens in the Dataset dock; a scan or a
+        DICOM series in the views. (What a file manager's double-click runs: ``voxdesk %f``.)"""
         path = os.fspath(path)
         if path.lower().endswith(formats.PROJECT_SUFFIX):
             self.project.open(path)
+            return
+        if path.lower().endswith(formats.BUNDLE_SUFFIX):
+            self.classify.load_model(path)
             return
         # telling a dataset folder from a DICOM series reads file headers: not in the GUI thread
         self.runner.run(lambda _w: (path, file_menu.is_dataset(path)), name="route", returned=self._route)
