@@ -62,7 +62,7 @@ def fit_and_score(x, y, names, labelled, test, args, seed):
     ds = LabelledDataset(names, {"train": Split(ArraySamples(x[labelled]), y[labelled]),
                                  "test": Split(ArraySamples(x[test]), y[test])}, "<bench>", "xy-arrays")
     batch = 16
-    epochs = max(3, math.ceil(args.steps / math.ceil(len(labelled) / batch)))
+    epochs = args.epochs or max(3, math.ceil(args.steps / math.ceil(len(labelled) / batch)))
     config = TrainConfig(epochs=epochs, batch_size=batch, augment=None, learning_rate=args.lr,
                          lr_schedule="constant", val_fraction=0.0, test_fraction=0.0, seed=seed,
                          early_stopping_patience=epochs + 1)
@@ -133,6 +133,8 @@ def main(argv=None) -> int:
     ap.add_argument("--step", type=int, default=30)
     ap.add_argument("--max", type=int, default=150)
     ap.add_argument("--steps", type=int, default=100, help="optimiser steps per training (batch 16)")
+    ap.add_argument("--epochs", type=int, default=None,
+                    help="epochs per training instead of --steps (the steps then grow with the labels)")
     ap.add_argument("--lr", type=float, default=3e-3, help="learning rate (constant)")
     ap.add_argument("--size", type=int, default=16, help="scan size (the scans are made at this size)")
     ap.add_argument("--n-per-class", type=int, default=80)
