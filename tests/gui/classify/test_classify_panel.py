@@ -184,3 +184,19 @@ def test_an_engine_error_while_classifying_becomes_a_dialog(qtbot, classify_app,
     assert errors == [("Cannot classify this volume",
                        "the model classifies 2D images of 28x28 with 1 channel(s); this input is 16x16x16")]
     assert ctl.classify_panel.classify_button.isEnabled()
+
+
+def test_the_uncertainty_choice_adds_the_spread_to_the_result(qtbot, classify_app, tiny, errors):
+    window, ctl = classify_app
+    load_model(qtbot, ctl, tiny.path)
+    path, _centre = lesion_case(tiny)
+    show(window, path)
+    combo = window.findChild(type(ctl.classify_panel.uncertainty), "uncertaintyCombo")
+    assert ctl.classify_panel.uncertainty_method == "none" and "MC dropout" in combo.toolTip()
+    combo.setCurrentIndex(combo.findData("mc"))
+    with qtbot.waitSignal(ctl.prediction_ready, timeout=60_000) as got:
+        qtbot.mouseClick(ctl.classify_panel.classify_button, Qt.LeftButton)
+    shown = got.args[0]
+    assert shown.uncertainty_method == "mc" and shown.uncertainty is not None
+    assert f"± {shown.uncertainty:.1%}" in ctl.classify_panel.top.text()
+    assert errors == []

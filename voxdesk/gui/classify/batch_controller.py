@@ -39,7 +39,8 @@ class BatchController(QObject):
         if self.worker is not None:
             o._error("Batch in progress", "A batch is already running; cancel it first.")
             return None
-        worker = jobs.BatchWorker(o.bundle, kind, paths or [], o.training_dataset)
+        worker = jobs.BatchWorker(o.bundle, kind, paths or [], o.training_dataset,
+                                  uncertainty=o.classify_panel.uncertainty_method)
         q = Qt.QueuedConnection
         worker.rows_ready.connect(self._rows, q)
         worker.progress.connect(self.panel.show_progress, q)

@@ -189,8 +189,8 @@ class ClassifyController(QObject):
     def classify(self) -> Worker | None:
         if not self._need():
             return None
-        bundle, volume = self.bundle, self.state.volume
-        worker = self._start(lambda _w: jobs.classify_volume(bundle, volume), "Classifying…",
+        bundle, volume, method = self.bundle, self.state.volume, self.classify_panel.uncertainty_method
+        worker = self._start(lambda _w: jobs.classify_volume(bundle, volume, method), "Classifying…",
                              self._classified, self._classify_failed)
         if worker is not None:
             self._job_volume = volume
@@ -220,8 +220,8 @@ class ClassifyController(QObject):
         if not self._need():
             return None
         bundle, volume = self.bundle, self.state.volume
-        predict = self.prediction is None
-        worker = self._start(lambda _w: jobs.explain_volume(bundle, volume, class_name, predict),
+        predict, method = self.prediction is None, self.classify_panel.uncertainty_method
+        worker = self._start(lambda _w: jobs.explain_volume(bundle, volume, class_name, predict, method),
                              "Computing the Grad-CAM heat map…", self._explained, self._explain_failed)
         if worker is not None:
             self._job_volume = volume

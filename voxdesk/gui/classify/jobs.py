@@ -32,19 +32,19 @@ def load_model(path: str) -> tuple[Any, str]:
     return bundle, model_id(bundle)
 
 
-def classify_volume(bundle, volume):
+def classify_volume(bundle, volume, uncertainty: str | None = None):
     tf_guard()
     from voxdesk.engine.inference.classify import classify
 
-    return classify(bundle, volume)
+    return classify(bundle, volume, uncertainty=uncertainty)
 
 
-def explain_volume(bundle, volume, class_name: str | None, with_prediction: bool):
+def explain_volume(bundle, volume, class_name: str | None, with_prediction: bool, uncertainty: str | None = None):
     """(Prediction or None, Explanation)."""
     tf_guard()
     from voxdesk.engine.inference.explain import explain
 
-    prediction = classify_volume(bundle, volume) if with_prediction else None
+    prediction = classify_volume(bundle, volume, uncertainty) if with_prediction else None
     return prediction, explain(bundle, volume, class_name)
 
 
@@ -115,11 +115,13 @@ class BatchWorker(Worker):
     rows_ready = Signal(object)
     started_items = Signal(int)
 
-    def __init__(self, bundle, kind: str, paths, training_dataset=None, batch_size: int = 16) -> None:
+    def __init__(self, bundle, kind: str, paths, training_dataset=None, batch_size: int = 16,
+                 uncertainty: str | None = None) -> None:
         super().__init__(self._job, name="batch-classify")
         self.bundle, self.kind, self.paths = bundle, kind, list(paths or [])
         self.training_dataset = training_dataset
         self.batch_size = batch_size
+        self.uncertainty = uncertainty
         self._buffer: list = []
         self.dataset = None
 
@@ -144,7 +146,7 @@ class BatchWorker(Worker):
 
         n = 0
         for row in iter_classify(self.bundle, items, batch_size=self.batch_size, progress=self._flush,
-                                 cancel=self.cancel_token):
+                                 cancel=self.cancel_token, uncertainty=self.uncertainty):
             self._buffer.append(row)
             n += 1
         self._flush(1.0, f"classified {n}/{len(items)}")

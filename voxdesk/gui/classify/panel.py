@@ -15,14 +15,14 @@ settings and the model card, a section folded with ``modelCardToggle`` (remember
 Stable objectNames: ``modelCard``, ``loadModelButton``, ``useTrainedButton``, ``classifyButton``,
 ``probabilityChart``, ``topClass``, ``predictionWarnings``, ``explainClass``, ``explainButton``,
 ``overlayOpacity``, ``overlayColormap``, ``hottestButton``, ``classifyStatus``, ``classifyHeader``,
-``classifyScroll``, ``modelCardToggle``.
+``classifyScroll``, ``modelCardToggle``, ``uncertaintyCombo`` (the per-case uncertainty method).
 """
 from __future__ import annotations
 
 import dataclasses
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from voxdesk.engine.io import formats
+from voxdesk.engine.model.uncertainty import DEFAULT_METHOD
 from voxdesk.gui.classify.card import card_html
 from voxdesk.gui.classify.chart import ProbabilityChart
 from voxdesk.gui.infra.section import Section
@@ -81,6 +82,17 @@ class ClassifyPanel(QWidget):
         self.class_choice.setToolTip("The class whose heat map Explain draws")
         self.explain_button = push_button("Explain", "explainButton", self._explain)
         self.explain_button.setToolTip("Overlay the Grad-CAM heat map of the chosen class")
+        tr = QCoreApplication.translate
+        self.uncertainty = QComboBox(objectName="uncertaintyCombo")
+        for text, method in ((tr("Classify", "single pass"), "none"),
+                             (tr("Classify", "± test-time augmentation"), "tta"),
+                             (tr("Classify", "± MC dropout"), "mc")):
+            self.uncertainty.addItem(text, method)
+        self.uncertainty.setCurrentIndex(max(0, self.uncertainty.findData(DEFAULT_METHOD)))
+        self.uncertainty.setToolTip(tr(
+            "Classify", "Per-case uncertainty for Classify and the batch: the spread of the predicted class's "
+                        "probability across test-time augmentation views (about 7-15x the time) or Monte-Carlo "
+                        "dropout passes (about 1.5x). The class, confidence and referral are the single pass's."))
         self.top = QLabel("—")
         self.top.setObjectName("topClass")
         self.top.setTextFormat(Qt.RichText)
@@ -91,10 +103,11 @@ class ClassifyPanel(QWidget):
         rows = QVBoxLayout(header)
         rows.setContentsMargins(0, 0, 0, 0)
         for widgets in ((self.load_button, self.trained_button),
-                        (self.classify_button, self.explain_button, self.class_choice)):
+                        (self.classify_button, self.explain_button, self.class_choice),
+                        (self.uncertainty,)):
             row = QHBoxLayout()
             for w in widgets:
-                row.addWidget(w, 1 if w is self.class_choice else 0)
+                row.addWidget(w, 1 if w in (self.class_choice, self.uncertainty) else 0)
             rows.addLayout(row)
         rows.addWidget(self.top)
 
@@ -196,6 +209,11 @@ class ClassifyPanel(QWidget):
         ov = self.state.overlay
         if ov is not None and ov.colormap != name:
             self.state.set_overlay(dataclasses.replace(ov, colormap=name))
+
+    @property
+    def uncertainty_method(self) -> str:
+        """``model.uncertainty.METHODS``: what Classify and the batch measure besides the single pass."""
+        return self.uncertainty.currentData() or "none"
 
     @property
     def overlay_opacity(self) -> float:
