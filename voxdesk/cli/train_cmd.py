@@ -16,7 +16,8 @@ from voxdesk.cli import add_force
 
 FLAGS = {"model": "--model", "input_size": "--input-size", "epochs": "--epochs", "batch_size": "--batch-size",
          "learning_rate": "--lr", "lr_schedule": "--lr-schedule", "val_fraction": "--val-fraction",
-         "normalization": "--normalization", "early_stopping_patience": "--patience"}
+         "normalization": "--normalization", "early_stopping_patience": "--patience",
+         "precision": "--precision"}
 """The flag each TrainConfig field is set with, for the engine's validation messages."""
 
 
@@ -77,6 +78,12 @@ def add_training_arguments(parser: argparse.ArgumentParser, *, distributed: bool
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--patience", type=int, default=10,
                         help="early-stopping patience in epochs of the smoothed validation loss (default 10)")
+    from voxdesk.engine.training.precision import AUTO_BF16_MIN_VOXELS, PRECISIONS
+
+    parser.add_argument("--precision", default="auto", choices=list(PRECISIONS),
+                        help="auto (default): bfloat16 mixed precision on a CPU with bfloat16 instructions for "
+                             f"samples of at least {AUTO_BF16_MIN_VOXELS:,} voxels (faster there), float16 mixed on "
+                             "a GPU, else float32; the saved model predicts in float32 either way")
     parser.add_argument("--lr-schedule", default="cosine", choices=["cosine", "constant"],
                         help="cosine (default): warm-up, then cosine decay to 1%% of --lr; constant: --lr throughout")
     if not distributed:
@@ -112,6 +119,8 @@ def _summary(result, out: Path, history_csv: Path) -> str:
         ("samples train/val/test", "/".join(str(result.split_sizes[k]) for k in ("train", "val", "test"))),
         ("validation from", result.split_sizes["val_source"]), ("test from", result.split_sizes["test_source"]),
         ("normalisation", result.spec.normalization),
+        ("precision", result.precision + ("" if result.precision == "float32" else " mixed")
+         + (" (auto)" if result.config.precision == "auto" else "")),
         ("epochs run / best", f"{result.epochs_run} / {result.best_epoch}"),
         ("best val_loss", f"{min(result.history.get('val_loss', [float('nan')])):.4f}"),
     ]
@@ -141,7 +150,7 @@ def config_from_args(args: argparse.Namespace):
                        augment=augment, normalization=args.normalization, class_weights=args.class_weights,
                        seed=args.seed, early_stopping_patience=args.patience,
                        backup_dir=getattr(args, "backup_dir", None), lr_schedule=args.lr_schedule,
-                       left_right_matters=args.left_right_matters,
+                       left_right_matters=args.left_right_matters, precision=args.precision,
                        workers=parse_workers(getattr(args, "workers", None)),
                        worker_index=getattr(args, "worker_index", 0)).validate(FLAGS)
 

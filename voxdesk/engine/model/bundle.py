@@ -117,6 +117,7 @@ def bundle_from_result(result) -> Bundle:
                      "epochs_run": result.epochs_run, "cancelled": result.cancelled,
                      "split_sizes": result.split_sizes, "timings": result.timings,
                      "warnings": result.warnings, "strategy": result.strategy,
+                     "precision": getattr(result, "precision", "float32"),
                      "notes": list(getattr(result, "notes", []))},
         "dataset_fingerprint": result.dataset_fingerprint,
         "sample_digests": getattr(result, "sample_digests", {}) or None,

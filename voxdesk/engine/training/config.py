@@ -15,6 +15,7 @@ from voxdesk.engine.errors import ModelError
 from voxdesk.engine.model.networks import DEFAULT_MODEL, MODELS
 from voxdesk.engine.model.preprocessing import NORMALIZATIONS
 from voxdesk.engine.training.augment import NO_AUGMENT, AugmentConfig
+from voxdesk.engine.training.precision import PRECISIONS
 
 MIN_STEPS = 600
 """Optimiser steps a run gets at least when its epochs are "auto" (a small network on a few
@@ -59,6 +60,9 @@ class TrainConfig:
     early_stopping_patience: int = 10
     """Epochs without a better smoothed validation loss before stopping (never before the run has
     had ``MIN_STEPS`` steps and half its planned epochs)."""
+    precision: str = "auto"
+    """``precision.PRECISIONS``: "auto" (bfloat16 on a CPU that has it for inputs large enough to
+    gain, float16 mixed on a GPU, else float32), "float32" or "bfloat16"; ``precision.resolve``."""
     backup_dir: str | None = None
     in_memory_limit_mb: float = 1024.0
     workers: list[str] | None = None
@@ -109,6 +113,8 @@ class TrainConfig:
                                  + ", ".join(NORMALIZATIONS)
         if self.augment not in ("auto", None) and not isinstance(self.augment, AugmentConfig):
             e["augment"] = f"{self.augment!r} is not an augmentation setting (use 'auto', None or AugmentConfig)"
+        if self.precision not in PRECISIONS:
+            e["precision"] = f"unknown precision {self.precision!r}; choose one of: " + ", ".join(PRECISIONS)
         if self.early_stopping_patience < 1:
             e["early_stopping_patience"] = "at least 1 epoch"
         return e

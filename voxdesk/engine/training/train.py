@@ -74,6 +74,7 @@ from voxdesk.engine.training.config import (
     plan_augment,
     plan_run,
 )
+from voxdesk.engine.training.precision import as_float32, policy_scope, resolve
 
 __all__ = ["TrainResult", "train"]
 
@@ -108,6 +109,8 @@ class TrainResult:
     """``{"train": [...], "val": [...]}``: ``splits.sample_digest`` of every sample the model was
     trained or selected on (empty when the data streamed from disk), so that ``evaluate`` can say
     when it is asked to score them."""
+    precision: str = "float32"
+    """The precision the run trained in (``precision.RESOLVED``); the model itself is float32."""
 
     def to_bundle(self):
         from voxdesk.engine.model.bundle import bundle_from_result
@@ -262,6 +265,7 @@ def train(
     import tensorflow as tf
 
     keras.utils.set_random_seed(config.seed)
+    precision, precision_note = resolve(config.precision, spec.input_shape)
     stats = PreprocessStats()
     aug, aug_note = plan_augment(len(train_part), config)
     train_ds, val_ds, digests, in_memory = _datasets(tf, train_part, val_part, spec, stats, batch_size, aug, config,
@@ -282,14 +286,19 @@ def train(
 
     from voxdesk.engine.model.networks import build_model
 
+    def build():
+        return build_model(config.model, spec.input_shape, dataset.n_classes)
+
     try:
-        with strategy.scope():
-            model = build_model(config.model, spec.input_shape, dataset.n_classes)
+        with strategy.scope(), policy_scope(precision):  # Keras' global policy, restored after
+            model = build()
             model.compile(optimizer=keras.optimizers.Adam(_learning_rate(keras, config, epochs * steps)),
                           loss="sparse_categorical_crossentropy", metrics=["accuracy"], jit_compile=False)
             with fit_context(strategy, model):  # Keras 3 + MultiWorkerMirroredStrategy; else a no-op
                 fit = model.fit(train_ds, validation_data=val_ds, epochs=epochs, callbacks=callbacks,
                                 class_weight=class_weight, shuffle=False, verbose=0)
+        with strategy.scope():
+            model = as_float32(model, build)  # the bundle's model predicts alike under any policy
     except tf.errors.ResourceExhaustedError as exc:
         raise ModelError(
             f"out of memory while training {config.model} on {spec.input_shape} inputs with batch size "
@@ -333,9 +342,9 @@ def train(
         split_sizes={"train": len(train_part), "val": len(val_part or ()), "test": len(test_part or ()),
                      "val_source": parts.val_source, "test_source": parts.test_source,
                      "in_memory": in_memory, "batch_size": batch_size, "epochs_planned": epochs},
-        strategy=describe(strategy), data_stats=data_stats, notes=[norm_note, plan_note, aug_note],
+        strategy=describe(strategy), data_stats=data_stats, notes=[norm_note, plan_note, aug_note, precision_note],
         sample_digests={k: v for k, v in digests.items() if len(v) <= MAX_DIGESTS}, calibration=calibration,
-        timings={"prepare_s": t_prepared - t_start, "fit_s": fit_s, "evaluate_s": t_end - t_fit,
+        precision=precision, timings={"prepare_s": t_prepared - t_start, "fit_s": fit_s, "evaluate_s": t_end - t_fit,
                  "total_s": t_end - t_start,
                  "train_samples_per_s": min(cb.done, epochs_run * steps) * batch_size / max(fit_s, 1e-9)},
     )
