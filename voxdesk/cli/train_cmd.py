@@ -80,7 +80,8 @@ def add_training_arguments(parser: argparse.ArgumentParser, *, distributed: bool
                         help="early-stopping patience in epochs of the smoothed validation loss (default 10)")
     from voxdesk.engine.training.precision import AUTO_BF16_MIN_VOXELS, PRECISIONS
 
-    parser.add_argument("--precision", default="auto", choices=list(PRECISIONS),
+    # checked by TrainConfig (one line naming the flag), not by argparse's choices (usage + error)
+    parser.add_argument("--precision", default="auto", metavar="{" + ",".join(PRECISIONS) + "}",
                         help="auto (default): bfloat16 mixed precision on a CPU with bfloat16 instructions for "
                              f"samples of at least {AUTO_BF16_MIN_VOXELS:,} voxels (faster there), float16 mixed on "
                              "a GPU, else float32; the saved model predicts in float32 either way")
