@@ -78,6 +78,7 @@ def test_softmax_and_pooling_stay_float32_under_bfloat16():
 def bf16_run(tmp_path_factory):
     keras = pytest.importorskip("keras")
     from fixtures.training import make_tiny_arrays
+
     from voxdesk.engine.datasets import from_arrays
     from voxdesk.engine.training.train import train
 

@@ -25,6 +25,9 @@ MIN_EPOCHS = 30
 MAX_AUTO_EPOCHS = 300
 SMALL_DATA = 1000
 """Below this many training samples the auto batch size is 16, else 32."""
+AUTO_BATCH_MAX_VOXELS = 2 ** 26
+"""The auto batch size holds at most this many voxels (64 Mi = 32 samples of 128^3, so 128^3 keeps
+16 or 32; 256^3 gets 4, 512^3 1): large scans train within memory (``bench_real_sizes.py``)."""
 WARMUP_FRACTION = 0.05
 FINAL_LR_FRACTION = 0.01
 LR_SCHEDULES = ("cosine", "constant")
@@ -38,7 +41,8 @@ class TrainConfig:
     epochs: int | None = None
     """None = auto (``plan_run``): at least ``MIN_STEPS`` optimiser steps and ``MIN_EPOCHS`` epochs."""
     batch_size: int | None = None
-    """None = auto: 16 below ``SMALL_DATA`` training samples, else 32."""
+    """None = auto: 16 below ``SMALL_DATA`` training samples, else 32; at most
+    ``AUTO_BATCH_MAX_VOXELS`` voxels a batch."""
     learning_rate: float = 1e-3
     """Peak learning rate (Adam), reached after the warm-up."""
     lr_schedule: str = "cosine"
@@ -162,10 +166,13 @@ def parse_input_size(text: str, rank: int | None = None) -> tuple[int, ...] | No
     return check_input_size(sizes, rank)
 
 
-def plan_run(n_train: int, config: TrainConfig) -> tuple[int, int, int]:
-    """(epochs, batch size, steps per epoch) for ``n_train`` training samples: the config's own
-    values, with "auto" (None) resolved as the module docstring says."""
+def plan_run(n_train: int, config: TrainConfig, voxels: int | None = None) -> tuple[int, int, int]:
+    """(epochs, batch size, steps per epoch) for ``n_train`` training samples of ``voxels`` voxels
+    (channels included; None: not known): the config's own values, with "auto" (None) resolved
+    as ``TrainConfig`` says."""
     batch_size = config.batch_size or (16 if n_train < SMALL_DATA else 32)
+    if not config.batch_size and voxels:
+        batch_size = min(batch_size, max(1, AUTO_BATCH_MAX_VOXELS // voxels))
     batch_size = max(1, min(batch_size, n_train))
     steps = math.ceil(n_train / batch_size)
     epochs = config.epochs or min(MAX_AUTO_EPOCHS, max(MIN_EPOCHS, math.ceil(MIN_STEPS / steps)))

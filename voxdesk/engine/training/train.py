@@ -243,11 +243,6 @@ def train(
     parts = choose_splits(dataset, config.val_fraction, config.test_fraction, config.seed)
     train_part, val_part, test_part = parts.train, parts.val, parts.test
     warnings = list(parts.warnings)
-    epochs, batch_size, steps = plan_run(len(train_part), config)
-    if config.batch_size and batch_size < config.batch_size:
-        warnings.append(f"batch size {config.batch_size} is larger than the {len(train_part)} training samples; "
-                        f"using {batch_size}")
-    plan_note = _plan_note(config, epochs, steps, batch_size)
     shape = train_part.sample_shape or np.shape(train_part[0])
     if train_part.sample_shape is None and config.input_size is None:
         warnings.append(f"samples have different shapes; all are resampled to the first one's {shape} "
@@ -257,6 +252,11 @@ def train(
     data_stats = training_data_stats(train_part, has_channels=split_sample_shape(shape)[2])
     normalization, norm_note = choose_normalization(config.normalization, data_stats)
     spec = make_spec(shape, config.input_size, normalization)
+    epochs, batch_size, steps = plan_run(len(train_part), config, voxels=int(np.prod(spec.input_shape)))
+    if config.batch_size and batch_size < config.batch_size:
+        warnings.append(f"batch size {config.batch_size} is larger than the {len(train_part)} training samples; "
+                        f"using {batch_size}")
+    plan_note = _plan_note(config, epochs, steps, batch_size)
 
     from voxdesk.engine.training.distribute import choose_strategy, describe, fit_context
 

@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
 from voxdesk.engine.model.networks import DEFAULT_MODEL, MODELS
 from voxdesk.engine.model.preprocessing import NORMALIZATIONS, split_sample_shape
 from voxdesk.engine.training.augment import AugmentConfig
-from voxdesk.engine.training.config import MIN_EPOCHS, MIN_STEPS, SMALL_DATA, TrainConfig, parse_input_size
+from voxdesk.engine.training.config import (
+    AUTO_BATCH_MAX_VOXELS,
+    MIN_EPOCHS,
+    MIN_STEPS,
+    SMALL_DATA,
+    TrainConfig,
+    parse_input_size,
+)
 from voxdesk.engine.training.precision import AUTO_BF16_MIN_VOXELS, PRECISIONS
 from voxdesk.gui.infra.style import tones
 
@@ -69,7 +76,8 @@ class TrainForm(QWidget):
                                f"(and at least {MIN_EPOCHS} epochs), with warm-up and cosine decay")
         self.batch_size = QSpinBox(objectName="batchSizeSpin", minimum=0, maximum=4096, value=d.batch_size or 0,
                                    specialValueText="auto")
-        self.batch_size.setToolTip(f"auto: 16 for fewer than {SMALL_DATA} training samples, else 32")
+        self.batch_size.setToolTip(f"auto: 16 for fewer than {SMALL_DATA} training samples, else 32; at most "
+                                   f"{AUTO_BATCH_MAX_VOXELS // 2**20} Mi voxels a batch (256³ scans: 4)")
         self.learning_rate = QLineEdit(f"{d.learning_rate:g}")
         self.learning_rate.setObjectName("learningRateEdit")
         self.val_fraction = QDoubleSpinBox(objectName="valFractionSpin", minimum=0.0, maximum=0.5,
