@@ -72,6 +72,10 @@ def main(argv=None) -> int:
                     help="augmentation instead of TrainConfig's (for comparisons)")
     ap.add_argument("--lr", type=float, default=None, help="default: TrainConfig's")
     ap.add_argument("--epochs", type=int, default=None, help="default: TrainConfig's (auto)")
+    ap.add_argument("--precision", default=None,
+                    help="default: TrainConfig's (auto); a list (float32,bfloat16) trains each seed in each, "
+                         "alternating, and prints the medians per precision")
+    ap.add_argument("--no-explain", action="store_true", help="skip the heat-map scores (accuracy and time only)")
     ap.add_argument("--save", default=None, metavar="DIR", help="also save each seed's bundle there")
     ap.add_argument("--out", default=None, help="folder for the demo data (default: a temporary one)")
     args = ap.parse_args(argv)
@@ -95,8 +99,11 @@ def main(argv=None) -> int:
           f"{len(test_rows)} test cases; cores: {os.cpu_count()}", flush=True)
 
     rows = []
-    for seed in seeds:
+    precisions = args.precision.split(",") if args.precision else [None]
+    for seed, precision in ((s, p) for s in seeds for p in (precisions if s % 2 == 0 else precisions[::-1])):
         extra = {"model": args.model} if args.model else {}
+        if precision:
+            extra["precision"] = precision
         if args.augment:
             extra["augment"] = AUGMENTS[args.augment]
         if args.epochs:
@@ -113,13 +120,14 @@ def main(argv=None) -> int:
         if args.save:
             Path(args.save).mkdir(parents=True, exist_ok=True)
             result.save(Path(args.save) / f"demo-seed{seed}.voxmodel")
-        row = {"seed": seed, "acc": m["accuracy"], "ci": m["accuracy_ci"], "wall": wall,
+        row = {"seed": seed, "precision": result.precision, "acc": m["accuracy"], "ci": m["accuracy_ci"], "wall": wall,
                "fit": result.timings["fit_s"], "epochs": result.epochs_run, "best": result.best_epoch,
                "ece_before": m.get("ece_uncalibrated", m["ece"]), "ece_after": m["ece"]}
         h = result.history
         print("    per epoch (train acc / val acc): " + " ".join(
             f"{a:.2f}/{v:.2f}" for a, v in zip(h.get("accuracy", []), h.get("val_accuracy", []))), flush=True)
-        print(f"seed {seed}: test accuracy {row['acc']:.3f} (95% CI {row['ci'][0]:.3f}-{row['ci'][1]:.3f}), "
+        print(f"seed {seed} ({result.precision}): test accuracy {row['acc']:.3f} "
+              f"(95% CI {row['ci'][0]:.3f}-{row['ci'][1]:.3f}), "
               f"{row['epochs']} epochs (best {row['best']}), training {row['wall']:.0f} s (fit {row['fit']:.0f} s); "
               f"test ECE {m.get('ece_uncalibrated', m['ece']):.3f} -> {m['ece']:.3f} after temperature scaling "
               f"(T = {m.get('temperature', 1.0):.2f})", flush=True)
@@ -129,7 +137,7 @@ def main(argv=None) -> int:
             print(f"    referral (threshold {ref['threshold']:.3f}, chosen on validation for 95% accuracy): "
                   f"{ref['referred']} of {m['n']} test cases referred, accuracy on the {ref['kept']} kept {acc}",
                   flush=True)
-        for method in METHODS:
+        for method in () if args.no_explain else METHODS:
             t = time.perf_counter()
             hits, eligible, shares, inside = score_heat_maps(
                 bundle, x_all[test_rows], y_all[test_rows], [infos[i]["lesion_mask"] for i in test_rows],
@@ -143,6 +151,14 @@ def main(argv=None) -> int:
         rows.append(row)
         print("    confusion matrix (rows true " + ", ".join(result.class_names) + "): "
               + str(m["confusion_matrix"]), flush=True)
+
+    if len(precisions) > 1:
+        for p in sorted({r["precision"] for r in rows}):
+            mine = [r for r in rows if r["precision"] == p]
+            print(f"{p}: test accuracy " + ", ".join(f"{r['acc']:.3f}" for r in mine)
+                  + f" (mean {statistics.mean(r['acc'] for r in mine):.3f}); fit "
+                  + ", ".join(f"{r['fit']:.0f}" for r in mine) + " s")
+        return 0
 
     def med(key):
         return statistics.median(r[key] for r in rows)

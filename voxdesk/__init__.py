@@ -31,7 +31,9 @@ Layers (``tests/test_architecture.py`` checks every arrow, lazy imports included
   ``card`` (the model card's own words), ``tf_quiet`` (TensorFlow's start-up banner off the
   terminal, for the CLI and the GUI).
 * ``engine/training/``: ``train()`` and its ``config`` (the one settings validator), ``augment``,
-  ``callbacks``, ``distribute``, ``evaluation``, ``history``; ``crossval`` (K-fold: ``train()`` per
+  ``callbacks``, ``distribute``, ``evaluation``, ``history``, ``precision`` (float32 / bfloat16 /
+  auto, and the only code that sets Keras' global dtype policy: around build and fit, restored
+  after; the saved model is float32); ``crossval`` (K-fold: ``train()`` per
   fold) and ``crossval_report`` (t intervals, fold CSV/JSON). Never imports ``inference``.
 * ``engine/inference/``: ``classify``, ``items`` (what a batch classifies), ``explain`` (Grad-CAM
   family), ``faithfulness`` (pointing game), ``report`` (the CSV columns of the CLI and the GUI

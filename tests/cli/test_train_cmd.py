@@ -78,6 +78,8 @@ def test_train_writes_bundle_history_and_summary(trained):
     assert lines["epochs run / best"] == f"2 / {training['best_epoch']}"
     assert lines["best val_loss"] == f"{min(history['val_loss']):.4f}"
     assert lines["test accuracy"].startswith(f"{meta['metrics']['accuracy']:.4f} (95% CI ")
+    assert lines["precision"] == "float32 (auto)"  # 8^3 samples: too small for bfloat16 to gain
+    assert training["precision"] == "float32" and training["config"]["precision"] == "auto"
 
 
 def test_train_prints_epoch_lines_and_summary(tmp_path, capsys):
@@ -162,6 +164,13 @@ def test_cli_refuses_what_the_engine_refuses_before_reading_data(tmp_path, capsy
     assert "--lr: a number between 0 and 1" in err and "missing" not in err
 
 
+def test_a_bad_precision_exits_2_naming_the_flag_before_reading_data(tmp_path, capsys):
+    missing = tmp_path / "missing.h5"
+    assert main(["train", str(missing), "--precision", "fp8", "--out", str(tmp_path / "x.voxmodel")]) == 2
+    err = _err(capsys)
+    assert "--precision" in err and "'fp8'" in err and "bfloat16" in err
+
+
 def test_report_writes_one_self_contained_html_page(trained, tmp_path, capsys):
     import html
 
@@ -176,6 +185,7 @@ def test_report_writes_one_self_contained_html_page(trained, tmp_path, capsys):
     for words in ("Model card", "Accuracy", "95% CI", "Per class", "Confusion matrix", "Reliability",
                   "Coverage", "Training loss by epoch", "Training data fingerprint", meta["dataset_fingerprint"]):
         assert words in text, words
+    assert re.search(r"Precision\s+float32\s", text)  # what the bundle trained in
     assert page.count("<svg") >= 3 and "<script" not in page and "http://" not in page.replace(
         'xmlns="http://www.w3.org/2000/svg"', "")
     assert main(["report", str(out), str(data), "--out", str(tmp_path / "r.txt")]) == 2

@@ -17,7 +17,8 @@ from voxdesk.cli import add_force
 FLAGS = {"model": "--model", "input_size": "--input-size", "target_spacing_mm": "--spacing", "epochs": "--epochs",
          "batch_size": "--batch-size",
          "learning_rate": "--lr", "lr_schedule": "--lr-schedule", "val_fraction": "--val-fraction",
-         "normalization": "--normalization", "early_stopping_patience": "--patience"}
+         "normalization": "--normalization", "early_stopping_patience": "--patience",
+         "precision": "--precision"}
 """The flag each TrainConfig field is set with, for the engine's validation messages."""
 
 
@@ -58,12 +59,13 @@ def add_training_arguments(parser: argparse.ArgumentParser, *, distributed: bool
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = "models:\n" + "\n".join(f"  {k}: {v}" for k, v in MODELS.items())
     parser.add_argument("--model", default=DEFAULT_MODEL, choices=list(MODELS), help=f"default {DEFAULT_MODEL}")
-    from voxdesk.engine.training.config import MIN_EPOCHS, MIN_STEPS, SMALL_DATA
+    from voxdesk.engine.training.config import AUTO_BATCH_MAX_VOXELS, MIN_EPOCHS, MIN_STEPS, SMALL_DATA
 
     parser.add_argument("--epochs", type=int, default=None,
                         help=f"default auto: enough for {MIN_STEPS} optimiser steps, at least {MIN_EPOCHS} epochs")
     parser.add_argument("--batch-size", type=int, default=None,
-                        help=f"default auto: 16 below {SMALL_DATA} training samples, else 32")
+                        help=f"default auto: 16 below {SMALL_DATA} training samples, else 32; at most "
+                             f"{AUTO_BATCH_MAX_VOXELS // 2**20} Mi voxels a batch (256^3: 4)")
     parser.add_argument("--input-size", type=_size, default=None, metavar="D,H,W",
                         help="resample samples to this size (default: the samples' own size)")
     parser.add_argument("--spacing", type=_spacing, default=None, metavar="MM[,MM,MM]",
@@ -91,6 +93,13 @@ def add_training_arguments(parser: argparse.ArgumentParser, *, distributed: bool
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--patience", type=int, default=10,
                         help="early-stopping patience in epochs of the smoothed validation loss (default 10)")
+    from voxdesk.engine.training.precision import AUTO_BF16_MIN_VOXELS, PRECISIONS
+
+    # checked by TrainConfig (one line naming the flag), not by argparse's choices (usage + error)
+    parser.add_argument("--precision", default="auto", metavar="{" + ",".join(PRECISIONS) + "}",
+                        help="auto (default): bfloat16 mixed precision on a CPU with bfloat16 instructions for "
+                             f"samples of at least {AUTO_BF16_MIN_VOXELS:,} voxels (faster there), float16 mixed on "
+                             "a GPU, else float32; the saved model predicts in float32 either way")
     parser.add_argument("--lr-schedule", default="cosine", choices=["cosine", "constant"],
                         help="cosine (default): warm-up, then cosine decay to 1%% of --lr; constant: --lr throughout")
     if not distributed:
@@ -128,6 +137,8 @@ def _summary(result, out: Path, history_csv: Path) -> str:
         ("normalisation", result.spec.normalization),
         ("voxel spacing", " x ".join(f"{v:g}" for v in result.spec.target_spacing) + " mm"
          if result.spec.target_spacing else "none (resized to the input size)"),
+        ("precision", result.precision + ("" if result.precision == "float32" else " mixed")
+         + (" (auto)" if result.config.precision == "auto" else "")),
         ("epochs run / best", f"{result.epochs_run} / {result.best_epoch}"),
         ("best val_loss", f"{min(result.history.get('val_loss', [float('nan')])):.4f}"),
     ]
@@ -158,7 +169,7 @@ def config_from_args(args: argparse.Namespace):
                        augment=augment, normalization=args.normalization, class_weights=args.class_weights,
                        seed=args.seed, early_stopping_patience=args.patience,
                        backup_dir=getattr(args, "backup_dir", None), lr_schedule=args.lr_schedule,
-                       left_right_matters=args.left_right_matters,
+                       left_right_matters=args.left_right_matters, precision=args.precision,
                        workers=parse_workers(getattr(args, "workers", None)),
                        worker_index=getattr(args, "worker_index", 0)).validate(FLAGS)
 

@@ -27,6 +27,14 @@ def test_plan_run_thinks_in_steps():
     assert plan_run(5, TrainConfig(batch_size=64))[1] == 5  # never larger than the data
 
 
+def test_auto_batch_shrinks_for_large_scans_only():
+    assert plan_run(200, TrainConfig(), voxels=128 ** 3)[1] == 16  # 128^3 keeps the small-data batch
+    assert plan_run(SMALL_DATA, TrainConfig(), voxels=128 ** 3)[1] == 32
+    assert plan_run(200, TrainConfig(), voxels=256 ** 3)[1] == 4  # ~2 GB of activations, not ~6-8 GB
+    assert plan_run(200, TrainConfig(), voxels=512 ** 3)[1] == 1
+    assert plan_run(200, TrainConfig(batch_size=16), voxels=256 ** 3)[1] == 16  # the user's own choice stays
+
+
 @pytest.mark.parametrize("name", ["voxnet-bn", "resnet3d-small"])
 def test_models_start_at_chance(name):
     import keras

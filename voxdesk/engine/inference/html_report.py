@@ -178,6 +178,9 @@ def render_report(metrics: dict, metadata: dict, *, model_name: str, data_name: 
               ("Architecture", metadata.get("model_name", "?")),
               ("Trained", f"{training.get('epochs_run', '?')} epochs (best {training.get('best_epoch', '?')}) on "
                           + " / ".join(f"{sizes[k]} {k}" for k in ("train", "val", "test") if k in sizes)),
+              ("Precision", str(training.get("precision", "float32"))  # bundles before the setting: float32
+               + (" mixed (the saved model predicts in float32)" if training.get("precision", "float32") != "float32"
+                  else "")),
               ("Training data fingerprint", metadata.get("dataset_fingerprint") or "not recorded")]
     if cal.get("temperature"):
         shown.append(("Calibration", f"temperature scaling, T = {float(cal['temperature']):.2f}"))

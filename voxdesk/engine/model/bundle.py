@@ -119,6 +119,7 @@ def bundle_from_result(result) -> Bundle:
                      "epochs_run": result.epochs_run, "cancelled": result.cancelled,
                      "split_sizes": result.split_sizes, "timings": result.timings,
                      "warnings": result.warnings, "strategy": result.strategy,
+                     "precision": getattr(result, "precision", "float32"),
                      "notes": list(getattr(result, "notes", [])),
                      "augment": getattr(result, "augment", None) or None},
         "dataset_fingerprint": result.dataset_fingerprint,

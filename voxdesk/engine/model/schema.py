@@ -200,7 +200,9 @@ _CALIBRATION = obj({
     "referral": nullable(obj({"threshold": nullable(number(0.0, 1.01)), "coverage": fraction})),
 }, required=("temperature",))
 _TRAINING = obj({
-    "config": nullable(obj({"left_right_matters": boolean, "model": nullable(string())})),
+    "config": nullable(obj({"left_right_matters": boolean, "model": nullable(string()),
+                            "precision": string(16)})),  # the setting; absent before it existed
+    "precision": string(16),  # what the run used (float32, bfloat16, float16); absent: float32
     "epochs_run": count, "best_epoch": count,
     "split_sizes": nullable(obj({k: count for k in ("train", "val", "test")})),
 })

@@ -15,6 +15,7 @@ from voxdesk.engine.errors import ModelError
 from voxdesk.engine.model.networks import DEFAULT_MODEL, MODELS
 from voxdesk.engine.model.preprocessing import NORMALIZATIONS, SPACING_RANGE
 from voxdesk.engine.training.augment import NO_AUGMENT, AugmentConfig
+from voxdesk.engine.training.precision import PRECISIONS
 
 MIN_STEPS = 600
 """Optimiser steps a run gets at least when its epochs are "auto" (a small network on a few
@@ -24,6 +25,9 @@ MIN_EPOCHS = 30
 MAX_AUTO_EPOCHS = 300
 SMALL_DATA = 1000
 """Below this many training samples the auto batch size is 16, else 32."""
+AUTO_BATCH_MAX_VOXELS = 2 ** 26
+"""The auto batch size holds at most this many voxels (64 Mi = 32 samples of 128^3, so 128^3 keeps
+16 or 32; 256^3 gets 4, 512^3 1): large scans train within memory (``bench_real_sizes.py``)."""
 WARMUP_FRACTION = 0.05
 FINAL_LR_FRACTION = 0.01
 LR_SCHEDULES = ("cosine", "constant")
@@ -41,7 +45,8 @@ class TrainConfig:
     epochs: int | None = None
     """None = auto (``plan_run``): at least ``MIN_STEPS`` optimiser steps and ``MIN_EPOCHS`` epochs."""
     batch_size: int | None = None
-    """None = auto: 16 below ``SMALL_DATA`` training samples, else 32."""
+    """None = auto: 16 below ``SMALL_DATA`` training samples, else 32; at most
+    ``AUTO_BATCH_MAX_VOXELS`` voxels a batch."""
     learning_rate: float = 1e-3
     """Peak learning rate (Adam), reached after the warm-up."""
     lr_schedule: str = "cosine"
@@ -63,6 +68,9 @@ class TrainConfig:
     early_stopping_patience: int = 10
     """Epochs without a better smoothed validation loss before stopping (never before the run has
     had ``MIN_STEPS`` steps and half its planned epochs)."""
+    precision: str = "auto"
+    """``precision.PRECISIONS``: "auto" (bfloat16 on a CPU that has it for inputs large enough to
+    gain, float16 mixed on a GPU, else float32), "float32" or "bfloat16"; ``precision.resolve``."""
     backup_dir: str | None = None
     in_memory_limit_mb: float = 1024.0
     workers: list[str] | None = None
@@ -121,6 +129,8 @@ class TrainConfig:
                                  + ", ".join(NORMALIZATIONS)
         if self.augment not in ("auto", None) and not isinstance(self.augment, AugmentConfig):
             e["augment"] = f"{self.augment!r} is not an augmentation setting (use 'auto', None or AugmentConfig)"
+        if self.precision not in PRECISIONS:
+            e["precision"] = f"unknown precision {self.precision!r}; choose one of: " + ", ".join(PRECISIONS)
         if self.early_stopping_patience < 1:
             e["early_stopping_patience"] = "at least 1 epoch"
         return e
@@ -198,10 +208,13 @@ def parse_input_size(text: str, rank: int | None = None) -> tuple[int, ...] | No
     return check_input_size(sizes, rank)
 
 
-def plan_run(n_train: int, config: TrainConfig) -> tuple[int, int, int]:
-    """(epochs, batch size, steps per epoch) for ``n_train`` training samples: the config's own
-    values, with "auto" (None) resolved as the module docstring says."""
+def plan_run(n_train: int, config: TrainConfig, voxels: int | None = None) -> tuple[int, int, int]:
+    """(epochs, batch size, steps per epoch) for ``n_train`` training samples of ``voxels`` voxels
+    (channels included; None: not known): the config's own values, with "auto" (None) resolved
+    as ``TrainConfig`` says."""
     batch_size = config.batch_size or (16 if n_train < SMALL_DATA else 32)
+    if not config.batch_size and voxels:
+        batch_size = min(batch_size, max(1, AUTO_BATCH_MAX_VOXELS // voxels))
     batch_size = max(1, min(batch_size, n_train))
     steps = math.ceil(n_train / batch_size)
     epochs = config.epochs or min(MAX_AUTO_EPOCHS, max(MIN_EPOCHS, math.ceil(MIN_STEPS / steps)))

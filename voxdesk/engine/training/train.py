@@ -74,6 +74,7 @@ from voxdesk.engine.training.config import (
     plan_augment,
     plan_run,
 )
+from voxdesk.engine.training.precision import as_float32, policy_scope, resolve
 
 __all__ = ["TrainResult", "train"]
 
@@ -111,6 +112,8 @@ class TrainResult:
     """``{"train": [...], "val": [...]}``: ``splits.sample_digest`` of every sample the model was
     trained or selected on (empty when the data streamed from disk), so that ``evaluate`` can say
     when it is asked to score them."""
+    precision: str = "float32"
+    """The precision the run trained in (``precision.RESOLVED``); the model itself is float32."""
 
     def to_bundle(self):
         from voxdesk.engine.model.bundle import bundle_from_result
@@ -274,11 +277,6 @@ def train(
     parts = choose_splits(dataset, config.val_fraction, config.test_fraction, config.seed)
     train_part, val_part, test_part = parts.train, parts.val, parts.test
     warnings = list(parts.warnings)
-    epochs, batch_size, steps = plan_run(len(train_part), config)
-    if config.batch_size and batch_size < config.batch_size:
-        warnings.append(f"batch size {config.batch_size} is larger than the {len(train_part)} training samples; "
-                        f"using {batch_size}")
-    plan_note = _plan_note(config, epochs, steps, batch_size)
     shape = train_part.sample_shape or np.shape(train_part[0])
     if train_part.sample_shape is None and config.input_size is None:
         warnings.append(f"samples have different shapes; all are resampled to the first one's {shape} "
@@ -293,6 +291,11 @@ def train(
     if target_spacing is not None:
         norm_note += (f"; scans resampled to {' x '.join(f'{v:g}' for v in target_spacing)} mm voxels, the input "
                       f"covering {' x '.join(f'{n * v:g}' for n, v in zip(spec.spatial_shape, target_spacing))} mm")
+    epochs, batch_size, steps = plan_run(len(train_part), config, voxels=int(np.prod(spec.input_shape)))
+    if config.batch_size and batch_size < config.batch_size:
+        warnings.append(f"batch size {config.batch_size} is larger than the {len(train_part)} training samples; "
+                        f"using {batch_size}")
+    plan_note = _plan_note(config, epochs, steps, batch_size)
 
     from voxdesk.engine.training.distribute import choose_strategy, describe, fit_context
 
@@ -301,6 +304,7 @@ def train(
     import tensorflow as tf
 
     keras.utils.set_random_seed(config.seed)
+    precision, precision_note = resolve(config.precision, spec.input_shape)
     stats = PreprocessStats()
     aug, aug_note = plan_augment(len(train_part), config)
     train_ds, val_ds, digests, in_memory = _datasets(tf, train_part, val_part, spec, stats, batch_size, aug, config,
@@ -321,14 +325,19 @@ def train(
 
     from voxdesk.engine.model.networks import build_model
 
+    def build():
+        return build_model(config.model, spec.input_shape, dataset.n_classes)
+
     try:
-        with strategy.scope():
-            model = build_model(config.model, spec.input_shape, dataset.n_classes)
+        with strategy.scope(), policy_scope(precision):  # Keras' global policy, restored after
+            model = build()
             model.compile(optimizer=keras.optimizers.Adam(_learning_rate(keras, config, epochs * steps)),
                           loss="sparse_categorical_crossentropy", metrics=["accuracy"], jit_compile=False)
             with fit_context(strategy, model):  # Keras 3 + MultiWorkerMirroredStrategy; else a no-op
                 fit = model.fit(train_ds, validation_data=val_ds, epochs=epochs, callbacks=callbacks,
                                 class_weight=class_weight, shuffle=False, verbose=0)
+        with strategy.scope():
+            model = as_float32(model, build)  # the bundle's model predicts alike under any policy
     except tf.errors.ResourceExhaustedError as exc:
         raise ModelError(
             f"out of memory while training {config.model} on {spec.input_shape} inputs with batch size "
@@ -372,10 +381,10 @@ def train(
         split_sizes={"train": len(train_part), "val": len(val_part or ()), "test": len(test_part or ()),
                      "val_source": parts.val_source, "test_source": parts.test_source,
                      "in_memory": in_memory, "batch_size": batch_size, "epochs_planned": epochs},
-        strategy=describe(strategy), data_stats=data_stats, notes=[norm_note, plan_note, aug_note],
+        strategy=describe(strategy), data_stats=data_stats, notes=[norm_note, plan_note, aug_note, precision_note],
         augment=aug.to_dict(),
         sample_digests={k: v for k, v in digests.items() if len(v) <= MAX_DIGESTS}, calibration=calibration,
-        timings={"prepare_s": t_prepared - t_start, "fit_s": fit_s, "evaluate_s": t_end - t_fit,
+        precision=precision, timings={"prepare_s": t_prepared - t_start, "fit_s": fit_s, "evaluate_s": t_end - t_fit,
                  "total_s": t_end - t_start,
                  "train_samples_per_s": min(cb.done, epochs_run * steps) * batch_size / max(fit_s, 1e-9)},
     )

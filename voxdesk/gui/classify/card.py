@@ -72,6 +72,8 @@ def card_html(meta: dict, source: str = "") -> str:
     how = f"{e(str(meta.get('model_name', cfg.get('model', '?'))))}"
     if training.get("epochs_run"):
         how += f", {training['epochs_run']} epochs (best {training.get('best_epoch')})"
+        precision = str(training.get("precision", "float32"))  # bundles before the setting: float32
+        how += ", " + e(precision if precision == "float32" else f"{precision} mixed precision")
     rows.append(("Made", f"{e(made)}<br>{how}"))
     if "left_right_matters" in cfg:
         rows.append(("Left/right", "matters: trained without left-right flips" if cfg["left_right_matters"]
