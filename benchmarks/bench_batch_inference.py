@@ -1,7 +1,8 @@
 """Batch classification of a folder of .nii.gz files: volumes/s with reading overlapped with
 prediction (``iter_classify``'s read-ahead) against the serial path (``read_ahead=0``), reading
 alone (open, hash and preprocess every file with the same reader threads, no model: the upper
-bound) and predicting alone (the preprocessed inputs, no files), side by side, alternating.
+bound) and predicting alone (the preprocessed inputs, no files), side by side, alternating; with
+the process's CPU time per volume (less sensitive than wall time to a machine shared with others).
 
 ``voxnet-bn`` with untrained weights (speed does not depend on them), 2 classes, batch 16; the
 files are CT-like int16 scans written to a temporary folder (deleted at the end). Run:
@@ -75,17 +76,20 @@ def bench_side(tmp: Path, side: int, n: int, args) -> None:
             runner.predict(x)
 
     runs: dict[str, list[float]] = {"overlapped": [], "serial": [], "reading alone": [], "predicting alone": []}
+    cpu: dict[str, list[float]] = {k: [] for k in runs}
     fns = {"overlapped": overlapped, "serial": serial, "reading alone": reading, "predicting alone": predicting}
     for _ in range(args.repeats):
         for name, fn in fns.items():
-            t = time.perf_counter()
+            t, c = time.perf_counter(), sum(os.times()[:2])
             fn()
             runs[name].append(n / (time.perf_counter() - t))
+            cpu[name].append(1000 * (sum(os.times()[:2]) - c) / n)
     med = {k: statistics.median(v) for k, v in runs.items()}
     size = sum(os.path.getsize(p) for p in paths) / n / 2**20
     print(f"\n{side}^3, {n} .nii.gz files ({size:.1f} MB each), volumes/s (median of {args.repeats}):")
     for k, v in runs.items():
-        print(f"  {k:17s} {med[k]:7.1f}  ({', '.join(f'{s:.1f}' for s in v)})")
+        print(f"  {k:17s} {med[k]:7.1f}  ({', '.join(f'{s:.1f}' for s in v)}); "
+              f"CPU {statistics.median(cpu[k]):.0f} ms per volume")
     bound = min(med["reading alone"], med["predicting alone"])
     print(f"  overlapped / serial {med['overlapped'] / med['serial']:.2f}; overlapped / reading alone "
           f"{med['overlapped'] / med['reading alone']:.2f}; overlapped / min(reading, predicting) "
