@@ -40,7 +40,7 @@ def _rgba(t: np.ndarray, lut: np.ndarray, alpha_of) -> np.ndarray:
     """``t`` (in [0, 1]) through one (n, 4) table: colour from the LUT, alpha ``alpha_of(t)`` at
     the table's n levels. One gather per voxel: the 3D part of a window/level change on a
     512x512x300 scan (its 128x128x75 and 64x64x38 textures) took 215 ms with a colour gather and
-    an alpha power per voxel, 31 ms with the table (3 changes timed side by side, one session;
+    an alpha power per voxel, 31 ms with the table (3 changes each, two runs minutes apart;
     ``benchmarks/bench_viewer_scale.py`` prints the rebuild time at 512x512x600)."""
     n = len(lut)
     table = np.empty((n, 4), dtype=np.uint8)
