@@ -210,8 +210,9 @@ def _calibrate(model, val_part, spec, stats, batch_size) -> dict:
 
 EVAL_BATCH_MB = 64
 """Largest input batch (MB) the validation/test predictions use: 64 samples of 16^3-32^3, but
-at 96^3 a batch of 64 (217 MB in, ~1 GB of first-layer activations) made the peak RSS of a
-streamed run 1.4x that of its training batches (``benchmarks/bench_streaming.py``)."""
+at 96^3 a batch of 64 (217 MB in, ~1 GB of first-layer activations) lifted a streamed run's
+peak RSS from ~1,130 MB (its training batches) to 1,456 MB; bounded, the peak is the training's
+(1,128 MB; ``benchmarks/bench_streaming.py``)."""
 
 
 def _eval_batch(batch_size: int, spec) -> int:
