@@ -33,7 +33,7 @@ def test_results_keep_the_input_order_and_reading_runs_ahead_within_bounds():
             lead.append(len(reader.started) - len(out) - 1)
             out.append(r)
     assert out == [0, 10, 20, 30, 40]
-    assert max(lead) == 3  # it read ahead, and never more than 3 items besides the one held
+    assert 1 <= max(lead) <= 3  # it read ahead, and never more than 3 items besides the one held
 
 
 def test_serial_when_ahead_is_zero_and_an_early_close_returns_at_once():
