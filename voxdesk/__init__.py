@@ -11,6 +11,8 @@ Layers (``tests/test_architecture.py`` checks every arrow, lazy imports included
 
 * ``engine/errors.py``, ``progress.py``, ``volume.py``: the vocabulary; they import nothing else
   of VoxDesk. Every user-facing failure is a ``VoxdeskError`` whose message says what to do.
+  ``engine/readahead.py`` (``ordered_map``) is the one bounded read-ahead: streamed training
+  batches and batch classification read the next items on reader threads, in order.
 * ``engine/io/``: one reader per format (``dicom`` + ``dicom_series`` for DICOM), ``formats.py``
   (THE format table: suffixes, content detection, dialog filters, help texts), ``address.py``
   (``PATH:/dataset``, ``FOLDER:N``), ``atomic.py`` (every file VoxDesk writes goes through it;

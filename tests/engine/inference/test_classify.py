@@ -215,3 +215,43 @@ def test_a_class_folder_batch_knows_each_cases_true_label(tiny, tmp_path):
     assert [r.label for r in rows] == [Path(r.source).parent.name for r in rows]
     # a plain folder of scans has no labels
     assert all(isinstance(i, str) for i in expand_paths([tiny.heldout[0][0].parent]))
+
+
+def test_batch_read_ahead_keeps_row_order_and_per_file_errors(tiny, tmp_path, monkeypatch):
+    """Reading the next files while the model predicts changes nothing a user sees: the same rows
+    in the same order, a broken file among good ones still its own one-line error row."""
+    import time
+
+    from voxdesk.engine.inference import classify as classify_mod
+
+    bad = tmp_path / "broken.nii.gz"
+    bad.write_bytes(b"\x1f\x8b not really gzip")
+    paths = [str(p) for p, _, _ in tiny.heldout]
+    items = paths[:3] + [str(bad)] + paths[3:]
+    opened, at_predict = [], []
+    real_open, real_predict = classify_mod._open_item, classify_mod._Runner.predict
+
+    def spy_open(item):
+        opened.append(item)
+        return real_open(item)
+
+    def slow_predict(self, x):
+        time.sleep(0.2)  # the model is slower than reading: readers run ahead meanwhile
+        at_predict.append(len(opened))
+        return real_predict(self, x)
+
+    monkeypatch.setattr(classify_mod, "_open_item", spy_open)
+    monkeypatch.setattr(classify_mod._Runner, "predict", slow_predict)
+    serial = list(classify_mod.iter_classify(tiny.bundle, items, batch_size=2, read_ahead=0))
+    serial_opened = list(at_predict)
+    opened.clear(), at_predict.clear()
+    ahead = list(classify_mod.iter_classify(tiny.bundle, items, batch_size=2, read_ahead=3))
+    assert serial_opened[0] == 2 and at_predict[0] > 2  # the next batch was read during the first predict
+    assert [r.source for r in ahead] == [r.source for r in serial] == items
+    assert [r.index for r in ahead] == list(range(len(items)))
+    assert [r.ok for r in ahead] == [r.ok for r in serial] == [True] * 3 + [False] + [True] * 5
+    assert ahead[3].error == serial[3].error and "broken.nii.gz" in ahead[3].error and "\n" not in ahead[3].error
+    for a, s in zip(ahead, serial):
+        if a.ok:
+            assert a.prediction.probabilities == pytest.approx(s.prediction.probabilities, abs=1e-6)
+            assert a.sha256 == s.sha256

@@ -1,5 +1,7 @@
 """Augmentation in tf.data: seeded, switchable parts, exact flips/turns; index-shuffled and
 streaming pipelines."""
+import time
+
 import numpy as np
 import pytest
 
@@ -126,3 +128,33 @@ def test_auto_augmentation_depends_on_the_dataset_size():
     assert aug == AugmentConfig() and aug.enabled and not aug.flips
     aug, _ = plan_augment(50, TrainConfig(augment=AugmentConfig(flips=True), left_right_matters=True))
     assert aug.flips and aug.left_right_matters
+
+
+class SlowCountingSamples(ArraySamples):
+    """Samples that record how many batches were read (each read takes a while)."""
+
+    def __init__(self, array):
+        super().__init__(array)
+        self.batches_read = 0
+
+    def batch(self, indices):
+        time.sleep(0.005)
+        out = super().batch(indices)
+        self.batches_read += 1
+        return out
+
+
+def test_stream_dataset_reads_ahead_but_holds_a_bounded_number_of_batches():
+    from voxdesk.engine.training.augment import STREAM_AHEAD, STREAM_PREFETCH
+
+    samples = SlowCountingSamples(np.random.default_rng(0).random((120, 4, 4, 4)))
+    spec = make_spec((4, 4, 4))
+    ds = stream_dataset(samples, np.arange(120) % 2, spec, 3, shuffle=True, seed=0)
+    leads = []
+    for taken, _ in enumerate(ds, start=1):
+        time.sleep(0.02)  # training is slower than reading: the reader runs as far ahead as allowed
+        leads.append(samples.batches_read - taken)
+    assert len(leads) == 40 and samples.batches_read == 40
+    assert max(leads) >= 1  # the next batches were read while the current one trained
+    # whatever the dataset's size, batches read but not yet trained on stay a handful
+    assert max(leads) <= STREAM_AHEAD + STREAM_PREFETCH + 2

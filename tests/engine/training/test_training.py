@@ -323,3 +323,16 @@ def test_out_of_memory_becomes_a_hint(monkeypatch):
     x, y = blobs(16)
     with pytest.raises(ModelError, match="smaller batch size"):
         train(tiny(epochs=1), from_arrays(x, y))
+
+
+def test_evaluation_batches_are_bounded_in_bytes_not_only_in_samples():
+    """Validation/test predictions of large volumes use smaller batches, so that they never need
+    more memory than training did (the peak of a streamed 96^3 run was its validation pass)."""
+    from voxdesk.engine.model.preprocessing import make_spec
+    from voxdesk.engine.training.train import EVAL_BATCH_MB, _eval_batch
+
+    assert _eval_batch(32, make_spec((16, 16, 16))) == 64  # small volumes: as before
+    big = make_spec((96, 96, 96))
+    n = _eval_batch(8, big)
+    assert 8 <= n < 64 and n * 96**3 * 4 <= EVAL_BATCH_MB * 2**20
+    assert _eval_batch(16, make_spec((256, 256, 256))) == 16  # never below the training batch

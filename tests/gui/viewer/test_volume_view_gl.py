@@ -181,3 +181,48 @@ def test_3d_view_has_a_depth_buffer(qtbot, gl_window):
     vv = gl_window.ortho.volume_view
     _wait_rendered(qtbot, vv)
     assert vv.gl.format().depthBufferSize() >= 16
+
+
+def test_window_level_change_redraws_three_slices_and_a_small_texture(qtbot, window, monkeypatch):
+    """A W/L change on a scan larger than the 3D texture never touches the whole volume: the
+    slice views only re-map their shown slice (no new image), the histogram is not recomputed,
+    and the 3D texture is rebuilt from the cached downsampled copy."""
+    from voxdesk.engine.volume import Volume
+    from voxdesk.gui.viewer import histogram as histogram_mod
+    from voxdesk.gui.viewer.views import volume_render
+    from voxdesk.gui.viewer.views import volume_view as vv_mod
+
+    data = np.random.default_rng(0).integers(-1000, 1000, size=(300, 40, 36), dtype=np.int16)
+    window.set_layout("2x2")
+    window.show_volume(Volume(data, source="long.npy"))
+    vv = window.ortho.volume_view
+    if vv.available:
+        qtbot.waitUntil(lambda: "volume" in vv._items, timeout=10_000)
+    qtbot.wait(300)  # the textures scheduled by opening are built
+    calls = {"setImage": [], "histogram": [], "volume_rgba": [], "plane_rgba": []}
+
+    def spy(name, real):
+        def wrapper(*args, **kwargs):
+            given = args[0] if args else kwargs.get("image")
+            if given is not None or name != "setImage":  # setImage() alone re-maps the shown slice
+                calls[name].append(given)
+            return real(*args, **kwargs)
+        return wrapper
+
+    for view in window.ortho.views.values():
+        monkeypatch.setattr(view.image, "setImage", spy("setImage", view.image.setImage))
+    monkeypatch.setattr(histogram_mod, "histogram", spy("histogram", histogram_mod.histogram))
+    for name in ("volume_rgba", "plane_rgba"):
+        monkeypatch.setattr(vv_mod, name, spy(name, getattr(volume_render, name)))
+    levels = []
+    for width, level in ((400, 40), (1500, -500), (80, 30)):
+        window.state.set_window(width, level)
+        levels.append(window.ortho.views["axial"].image.levels)
+        qtbot.wait(200)  # the 3D view's debounced rebuild runs
+    assert calls["setImage"] == [] and calls["histogram"] == []
+    assert [tuple(lv) for lv in levels] == [(-160, 240), (-1250, 250), (-10, 70)]  # the slices follow
+    if vv.available:
+        assert calls["volume_rgba"], "the 3D view did not follow the window"
+        for arr in calls["volume_rgba"]:
+            assert max(arr.shape) <= volume_render.MAX_VOLUME and arr.base is None  # a small copy, not a view
+        assert all(max(arr.shape) <= volume_render.MAX_PLANE for arr in calls["plane_rgba"])

@@ -6,7 +6,9 @@ Preprocessing is the bundle's own (``preprocessing.preprocess_volume`` with the 
 Speed: the model is called through a cached ``tf.function`` (traced once per bundle for any
 batch size), not ``model.predict`` (which builds a data pipeline per call and is slow for one
 sample). Many volumes are read one by one, preprocessed one by one (so one bad file only
-spoils its own row) and sent to the model in batches of ``batch_size``.
+spoils its own row) and sent to the model in batches of ``batch_size``; the next batch is read
+on reader threads while the model predicts the current one (``readahead.ordered_map``;
+``benchmarks/bench_batch_inference.py``).
 
 Each ``Prediction`` carries warnings a clinician should see next to it: the reader's (NaN
 voxels, oblique scan, several volumes in the file), preprocessing's (NaN/Inf replaced) and the
@@ -263,6 +265,25 @@ def _hashed_of(item) -> str | None:
     return None
 
 
+def _read_row(runner: _Runner, item, index: int, hash_files: bool, hashes: dict) -> tuple[Row, Prepared | None]:
+    """One item read, checked and preprocessed (on a reader thread): its row, and its model
+    input unless reading failed (then ``row.error`` says why, on one line)."""
+    source = item.source if isinstance(item, Volume) else str(item)
+    row = Row(source=source, index=index, label=getattr(item, "label", None), ref=item)
+    try:
+        file = _hashed_of(item)
+        if hash_files and file is not None:
+            if file not in hashes:  # two readers may both hash one stack's file: same answer
+                hashes[file] = _try_sha256(file)
+            row.sha256 = hashes[file]
+        return row, _prepare(runner, _open_item(item))
+    except VoxdeskError as exc:
+        row.error = str(exc)
+    except Exception as exc:  # one bad file is its row, never the end of the batch
+        row.error = f"{source}: could not be read ({type(exc).__name__}: {exc})"
+    return row, None
+
+
 def iter_classify(
     bundle,
     items: Iterable,
@@ -272,6 +293,7 @@ def iter_classify(
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
     uncertainty: str | None = None,
+    read_ahead: int | None = None,
 ) -> Iterator[Row]:
     """Classify many items, yielding one :class:`Row` per item, in input order.
 
@@ -279,48 +301,44 @@ def iter_classify(
     ``Volume`` objects or :func:`dataset_items`. An unreadable or unusable item yields a row
     with ``error`` set; the others go on. Raises ``Cancelled`` between batches once ``cancel``
     is set (rows already yielded stay valid). ``uncertainty`` as in :func:`classify`.
+
+    Reading overlaps prediction: up to ``read_ahead`` items (default ``batch_size``: the next
+    batch) are read and preprocessed on reader threads (``readahead.ordered_map``) while the
+    model predicts the current batch; 0 reads serially. Memory: at most ``batch_size +
+    read_ahead`` model inputs at once.
     """
     from voxdesk.engine.model.uncertainty import check_method
+    from voxdesk.engine.readahead import ordered_map
 
     method = check_method(uncertainty)
     runner = _runner(bundle)
     items = list(items)
     total = max(len(items), 1)
-    hashes: dict[str, str] = {}  # samples of one stack share their file's hash
-    for start in range(0, len(items), max(1, batch_size)):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        chunk = items[start:start + max(1, batch_size)]
-        rows: list[Row] = []
-        ready: list[tuple[Row, Prepared]] = []
-        for offset, item in enumerate(chunk):
-            source = item.source if isinstance(item, Volume) else str(item)
-            row = Row(source=source, index=start + offset, label=getattr(item, "label", None), ref=item)
-            rows.append(row)
-            try:
-                file = _hashed_of(item)
-                if hash_files and file is not None:
-                    if file not in hashes:
-                        hashes[file] = _try_sha256(file)
-                    row.sha256 = hashes[file]
-                volume = _open_item(item)
-                ready.append((row, _prepare(runner, volume)))
-            except VoxdeskError as exc:
-                row.error = str(exc)
-            except Exception as exc:  # one bad file is its row, never the end of the batch
-                row.error = f"{source}: could not be read ({type(exc).__name__}: {exc})"
-        if ready:
-            x = np.stack([p.x for _, p in ready])
-            probs = runner.predict(x)
-            spreads = runner.uncertainty(x, probs, method)
-            for i, ((row, prep), pr) in enumerate(zip(ready, probs)):
-                row.prediction = _prediction(runner, pr, prep.warnings, row.source,
-                                             None if spreads is None else spreads[i], method)
-        for row in rows:
-            row.timestamp = _now()
-            yield row
-        done = start + len(chunk)
-        progress(done / total, f"classified {done}/{len(items)}")
+    size = max(1, batch_size)
+    ahead = size if read_ahead is None else max(0, int(read_ahead))
+    hashes: dict[str, str | None] = {}  # samples of one stack share their file's hash
+    reads = ordered_map(lambda job: _read_row(runner, job[1], job[0], hash_files, hashes),
+                        enumerate(items), ahead=ahead)
+    try:
+        for start in range(0, len(items), size):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            chunk = [next(reads) for _ in range(min(size, len(items) - start))]
+            ready = [(row, prep) for row, prep in chunk if prep is not None]
+            if ready:
+                x = np.stack([p.x for _, p in ready])
+                probs = runner.predict(x)
+                spreads = runner.uncertainty(x, probs, method)
+                for i, ((row, prep), pr) in enumerate(zip(ready, probs)):
+                    row.prediction = _prediction(runner, pr, prep.warnings, row.source,
+                                                 None if spreads is None else spreads[i], method)
+            for row, _ in chunk:
+                row.timestamp = _now()
+                yield row
+            done = start + len(chunk)
+            progress(done / total, f"classified {done}/{len(items)}")
+    finally:
+        reads.close()  # a cancel or an abandoned iteration stops the readers
 
 
 def classify_many(

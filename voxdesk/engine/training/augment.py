@@ -20,7 +20,11 @@ Pipelines (TensorFlow imported lazily):
   * :func:`array_dataset` - preprocessed in-memory arrays: shuffles *indices* (not a big
     element buffer), gathers batches, augments, prefetches;
   * :func:`stream_dataset` - a ``Samples`` collection read from disk in sorted batch reads by
-    a generator and preprocessed per batch: memory bounded by a few batches.
+    a generator and preprocessed per batch. The next ``STREAM_AHEAD`` batches are read and
+    preprocessed on reader threads (``readahead.ordered_map``) while the model trains on the
+    current one, and the pipeline after the generator buffers ``STREAM_PREFETCH`` batch (not
+    ``AUTOTUNE``, whose buffer may grow with the free memory): memory is bounded by a few
+    batches, however large the dataset (``benchmarks/bench_streaming.py``).
 """
 from __future__ import annotations
 
@@ -31,6 +35,12 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from voxdesk.engine.model.preprocessing import PreprocessSpec, PreprocessStats, preprocess_batch
+from voxdesk.engine.readahead import ordered_map
+
+STREAM_AHEAD = 2
+"""Batches a streamed pipeline reads ahead of the one being trained on."""
+STREAM_PREFETCH = 1
+"""Batches buffered after the reader (a fixed number: the read-ahead already overlaps reading)."""
 
 
 @dataclass(frozen=True)
@@ -185,14 +195,14 @@ def make_augment_fn(config: AugmentConfig, input_shape):
     return augment
 
 
-def _finish(tf, ds, augment: AugmentConfig | None, input_shape, seed: int):
+def _finish(tf, ds, augment: AugmentConfig | None, input_shape, seed: int, prefetch=None):
     if augment is not None and augment.enabled:
         fn = make_augment_fn(augment, input_shape)
         seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
         ds = tf.data.Dataset.zip((ds, seeds)).map(
             lambda xy, s: (fn(xy[0], s), xy[1]), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True
         )
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return ds.prefetch(tf.data.AUTOTUNE if prefetch is None else prefetch)
 
 
 def array_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, *, shuffle: bool = False, seed: int = 0,
@@ -211,11 +221,13 @@ def array_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, *, shuffle: boo
 
 def stream_dataset(samples, labels: np.ndarray, spec: PreprocessSpec, batch_size: int, *,
                    shuffle: bool = False, seed: int = 0, augment: AugmentConfig | None = None,
-                   stats: PreprocessStats | None = None):
+                   stats: PreprocessStats | None = None, ahead: int | None = None):
     """Batches read lazily from ``samples`` (``Samples.batch``: sorted chunked reads).
 
-    Each epoch draws a fresh permutation (seeded), reads one batch of indices at a time and
-    preprocesses it in numpy; at most a few batches (prefetch) are in memory.
+    Each epoch draws a fresh permutation (seeded) and reads and preprocesses one batch of
+    indices per item of ``readahead.ordered_map``: ``ahead`` (default ``STREAM_AHEAD``, read when
+    each epoch starts) batches are read in advance (0: serially, in tf.data's thread); at most
+    ``ahead + STREAM_PREFETCH + 1`` batches are in memory besides the model's own.
     """
     import tensorflow as tf
 
@@ -230,13 +242,15 @@ def stream_dataset(samples, labels: np.ndarray, spec: PreprocessSpec, batch_size
         if shuffle:
             order = np.random.default_rng([seed, epoch[0]]).permutation(n)
         epoch[0] += 1
-        for start in range(0, n, batch_size):
-            idx = order[start:start + batch_size]
-            raw = samples.batch(idx)
+
+        def read(idx):
             spacings = sample_spacings(samples, idx) if spec.target_spacing is not None else None
-            yield preprocess_batch(raw, spec, stats, spacings), labels[idx]
+            return preprocess_batch(samples.batch(idx), spec, stats, spacings), labels[idx]
+
+        batches = (order[s:s + batch_size] for s in range(0, n, batch_size))
+        yield from ordered_map(read, batches, ahead=STREAM_AHEAD if ahead is None else ahead)
 
     sig = (tf.TensorSpec((None,) + spec.input_shape, tf.float32), tf.TensorSpec((None,), tf.int64))
     ds = tf.data.Dataset.from_generator(generate, output_signature=sig)
     ds = ds.apply(tf.data.experimental.assert_cardinality(-(-n // batch_size)))
-    return _finish(tf, ds, augment, spec.input_shape, seed)
+    return _finish(tf, ds, augment, spec.input_shape, seed, prefetch=STREAM_PREFETCH)

@@ -234,7 +234,7 @@ def _calibrate(model, val_part, spec, stats, batch_size) -> dict:
         return {"temperature": 1.0, "fitted_on": None,
                 "note": f"probabilities not recalibrated (fewer than {MIN_VALIDATION} validation samples)"}
     y = np.asarray(val_part.labels)
-    raw = predict_split(model, val_part, spec, max(batch_size, 64), stats=stats)
+    raw = predict_split(model, val_part, spec, _eval_batch(batch_size, spec), stats=stats)
     t = fit_temperature(y, raw)
     cal = apply_temperature(raw, t)
     out = {"temperature": t, "fitted_on": "validation split", "n": len(y),
@@ -243,6 +243,18 @@ def _calibrate(model, val_part, spec, stats, batch_size) -> dict:
     out["note"] = (f"probabilities calibrated by temperature scaling on the validation split (T = {t:.2f}; "
                    f"validation ECE {out['val_ece_before']:.3f} -> {out['val_ece_after']:.3f})")
     return out
+
+
+EVAL_BATCH_MB = 64
+"""Largest input batch (MB) the validation/test predictions use: 64 samples of 16^3-32^3, but
+at 96^3 a batch of 64 (217 MB in, ~1 GB of first-layer activations) lifted a streamed run's
+peak RSS from ~1,130 MB (its training batches) to 1,456 MB; bounded, the peak is the training's
+(1,128 MB; ``benchmarks/bench_streaming.py``)."""
+
+
+def _eval_batch(batch_size: int, spec) -> int:
+    sample_mb = int(np.prod(spec.input_shape)) * 4 / 2**20
+    return max(batch_size, min(64, int(EVAL_BATCH_MB // max(sample_mb, 1e-9))))
 
 
 def _class_weight(config: TrainConfig, labels) -> dict | None:
@@ -365,7 +377,7 @@ def train(
 
         progress(1.0, "evaluating on the test split")
         test_metrics = evaluate_model(model, test_part, spec, dataset.class_names,
-                                      batch_size=max(batch_size, 64), seed=config.seed, stats=stats,
+                                      batch_size=_eval_batch(batch_size, spec), seed=config.seed, stats=stats,
                                       trained_digests=digests or None,  # duplicates across splits
                                       temperature=calibration.get("temperature", 1.0),
                                       refer_below=refer_below({"calibration": calibration}))

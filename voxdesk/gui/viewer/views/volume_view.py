@@ -154,10 +154,12 @@ class VolumeView(QWidget):
         self._items.clear()
         if volume is None:
             return
+        # Window/level changes rebuild the texture from these small copies, never from the scan:
+        # a strided view of a 512x512x600 CT would gather from all over its 300 MB per change.
         small, self._factor = downsample(volume.data, MAX_VOLUME)
-        self._small = small
-        coarse, coarse_factor = downsample(volume.data, MAX_VOLUME_INTERACTIVE)
-        self._coarse = (coarse, coarse_factor) if coarse_factor != self._factor else None
+        self._small = small = np.ascontiguousarray(small) if self._factor > 1 else small
+        coarse, step = downsample(small, MAX_VOLUME_INTERACTIVE)  # data[::f][::s] is data[::f * s]
+        self._coarse = (np.ascontiguousarray(coarse), self._factor * step) if step > 1 else None
         finite = small[np.isfinite(small)] if small.dtype.kind == "f" else small
         self._range = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         lo, hi = self.state.levels
