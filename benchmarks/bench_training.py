@@ -39,6 +39,17 @@ ORANGES = np.array([
     (0.498, 0.153, 0.016)], np.float32)
 
 
+def _augments():
+    from voxdesk.engine.training.augment import NO_AUGMENT, AugmentConfig
+
+    return {"none": NO_AUGMENT, "default": AugmentConfig(), "flips": AugmentConfig(flips=True),
+            "flips-rot90": AugmentConfig(flips=True, rot90=True),
+            "no-rotation": AugmentConfig(rotation_deg=0.0), "rot30": AugmentConfig(rotation_deg=30.0)}
+
+
+AUGMENTS = _augments()
+
+
 def colormap_rgb(x: np.ndarray) -> np.ndarray:
     """(N, ...) grey -> (N, ..., 3) RGB, each sample scaled to its own min..max (ScalarMappable)."""
     axes = tuple(range(1, x.ndim))
@@ -89,6 +100,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=None, help="3D-MNIST-layout .h5 (generated when missing)")
     ap.add_argument("--quick", action="store_true", help="2,000/500 samples and few epochs (minutes)")
+    ap.add_argument("--train-size", type=int, default=None,
+                    help="use only the first N training samples of the file (exploration; figures are for 10,000)")
+    ap.add_argument("--augment", default=None, choices=sorted(AUGMENTS),
+                    help="(b)'s augmentation instead of TrainConfig's auto (for comparisons)")
+    ap.add_argument("--lr", type=float, default=None, help="(b)'s peak learning rate; default TrainConfig's")
     ap.add_argument("--tutorial-epochs", type=int, default=None)
     ap.add_argument("--voxdesk-epochs", type=int, default=None)
     ap.add_argument("--model", default="voxnet-bn")
@@ -97,7 +113,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="training seed of (a) and (b); the data stay the same")
     ap.add_argument("--skip", default="", help="comma list of parts to skip: a,b,c")
     args = ap.parse_args(argv)
-    n_train, n_test = (2000, 500) if args.quick else (10000, 2000)
+    n_file, n_test = (2000, 500) if args.quick else (10000, 2000)
+    n_train = min(args.train_size or n_file, n_file)
     tut_epochs = args.tutorial_epochs or (5 if args.quick else 30)
     vox_epochs = args.voxdesk_epochs or (5 if args.quick else None)  # None: the recipe's own (auto)
     thr_epochs = 3 if args.quick else 4
@@ -105,10 +122,10 @@ def main(argv=None) -> int:
 
     from voxdesk.engine.demo.digits import make_3dmnist_like
 
-    path = Path(args.data or f"/tmp/voxdesk-bench/3dmnist_like_{n_train}_{n_test}.h5")
+    path = Path(args.data or f"/tmp/voxdesk-bench/3dmnist_like_{n_file}_{n_test}.h5")
     if not path.exists():
         t = time.perf_counter()
-        make_3dmnist_like(path, n_train=n_train, n_test=n_test, seed=0)
+        make_3dmnist_like(path, n_train=n_file, n_test=n_test, seed=0)
         print(f"generated {path} in {time.perf_counter() - t:.1f} s")
     import h5py
 
@@ -154,8 +171,12 @@ def main(argv=None) -> int:
     if "b" not in skip:  # (b) VoxDesk's default recipe
         ds = LabelledDataset(names, {"train": Split(ArraySamples(x_tr), y_tr), "test": Split(ArraySamples(x_te), y_te)},
                              str(path), "3dmnist-h5")
-        config = TrainConfig(model=args.model, epochs=vox_epochs, seed=args.seed,
-                             **({"batch_size": args.batch_size} if args.batch_size else {}))
+        extra = {"batch_size": args.batch_size} if args.batch_size else {}
+        if args.augment:
+            extra["augment"] = AUGMENTS[args.augment]
+        if args.lr:
+            extra["learning_rate"] = args.lr
+        config = TrainConfig(model=args.model, epochs=vox_epochs, seed=args.seed, **extra)
         norm, _ = choose_normalization(config.normalization, training_data_stats(ArraySamples(x_tr)))
         spec = make_spec((16, 16, 16), normalization=norm)  # what train() resolves "auto" to
         probe = TestAccuracy(preprocess_array(x_te, spec), y_te)
@@ -168,6 +189,10 @@ def main(argv=None) -> int:
               f"{result.epochs_run} epochs (best {result.best_epoch}), wall {wall:.1f} s, "
               f"{result.timings['train_samples_per_s']:.0f} samples/s with augmentation")
         print("    per-epoch test accuracy: " + " ".join(f"{a:.3f}" for _, a in probe.points))
+        h = result.history
+        print("    per epoch (train acc, augmented / val acc): " + " ".join(
+            f"{a:.2f}/{v:.2f}" for a, v in zip(h.get("accuracy", []), h.get("val_accuracy", []))))
+        print(f"    {'; '.join(result.notes)}", flush=True)
         if "a" in report:
             target = report["a"]["acc"]
             reach = first_time_reaching(probe.points, target)

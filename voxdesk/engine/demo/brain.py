@@ -8,14 +8,17 @@ normalisation takes its min-max path), labelled ``normal`` or ``lesion``:
   ventricles, whose size varies widely between normal subjects (atrophy is not the finding);
 * ``lesion``: one hyperintense focus in the white or deep grey matter (radius 2-5 voxels,
   10-60% brighter than this subject's grey matter, soft margin): a tumour, abscess or
-  demyelinating plaque on FLAIR; ``normal`` subjects have a few tiny bright spots (vessels,
-  partial volume) instead;
+  demyelinating plaque on FLAIR. Every subject, of either class, has a few tiny bright spots
+  (vessels, partial volume) that are not lesions. The lesion is drawn from its own random stream:
+  the same seed made as ``lesion`` and as ``normal`` gives the same head, spots and scanner
+  effects, and the two differ only around the lesion (its mask, dilated by the blur);
 * scanner effects: a smooth multiplicative bias field (up to +-20%), blur and Rician-like noise.
 
 The class is a small focal finding anywhere in the brain, so, like the CT demo, it calls for a
 translation-invariant model; unlike it, intensities have no physical unit and vary per scan.
 Everything is deterministic per seed. ``make_brain_mr(n_per_class, size, seed)`` returns
-``(X float32 (N, S, S, S), y int64, infos)``; infos hold each lesion's mask with ``masks=True``.
+``(X float32 (N, S, S, S), y int64, infos)``; with ``masks=True`` infos hold each lesion's mask
+(``lesion_mask``, empty for ``normal``) and the brain's (``brain_mask``).
 """
 from __future__ import annotations
 
@@ -85,30 +88,35 @@ def brain(kind: str, rng: np.random.Generator, size: int = 64, *, mask: bool = F
         t = soft(np.sqrt(((x - side * 0.14) / 0.1) ** 2 + ((y + 0.12) / 0.12) ** 2 + ((z + 0.02) / 0.1) ** 2), 0.2)
         vol = vol * (1 - t) + t * (wm + 0.6 * (gm - wm))
     info = {"label": kind, "gm": float(gm), "wm": float(wm), "csf": float(csf)}
+    # The finding is drawn from its own stream, so that a subject made as "lesion" and as "normal"
+    # from the same seed is the same head, scanned alike, and differs only around the lesion.
+    finding_rng = np.random.default_rng(rng.integers(0, 2**63))
+    # Every subject has a few tiny bright spots that are not lesions (vessels, partial volume).
+    for _ in range(rng.integers(1, 4)):
+        where = rng.normal(0, 1, 3)
+        where = where / np.linalg.norm(where) * u(0.1, 0.6) * head
+        d = np.sqrt(((x - where[0]) ** 2 + (y - where[1]) ** 2 + (z - where[2]) ** 2)) / (u(0.6, 1.0) * 2 / size)
+        spot = soft(d, 0.5) * brain_mask
+        vol = vol * (1 - spot) + spot * wm * (1 + u(0.1, 0.3))
     lesion = np.zeros_like(vol)
     if kind == "lesion":  # inside the white matter or deep grey matter, away from the ventricles
+        fu = finding_rng.uniform
         while True:
-            where = rng.normal(0, 1, 3)
-            where = where / np.linalg.norm(where) * u(0.15, 0.55) * head
+            where = finding_rng.normal(0, 1, 3)
+            where = where / np.linalg.norm(where) * fu(0.15, 0.55) * head
             if abs(where[0]) > 0.18 or abs(where[2] - 0.08) > 0.2:
                 break
-        radius = u(*LESION_RADIUS_VOX) * 2 / size
+        radius = fu(*LESION_RADIUS_VOX) * 2 / size
         d = np.sqrt(((x - where[0]) ** 2 + (y - where[1]) ** 2 + (z - where[2]) ** 2)) / radius
         lesion = soft(d, 0.5) * brain_mask
-        contrast = u(*LESION_CONTRAST)
+        contrast = fu(*LESION_CONTRAST)
         ref = gm if LESION_REFERENCE == "gm" else wm
         vol = vol * (1 - lesion) + lesion * ref * (1 + contrast)
         info.update(radius_vox=float(radius * size / 2), contrast=float(contrast),
                     lesion_level=float(ref * (1 + contrast)))
-    else:  # a few tiny bright spots that are not lesions
-        for _ in range(rng.integers(1, 4)):
-            where = rng.normal(0, 1, 3)
-            where = where / np.linalg.norm(where) * u(0.1, 0.6) * head
-            d = np.sqrt(((x - where[0]) ** 2 + (y - where[1]) ** 2 + (z - where[2]) ** 2)) / (u(0.6, 1.0) * 2 / size)
-            spot = soft(d, 0.5) * brain_mask
-            vol = vol * (1 - spot) + spot * wm * (1 + u(0.1, 0.3))
     if mask:
         info["lesion_mask"] = lesion >= 0.5
+        info["brain_mask"] = brain_mask >= 0.5
     # Scanner: bias field, blur, Rician-like noise, arbitrary scale.
     bias = ndimage.zoom(rng.normal(0, 1, (4, 4, 4)).astype(np.float32), size / 4, order=1)[:size, :size, :size]
     vol = vol * (1 + u(0.05, 0.2) * bias / (np.abs(bias).max() + 1e-6))
