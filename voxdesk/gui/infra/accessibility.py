@@ -174,10 +174,10 @@ def label_for(widget: QWidget) -> QLabel | None:
 def derived_name(widget: QWidget) -> str:
     """The name ``name_controls`` gives ``widget``, or "" when Qt's own (its text, its buddy
     label) is enough."""
+    label = label_for(widget)  # made its buddy even when the name comes from names()
     name = names().get(widget.objectName())
     if name:
         return name
-    label = label_for(widget)
     if label is not None:
         return _clean(label.text()) if isinstance(widget, VALUE_NAMED) else ""
     if isinstance(widget, QAbstractButton) and _clean(widget.text()):
