@@ -5,7 +5,7 @@ sliders, line edits, item views, plots and the slice and 3D views) and makes sur
 name, without touching the widgets' own modules:
 
 * a name set in code (``setAccessibleName``) is left alone;
-* an unlabelled or icon-only control gets its name from ``NAMES`` (by objectName: the views,
+* an unlabelled or icon-only control gets its name from ``names()`` (by objectName: the views,
   the W/L boxes, the plots);
 * a control with a label beside it (a form row, or a QLabel just before it in a row or a tool
   bar) gets that label as its buddy, so Qt names it from the label's current text (and the
