@@ -67,7 +67,7 @@ def make_application(argv=None):
     """The QApplication (reused when one exists, e.g. under pytest-qt), styled."""
     from PySide6.QtWidgets import QApplication
 
-    from voxdesk.gui.infra import accessibility
+    from voxdesk.gui.infra import accessibility, focus
     from voxdesk.gui.infra.resources import app_icon, style_sheet
 
     app = QApplication.instance()
@@ -82,6 +82,7 @@ def make_application(argv=None):
     app.setStyleSheet(style_sheet())
     app.setWindowIcon(app_icon())
     accessibility.install(app)  # every dialog's controls named when it opens
+    focus.install_focus_ring(app)
     return app
 
 

@@ -10,10 +10,16 @@ for hidden or disabled controls that show up later. ``order_tabs(widgets)`` chai
 ``order_window(window)`` orders the main window: the tool bars, the views, then the docks (left,
 top, right, bottom), each dock's controls together. Read-only text boxes pass Tab on
 (``release_tab``) so no control keeps the keyboard.
+
+The focus ring: the style sheet (``resources/qss/voxdesk.qss``) draws it on buttons, check
+boxes, lists and views. Spin boxes, combo boxes and line edits would lose their native arrows
+if the sheet gave them a border, so ``install_focus_ring(app)`` puts one ``QFocusFrame``
+(styled by the same sheet) around whichever of them has the focus.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -21,8 +27,10 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QComboBox,
     QDockWidget,
+    QFocusFrame,
     QFormLayout,
     QGridLayout,
+    QLineEdit,
     QPlainTextEdit,
     QScrollArea,
     QStackedWidget,
@@ -157,3 +165,42 @@ def order_window(window) -> list[QWidget]:
     order_tabs(chain)
     release_tab(window)
     return chain
+
+
+FRAMED = (QAbstractSpinBox, QComboBox, QLineEdit)
+"""Controls whose focus ring is a QFocusFrame rather than a style-sheet border."""
+
+
+class _FocusRing(QObject):
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.frame: QFocusFrame | None = None
+        app.focusChanged.connect(self._moved)
+
+    def framed(self, widget):
+        """The control to ring for the focus on ``widget`` (a spin box for its line edit)."""
+        if widget is None:
+            return None
+        parent = widget.parentWidget()
+        if isinstance(widget, QLineEdit) and isinstance(parent, (QAbstractSpinBox, QComboBox)):
+            widget = parent
+        return widget if isinstance(widget, FRAMED) and widget.parentWidget() is not None else None
+
+    def _moved(self, _old, new) -> None:
+        target = self.framed(new)
+        if self.frame is None or not shiboken6.isValid(self.frame):  # died with its last window
+            if target is None:
+                return
+            self.frame = QFocusFrame()
+            self.frame.setObjectName("focusRing")
+        self.frame.setWidget(target)
+
+
+_ring: _FocusRing | None = None
+
+
+def install_focus_ring(app) -> None:
+    """Ring the focused spin box, combo box or line edit (once per application)."""
+    global _ring
+    if app is not None and (_ring is None or not shiboken6.isValid(_ring)):
+        _ring = _FocusRing(app)
