@@ -44,7 +44,8 @@ Layers (``tests/test_architecture.py`` checks every arrow, lazy imports included
 * ``gui/``: ``app.py`` (start-up), ``main_window.py`` (builds the viewer, the training and the
   classify workflows, and owns the one close policy), ``state.py`` (the ``ViewerState``);
   ``infra/`` (workers, errors, actions, docks, settings, resources, style, tf_runtime, snapshot,
-  plots, section),
+  plots, section; ``accessibility``: every control's accessible name, from one place;
+  ``focus``: Tab in reading order, no traps),
   ``viewer/`` (views, toolbar, histogram, info, readout, opener, chooser), ``training/`` and
   ``classify/`` (a controller each, plus their panels and jobs), ``labelling/`` (the Label dock:
   File > New Dataset from Folder…). The GUI never imports the CLI.

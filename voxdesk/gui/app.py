@@ -67,6 +67,7 @@ def make_application(argv=None):
     """The QApplication (reused when one exists, e.g. under pytest-qt), styled."""
     from PySide6.QtWidgets import QApplication
 
+    from voxdesk.gui.infra import accessibility, focus
     from voxdesk.gui.infra.resources import app_icon, style_sheet
 
     app = QApplication.instance()
@@ -80,6 +81,8 @@ def make_application(argv=None):
     app.setPalette(dark_palette())
     app.setStyleSheet(style_sheet())
     app.setWindowIcon(app_icon())
+    accessibility.install(app)  # every dialog's controls named when it opens
+    focus.install_focus_ring(app)
     return app
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Slot
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from voxdesk.engine.io import formats
 from voxdesk.gui import file_menu
 from voxdesk.gui.classify.controller import install_classify
-from voxdesk.gui.infra import docks, settings
+from voxdesk.gui.infra import accessibility, docks, focus, settings
 from voxdesk.gui.infra.errors import report_error, user_message
 from voxdesk.gui.infra.resources import app_icon
 from voxdesk.gui.infra.workers import WorkerRunner
@@ -108,6 +108,8 @@ class MainWindow(QMainWindow):
         for action in (self.project.open_action, self.project.save_action):
             self.add_file_action(action)
         self.runner.all_done.connect(self._close_if_pending)
+        self.state.volume_changed.connect(self._on_first_3d_view)
+        self.refresh_accessibility()
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.runner.shutdown)  # last resort: never leave a thread behind
@@ -321,6 +323,24 @@ class MainWindow(QMainWindow):
         path, dataset = value
         self.training.open_dataset(path) if dataset else self.open_path(path)
 
+    # -- keyboard and screen readers ---------------------------------------------------
+    def refresh_accessibility(self) -> None:
+        """Every control named (``infra.accessibility``) and Tab in reading order
+        (``infra.focus``); again whenever panels or the 3D view were added."""
+        accessibility.name_controls(self)
+        focus.order_window(self)
+
+    def _on_first_3d_view(self, _volume) -> None:
+        """The 3D pane is built with the first volume (after this slot's sender built it)."""
+        if self.ortho.volume_view is not None and not getattr(self, "_3d_in_tab_order", False):
+            self._3d_in_tab_order = True
+            self.refresh_accessibility()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:  # names taken from labels follow them
+            QTimer.singleShot(0, lambda: accessibility.name_controls(self))
+
     # -- window state -----------------------------------------------------------------
     def arrange_docks(self, restore: bool = True) -> None:
         """Default dock sizes, then (``restore``) the user's saved arrangement (``infra.docks``)."""
@@ -331,6 +351,7 @@ class MainWindow(QMainWindow):
         if getattr(self, "_settle_tab_bars", False):
             self._settle_tab_bars = False
             QTimer.singleShot(0, self.hide_stale_tab_bars)
+            QTimer.singleShot(0, lambda: focus.order_window(self))  # the docks have their places now
 
     def hide_stale_tab_bars(self) -> int:
         """Hide the stale dock tab bars Qt leaves behind (``infra.docks``); how many."""

@@ -18,6 +18,7 @@ class LevelsHistogram(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         self.plot = pg.PlotWidget(background=(25, 25, 30))
+        self.plot.setObjectName("levelsPlot")
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
