@@ -37,7 +37,8 @@ Layers (``tests/test_architecture.py`` checks every arrow, lazy imports included
 * ``gui/``: ``app.py`` (start-up), ``main_window.py`` (builds the viewer, the training and the
   classify workflows, and owns the one close policy), ``state.py`` (the ``ViewerState``);
   ``infra/`` (workers, errors, actions, docks, settings, resources, style, tf_runtime, snapshot,
-  plots, section),
+  plots, section, i18n: the language and its translators; every shown string is
+  ``translate("Context", "text")``, README "Translating"),
   ``viewer/`` (views, toolbar, histogram, info, readout, opener, chooser), ``training/`` and
   ``classify/`` (a controller each, plus their panels and jobs). The GUI never imports the CLI.
 * ``cli/``: ``voxdesk-cli``, one module per command (``add_arguments``, ``run``); only
