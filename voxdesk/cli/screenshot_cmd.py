@@ -37,6 +37,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--train", metavar="DATA", help="train on this labelled dataset in the window first "
                         "(the Training panel's settings), and show the curves and results")
     parser.add_argument("--epochs", type=int, default=5, help="with --train: epochs (default 5)")
+    parser.add_argument("--language", choices=("system", "en", "ko"), default="en",
+                        help="the window's language (default en; system: the locale's, as the app does)")
     parser.add_argument("--class", dest="class_name",
                         help="with --explain: the class to explain (default: the predicted one)")
     add_force(parser)
@@ -135,7 +137,9 @@ def run(args) -> int:
         if args.explain:
             explanation = explain(bundle, volume, args.class_name)
 
-    app = make_application()
+    from voxdesk.gui.infra.i18n import system_language
+
+    app = make_application(language=system_language() if args.language == "system" else args.language)
     from voxdesk.gui.app import create_window
 
     window = create_window(restore_layout=False)  # the default layout, not this user's

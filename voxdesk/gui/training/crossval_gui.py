@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from voxdesk.gui.infra.errors import report_error, user_message
+from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.infra.workers import Worker
 
 DEFAULT_FOLDS = 5
@@ -44,17 +45,19 @@ class CrossvalController(QObject):
 
     # -- asking the user (tests replace these) --------------------------------------------
     def ask_folds(self) -> int | None:
-        n, ok = QInputDialog.getInt(self.training.window, "Cross-validate", "Folds (K):", DEFAULT_FOLDS, 2, 20)
+        n, ok = QInputDialog.getInt(self.training.window, translate("Crossval", "Cross-validate"),
+                                    translate("Crossval", "Folds (K):"), DEFAULT_FOLDS, 2, 20)
         return int(n) if ok else None
 
     def show_summary(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok,
                           self.training.window)
         box.setObjectName("crossvalSummary")
-        save = box.addButton("Save Folds CSV…", QMessageBox.ButtonRole.ActionRole)
+        save = box.addButton(translate("Crossval", "Save Folds CSV…"), QMessageBox.ButtonRole.ActionRole)
         box.exec()
         if box.clickedButton() is save:
-            path, _ = QFileDialog.getSaveFileName(self.training.window, "Save the folds", "folds.csv", "CSV (*.csv)")
+            path, _ = QFileDialog.getSaveFileName(self.training.window, translate("Crossval", "Save the folds"),
+                                                  "folds.csv", "CSV (*.csv)")
             if path:
                 self.save_csv(path)
 
@@ -68,12 +71,13 @@ class CrossvalController(QObject):
         if self.running or t.is_training:
             return None
         if t.dataset is None:
-            report_error(t.window, "No dataset", "Open a labelled dataset first (File > Open Dataset).")
+            report_error(t.window, translate("Crossval", "No dataset"),
+                         translate("Crossval", "Open a labelled dataset first (File > Open Dataset)."))
             return None
         try:
             config = t.train_panel.form.config()
         except ValueError as exc:
-            report_error(t.window, "Invalid settings", str(exc))
+            report_error(t.window, translate("Training", "Invalid settings"), str(exc))
             return None
         folds = folds or self.ask_folds()
         if not folds:
@@ -87,14 +91,17 @@ class CrossvalController(QObject):
         worker.finished.connect(self._done, q)
         self.worker, self.result, self.lines = worker, None, []
         t.train_panel.set_running(True)
-        t.train_panel.show_status(f"Cross-validating: {folds} folds of the Training dock's settings…")
+        t.train_panel.show_status(translate("Crossval", "Cross-validating: {k} folds of the Training dock's "
+                                            "settings…").format(k=folds))
         t.runner.start(worker)
         return worker
 
     def stop(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
-            self.training.train_panel.show_status("Stopping after the current batch; finished folds are kept…")
+            self.training.train_panel.show_status(translate("Crossval", "Stopping after the current batch; finished "
+                                                                        "folds are "
+                                                                   "kept…"))
 
     @Slot(float, str)
     def _progress(self, fraction: float, message: str) -> None:
@@ -115,18 +122,21 @@ class CrossvalController(QObject):
         from voxdesk.engine.training.crossval_report import summary_lines
 
         self.result = cv
-        head = "Stopped: only the finished folds are summarised.\n\n" if cv.cancelled else ""
-        self.training.train_panel.show_status(f"Cross-validation done: {len(cv.folds)} of {cv.k} folds.")
+        stopped = translate("Crossval", "Stopped: only the finished folds are summarised.")
+        head = stopped + "\n\n" if cv.cancelled else ""
+        self.training.train_panel.show_status(translate("Crossval", "Cross-validation done: {n} of {k} folds.").format(
+            n=len(cv.folds), k=cv.k))
         self.finished.emit(cv)
         if cv.folds:
-            self.show_summary("Cross-validation", head + "\n".join(self.lines + [""] + summary_lines(cv)))
+            self.show_summary(
+                translate("Crossval", "Cross-validation"), head + "\n".join(self.lines + [""] + summary_lines(cv)))
 
     @Slot(object)
     def _errored(self, exc) -> None:
-        self.training.train_panel.show_status("Cross-validation failed.")
+        self.training.train_panel.show_status(translate("Crossval", "Cross-validation failed."))
         self.finished.emit(None)
         if not self.training.window.closing:
-            report_error(self.training.window, "Cross-validation failed", user_message(exc))
+            report_error(self.training.window, translate("Crossval", "Cross-validation failed"), user_message(exc))
 
     @Slot()
     def _done(self) -> None:
@@ -142,6 +152,6 @@ class CrossvalController(QObject):
         try:
             write_csv(path, FOLD_COLUMNS, fold_rows(self.result))
         except Exception as exc:  # a failed write is a dialog
-            report_error(self.training.window, "Cannot save the folds", user_message(exc))
+            report_error(self.training.window, translate("Crossval", "Cannot save the folds"), user_message(exc))
             return None
         return path
