@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages VoxDesk's GUI and tests need, when missing.
 # Qt's xcb platform plugin and pyqtgraph's OpenGL view need these at run time; Xvfb gives
-# CI (no display) a real X server with GLX so OpenGL tests can run.
+# CI (no display) a real X server with GLX so OpenGL tests can run. fonts-nanum: Hangul for the
+# Korean interface and its screenshots (10 MB download, 33 MB installed; fonts-noto-cjk is 57/91 MB).
 set -uo pipefail
 PKGS=(xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
       libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libxkbcommon0 libxcb-cursor0
       libxcb-shape0 libxcb-randr0 libegl1 libgl1 libglx-mesa0 libgl1-mesa-dri
-      libfontconfig1 libdbus-1-3)
+      libfontconfig1 libdbus-1-3 fonts-nanum)
 command -v dpkg-query >/dev/null 2>&1 || { echo "sysdeps: not a Debian system; install Xvfb and the xcb/GL runtime yourself"; exit 0; }
 missing=()
 for p in "${PKGS[@]}"; do
