@@ -1351,9 +1351,9 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
         <translation>VoxDesk를 다음에 시작할 때 새 언어로 표시합니다.</translation>
     </message>
     <message>
-        <location line="+85"/>
-        <source>&amp;Language</source>
-        <translation>언어(&amp;L)</translation>
+        <location line="+86"/>
+        <source>Lan&amp;guage</source>
+        <translation>언어(&amp;G)</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1371,7 +1371,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
     <message>
         <location line="+2"/>
         <source>Levels</source>
-        <translation>레벨</translation>
+        <translation>창 범위</translation>
     </message>
     <message>
         <location line="+85"/>
@@ -1842,7 +1842,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
 <context>
     <name>Splits</name>
     <message>
-        <location filename="../../voxdesk/gui/infra/i18n.py" line="-86"/>
+        <location filename="../../voxdesk/gui/infra/i18n.py" line="-87"/>
         <source>train</source>
         <translation>학습</translation>
     </message>
@@ -2540,7 +2540,7 @@ Training stops at the end of the current batch; the model is not saved.</source>
 <context>
     <name>Welcome</name>
     <message>
-        <location filename="../../voxdesk/gui/viewer/welcome.py" line="+14"/>
+        <location filename="../../voxdesk/gui/viewer/welcome.py" line="+16"/>
         <source>Look at a scan</source>
         <translation>영상 보기</translation>
     </message>

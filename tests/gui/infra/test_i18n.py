@@ -140,6 +140,7 @@ def test_the_window_in_korean_leaves_no_english(qtbot, korean, coded_volume, tin
     left = [(where, text, english_left(text)) for where, text in texts if english_left(text)]
     assert left == [], "English left in the Korean window:\n" + "\n".join(map(str, left))
     assert "학습" in [d.windowTitle() for d in win.findChildren(QDockWidget)]
+    assert win.findChild(QAbstractButton, "welcomeOpen").text() == "열기"  # not 열기(O): the mnemonic goes
     assert app.translate("QPlatformTheme", "Cancel") == "취소"  # Qt's own buttons (qtbase_ko)
     win.close()
 

@@ -101,13 +101,14 @@ def install(app, language: str | None = None) -> str:
     for t in _installed:
         app.removeTranslator(t)
     _installed.clear()
+    QLocale.setDefault(QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea) if code == "ko"
+                       else QLocale.system())  # numbers and dates in Qt's own widgets
     if code == "en":
         return "en"
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for t in (_load(catalogue(code)), _load(os.path.join(qt_dir, f"qtbase_{code}.qm"))):
         if t is not None and app.installTranslator(t):
             _installed.append(t)
-    QLocale.setDefault(QLocale(QLocale.Language.Korean if code == "ko" else QLocale.Language.English))
     return code if _installed else "en"
 
 
@@ -124,7 +125,7 @@ def language_menu(window):
     from PySide6.QtGui import QActionGroup
     from PySide6.QtWidgets import QMenu, QMessageBox
 
-    menu = QMenu(translate("Language", "&Language"), window)
+    menu = QMenu(translate("Language", "Lan&guage"), window)
     menu.setObjectName("languageMenu")
     group = QActionGroup(menu)
     labels = {SYSTEM: translate("Language", "System ({language})").format(

@@ -2,6 +2,8 @@
 "first hour" (look at a scan, open the demo dataset, train, classify and explain, save)."""
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -92,7 +94,8 @@ class WelcomePage(QScrollArea):
 
     @staticmethod
     def _button(name: str, action) -> QPushButton:
-        button = QPushButton(action.text().replace("&", "").replace("…", "").replace("...", ""))
+        text = re.sub(r"\(&\w\)", "", action.text())  # a translation's mnemonic: 열기(&O)
+        button = QPushButton(text.replace("&", "").replace("…", "").replace("...", "").strip())
         button.setObjectName(name)
         button.setToolTip(action.toolTip())
         button.clicked.connect(action.trigger)
