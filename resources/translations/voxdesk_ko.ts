@@ -987,7 +987,7 @@
 <context>
     <name>DatasetPanel</name>
     <message>
-        <location filename="../../voxdesk/gui/training/controller.py" line="+365"/>
+        <location filename="../../voxdesk/gui/training/controller.py" line="+363"/>
         <location filename="../../voxdesk/gui/training/dataset_panel.py" line="+129"/>
         <source>A dataset file: HDF5, NPZ/NPY arrays or a CSV manifest</source>
         <translation>데이터셋 파일: HDF5, NPZ/NPY 배열 또는 CSV 목록</translation>

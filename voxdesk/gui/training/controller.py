@@ -1,9 +1,8 @@
 """Training in the main window: ``install_training(main_window, state) -> TrainingController``.
 
 The controller owns the only moving parts: the dataset being trained on, the worker and its
-thread (through the viewer's ``WorkerRunner``: Python owns worker and thread, the thread is
-quit and waited on, nothing is connected to ``deleteLater``). The two panels only emit
-requests and show what they are given.
+thread (the viewer's ``WorkerRunner`` and its ownership rule, ``voxdesk/__init__.py``). The
+two panels only emit requests and show what they are given.
 
 Wiring done by :func:`install_training`, which ``MainWindow`` calls when it builds itself:
   * a "Dataset" dock (``datasetDock``) and a "Training" dock (``trainingDock``);
@@ -12,9 +11,8 @@ Wiring done by :func:`install_training`, which ``MainWindow`` calls when it buil
     Model…, Export History CSV…, Export Curves PNG…, and the docks' show/hide toggles;
   * ``may_close()``, which the window asks before closing while work runs (``confirm_stop``
     when a model is training); the window's one close policy does the rest;
-  * ``keep_model(doing, then)``: before closing, opening another dataset or training anew with
-    an unsaved trained model, Save / Discard / Cancel (``unsaved.ask_unsaved``); Save runs
-    ``then`` once the bundle is written.
+  * ``keep_model(doing, then)``: with an unsaved trained model, Save / Discard / Cancel before
+    closing, opening another dataset or training anew (``unsaved.ask_unsaved``); Save, then ``then``.
 
 Signals for the rest of the app: ``dataset_changed(object)`` (LabelledDataset or None),
 ``training_started()``, ``training_finished(object)`` (TrainResult, or None after an error),
