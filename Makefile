@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.voxdesk-installed
 XVFB := xvfb-run -a -s "-screen 0 1600x1000x24 +extension GLX"
 
-.PHONY: run test lint venv sysdeps test-fast bench screenshots clean install-desktop uninstall-desktop package smoke-frozen
+.PHONY: run test lint venv sysdeps test-fast bench screenshots translations clean install-desktop uninstall-desktop package smoke-frozen
 
 # setuptools' note on editable installs (resources/ is mapped into the package) is information, not a
 # warning about this project: it is filtered so that `make run` prints nothing it need not.
@@ -62,6 +62,13 @@ package: venv
 # Runs the frozen app of `make package` under Xvfb with no Python on PATH: demo, train, classify, screenshot.
 smoke-frozen: sysdeps
 	@bash packaging/smoke-frozen.sh dist/voxdesk
+
+# Korean: rescan the GUI's strings into the .ts (new ones arrive unfinished), then compile the .qm
+# the app loads (README, "Translating"; voxdesk/gui/infra/i18n.py). Both files are committed.
+TS := resources/translations/voxdesk_ko.ts
+translations: venv
+	$(VENV)/bin/pyside6-lupdate $$(find voxdesk/gui -name '*.py' | sort) -no-obsolete -locations relative -target-language ko_KR -ts $(TS)
+	$(VENV)/bin/pyside6-lrelease $(TS) -qm $(TS:.ts=.qm)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -13,6 +13,7 @@ MNI=$("$VENV/bin/python" -c "import glob, os, nilearn; print(glob.glob(os.path.j
 
 "$CLI" screenshot "$MNI" "$OUT/viewer-mni152.png" --size 1500x950
 "$CLI" screenshot "$SAMPLE" "$OUT/viewer-demo-ct.png" --size 1500x950 --preset "CT soft tissue"
+"$CLI" screenshot "$SAMPLE" "$OUT/main-ko.png" --size 1400x900 --preset "CT soft tissue" --language ko
 "$CLI" demo --out "$WORK/bench" --n-per-class 1 --benchmark-3dmnist "$WORK/digits.h5" --n-train 4000 --n-test 1000 >/dev/null
 "$CLI" screenshot "$WORK/digits.h5:/X_train" "$OUT/training.png" --size 1500x950 --index 7 --train "$WORK/digits.h5" --epochs 6
 "$CLI" train "$WORK/demo/demo.h5" --out "$WORK/demo.voxmodel"

@@ -25,6 +25,8 @@ def test_every_python_package_is_listed_in_pyproject():
     assert config["package-dir"]["voxdesk.resources"] == "resources"
     assert (ROOT / "resources" / "icons" / "voxdesk.svg").is_file()
     assert (ROOT / "resources" / "qss" / "voxdesk.qss").is_file()
+    assert (ROOT / "resources" / "translations" / "voxdesk_ko.qm").is_file()
+    assert "*.qm" in config["package-data"]["voxdesk.resources.translations"]
 
 
 # -- desktop integration (packaging/install-desktop.sh, make install-desktop) ------------------

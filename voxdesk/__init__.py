@@ -45,7 +45,8 @@ Layers (``tests/test_architecture.py`` checks every arrow, lazy imports included
   classify workflows, and owns the one close policy), ``state.py`` (the ``ViewerState``);
   ``infra/`` (workers, errors, actions, docks, settings, resources, style, tf_runtime, snapshot,
   plots, section; ``accessibility``: every control's accessible name, from one place;
-  ``focus``: Tab in reading order, no traps),
+  ``focus``: Tab in reading order, no traps; ``i18n``: the language and its translators; every
+  shown string is ``translate("Context", "text")``, README "Translating"),
   ``viewer/`` (views, toolbar, histogram, info, readout, opener, chooser), ``training/`` and
   ``classify/`` (a controller each, plus their panels and jobs), ``labelling/`` (the Label dock:
   File > New Dataset from Folder…). The GUI never imports the CLI.

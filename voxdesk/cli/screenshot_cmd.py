@@ -41,6 +41,8 @@ def add_arguments(parser) -> None:
                         "(File > New Dataset from Folder…; its labels.csv is used and updated) and show the Label "
                         "dock; with --model, the cases not labelled are ranked")
     parser.add_argument("--classes", default="", help="with --label: the classes, comma separated")
+    parser.add_argument("--language", choices=("system", "en", "ko"), default="en",
+                        help="the window's language (default en; system: the locale's, as the app does)")
     parser.add_argument("--class", dest="class_name",
                         help="with --explain: the class to explain (default: the predicted one)")
     add_force(parser)
@@ -160,7 +162,9 @@ def run(args) -> int:
 
         session = LabellingSession.start(args.label, classes=[c for c in args.classes.split(",") if c.strip()])
 
-    app = make_application()
+    from voxdesk.gui.infra.i18n import system_language
+
+    app = make_application(language=system_language() if args.language == "system" else args.language)
     from voxdesk.gui.app import create_window
 
     window = create_window(restore_layout=False)  # the default layout, not this user's

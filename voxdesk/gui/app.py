@@ -63,11 +63,13 @@ def dark_palette():
     return pal
 
 
-def make_application(argv=None):
-    """The QApplication (reused when one exists, e.g. under pytest-qt), styled."""
+def make_application(argv=None, *, language: str | None = None):
+    """The QApplication (reused when one exists, e.g. under pytest-qt), styled, with the
+    translators for ``language`` (``en``/``ko``; default: ``infra.i18n.effective()``) installed,
+    before any widget is built."""
     from PySide6.QtWidgets import QApplication
 
-    from voxdesk.gui.infra import accessibility, focus
+    from voxdesk.gui.infra import accessibility, focus, i18n
     from voxdesk.gui.infra.resources import app_icon, style_sheet
 
     app = QApplication.instance()
@@ -81,6 +83,7 @@ def make_application(argv=None):
     app.setPalette(dark_palette())
     app.setStyleSheet(style_sheet())
     app.setWindowIcon(app_icon())
+    i18n.install(app, language)
     accessibility.install(app)  # every dialog's controls named when it opens
     focus.install_focus_ring(app)
     return app

@@ -10,14 +10,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from voxdesk.gui.infra import settings
+from voxdesk.gui.infra.i18n import translate
 
-SAMPLES = (
-    ("tumour", "CT phantom with a liver &tumour"),
-    ("cyst", "CT phantom with a liver &cyst"),
-    ("normal", "CT phantom, &normal liver"),
+SAMPLES = (  # (kind, English label; shown as translate("FileMenu", label))
+    ("tumour", QT_TRANSLATE_NOOP("FileMenu", "CT phantom with a liver &tumour")),
+    ("cyst", QT_TRANSLATE_NOOP("FileMenu", "CT phantom with a liver &cyst")),
+    ("normal", QT_TRANSLATE_NOOP("FileMenu", "CT phantom, &normal liver")),
 )
 BRAIN = "brain"
 
@@ -43,9 +45,9 @@ def fill_recent_menu(menu: QMenu, open_path) -> None:
         act.triggered.connect(lambda _c=False, p=path: open_path(p))
     if files:
         menu.addSeparator()
-        menu.addAction("Clear List", settings.clear_recent_files)
+        menu.addAction(translate("FileMenu", "Clear List"), settings.clear_recent_files)
     else:
-        menu.addAction("(no recent files)").setEnabled(False)
+        menu.addAction(translate("FileMenu", "(no recent files)")).setEnabled(False)
 
 
 def fill_sample_menu(menu: QMenu, open_sample) -> None:
@@ -54,12 +56,12 @@ def fill_sample_menu(menu: QMenu, open_sample) -> None:
     from voxdesk.engine.demo.store import installed_brain_mri
 
     for kind, text in SAMPLES:
-        act = menu.addAction(text)
+        act = menu.addAction(translate("FileMenu", text))
         act.setObjectName(f"sample_{kind}")
         act.triggered.connect(lambda _c=False, k=kind: open_sample(k))
     if installed_brain_mri() is not None:
         menu.addSeparator()
-        act = menu.addAction("&Brain MRI (MNI152 T1 template)")
+        act = menu.addAction(translate("FileMenu", "&Brain MRI (MNI152 T1 template)"))
         act.setObjectName(f"sample_{BRAIN}")
         act.triggered.connect(lambda _c=False: open_sample(BRAIN))
 
@@ -92,8 +94,8 @@ def is_dataset(path: str) -> bool:
 
 
 def show_controls_help(parent) -> None:
-    QMessageBox.information(parent, "Mouse and keys", (
-        "Left click/drag: move the cursor (all views follow)\n"
+    QMessageBox.information(parent, translate("FileMenu", "Mouse and keys"), translate(
+        "FileMenu", "Left click/drag: move the cursor (all views follow)\n"
         "Wheel, Up/Down, Left/Right: step slices; Page Up/Down: 10 slices\n"
         "Ctrl+wheel: zoom; middle drag or Shift+left drag: pan; Home: reset the view\n"
         "Right drag: window (horizontal) and level (vertical)\n"
@@ -103,5 +105,6 @@ def show_controls_help(parent) -> None:
 def show_about(parent) -> None:
     from voxdesk import __version__
 
-    QMessageBox.about(parent, "About VoxDesk",
-                      f"VoxDesk {__version__}\nView, train on and classify 3D scans, offline.")
+    QMessageBox.about(parent, translate("FileMenu", "About VoxDesk"),
+                      f"VoxDesk {__version__}\n" + translate("FileMenu", "View, train on and classify 3D scans, "
+                                                                         "offline."))

@@ -34,6 +34,7 @@ from voxdesk.gui import file_menu
 from voxdesk.gui.classify.controller import install_classify
 from voxdesk.gui.infra import accessibility, docks, focus, settings
 from voxdesk.gui.infra.errors import report_error, user_message
+from voxdesk.gui.infra.i18n import language_menu, translate
 from voxdesk.gui.infra.resources import app_icon
 from voxdesk.gui.infra.workers import WorkerRunner
 from voxdesk.gui.labelling.controller import install_labelling
@@ -85,9 +86,10 @@ class MainWindow(QMainWindow):
         self._create_menus()
         self._create_status_bar()
 
-        self.info_dock = self.add_panel(InfoPanel(self.state), "Volume", object_name="volumeDock")
-        self.levels_dock = self.add_panel(LevelsHistogram(self.state), "Levels", object_name="levelsDock",
-                                          tabify=False)
+        self.info_dock = self.add_panel(InfoPanel(self.state), translate("MainWindow", "Volume"),
+                                        object_name="volumeDock")
+        self.levels_dock = self.add_panel(LevelsHistogram(self.state), translate("MainWindow", "Levels"),
+                                          object_name="levelsDock", tabify=False)
         self.splitDockWidget(self.info_dock, self.levels_dock, Qt.Orientation.Vertical)
 
         self.opener.started.connect(self._on_open_started)
@@ -154,7 +156,7 @@ class MainWindow(QMainWindow):
         self.central.setCurrentWidget(self.ortho if volume is not None else self.welcome)
         name = getattr(volume, "name", "") if volume is not None else ""
         self.setWindowTitle(f"{name} - {APP_NAME}" if name else APP_NAME)
-        if volume is not None and volume.warnings:
+        if volume is not None and volume.warnings:  # the engine's words (English)
             self.statusBar().showMessage("; ".join(volume.warnings), 15000)
         self.ortho.views["axial"].setFocus()
 
@@ -174,45 +176,48 @@ class MainWindow(QMainWindow):
 
     # -- actions and menus ------------------------------------------------------------
     def _create_actions(self) -> None:
-        self.act_open = QAction("&Open...", self, shortcut=QKeySequence.StandardKey.Open)
+        self.act_open = QAction(translate("MainWindow", "&Open..."), self, shortcut=QKeySequence.StandardKey.Open)
         self.act_open.triggered.connect(self.open_dialog)
-        self.act_open_dicom = QAction("Open &DICOM Folder...", self, shortcut=QKeySequence("Ctrl+Shift+D"))
+        self.act_open_dicom = QAction(
+            translate("MainWindow", "Open &DICOM Folder..."), self, shortcut=QKeySequence("Ctrl+Shift+D"))
         self.act_open_dicom.setObjectName("openDicomAction")
-        self.act_open_dicom.setToolTip("A folder of DICOM files (one series, or several: VoxDesk asks which)")
+        self.act_open_dicom.setToolTip(translate("MainWindow", "A folder of DICOM files (one series, or several: "
+                                                               "VoxDesk asks which)"))
         self.act_open_dicom.triggered.connect(self.open_dicom_dialog)
-        self.act_sample = QAction("Open &Sample", self)
-        self.act_sample.setToolTip("Open a built-in CT phantom with a liver tumour")
+        self.act_sample = QAction(translate("MainWindow", "Open &Sample"), self)
+        self.act_sample.setToolTip(translate("MainWindow", "Open a built-in CT phantom with a liver tumour"))
         self.act_sample.triggered.connect(lambda: self.open_sample())
-        self.act_quit = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.act_quit = QAction(translate("MainWindow", "&Quit"), self, shortcut=QKeySequence.StandardKey.Quit)
         self.act_quit.triggered.connect(self.close)
-        self.act_reset = QAction("&Reset Views", self, shortcut=QKeySequence("Ctrl+R"))
+        self.act_reset = QAction(translate("MainWindow", "&Reset Views"), self, shortcut=QKeySequence("Ctrl+R"))
         self.act_reset.triggered.connect(self.ortho.reset_views)
-        self.act_radiological = QAction("&Radiological Convention (patient right on screen left)", self)
+        self.act_radiological = QAction(
+            translate("MainWindow", "&Radiological Convention (patient right on screen left)"), self)
         self.act_radiological.setCheckable(True)
         self.act_radiological.setChecked(True)
         self.act_radiological.toggled.connect(self.state.set_radiological)
 
     def _create_menus(self) -> None:
         bar = self.menuBar()
-        self.file_menu = menu = bar.addMenu("&File")
+        self.file_menu = menu = bar.addMenu(translate("MainWindow", "&File"))
         menu.setObjectName("fileMenu")
         menu.addAction(self.act_open)
         menu.addAction(self.act_open_dicom)
         self._file_open_end = menu.addSeparator()
-        self.sample_menu = menu.addMenu("Open &Sample")
+        self.sample_menu = menu.addMenu(translate("MainWindow", "Open &Sample"))
         self.sample_menu.setObjectName("sampleMenu")
         file_menu.fill_sample_menu(self.sample_menu, self.open_sample)
-        self.recent_menu = menu.addMenu("Open &Recent")
+        self.recent_menu = menu.addMenu(translate("MainWindow", "Open &Recent"))
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(lambda: file_menu.fill_recent_menu(self.recent_menu, self.open_anything))
         menu.addSeparator()
         menu.addAction(self.act_quit)
 
-        view_menu = bar.addMenu("&View")
-        layout_menu = view_menu.addMenu("&Layout")
+        view_menu = bar.addMenu(translate("MainWindow", "&View"))
+        layout_menu = view_menu.addMenu(translate("MainWindow", "&Layout"))
         self.layout_group = QActionGroup(self)
         for key, text in LAYOUTS.items():
-            act = layout_menu.addAction(text)
+            act = layout_menu.addAction(translate("OrthoView", text))
             act.setCheckable(True)
             act.setData(key)
             act.setChecked(key == "2x2")
@@ -222,11 +227,13 @@ class MainWindow(QMainWindow):
         view_menu.addAction(docks.reset_layout_action(self))
         view_menu.addAction(self.act_radiological)
         view_menu.addSeparator()
-        self.panels_menu = view_menu.addMenu("&Panels")
+        self.panels_menu = view_menu.addMenu(translate("MainWindow", "&Panels"))
+        self.language_menu = language_menu(self)
+        view_menu.addMenu(self.language_menu)
 
-        self.help_menu = bar.addMenu("&Help")
-        self.help_menu.addAction("&Mouse and Keys", lambda: file_menu.show_controls_help(self))
-        self.help_menu.addAction("&About VoxDesk", lambda: file_menu.show_about(self))
+        self.help_menu = bar.addMenu(translate("MainWindow", "&Help"))
+        self.help_menu.addAction(translate("MainWindow", "&Mouse and Keys"), lambda: file_menu.show_controls_help(self))
+        self.help_menu.addAction(translate("MainWindow", "&About VoxDesk"), lambda: file_menu.show_about(self))
 
     def _create_status_bar(self) -> None:
         sb = self.statusBar()
@@ -242,18 +249,20 @@ class MainWindow(QMainWindow):
 
     # -- opening ----------------------------------------------------------------------
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a volume", settings.last_folder(), formats.volume_filter())
+        path, _ = QFileDialog.getOpenFileName(self,
+            translate("MainWindow", "Open a volume"), settings.last_folder(), formats.volume_filter())
         if path:
             self.open_path(path)
 
     def open_dicom_dialog(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Open a DICOM folder", settings.last_folder())
+        path = QFileDialog.getExistingDirectory(self,
+            translate("MainWindow", "Open a DICOM folder"), settings.last_folder())
         if path:
             self.open_path(path)
 
     def open_sample(self, kind: str = "tumour") -> None:
         """Open a built-in sample (``file_menu.SAMPLES``, or the installed brain MRI)."""
-        self.statusBar().showMessage("Preparing the sample volume...")
+        self.statusBar().showMessage(translate("MainWindow", "Preparing the sample volume..."))
         self.busy.show()
         self.runner.run(lambda w: file_menu.sample_path(kind), name="demo",
                         returned=self._on_sample_ready, errored=self._on_sample_failed)
@@ -267,17 +276,18 @@ class MainWindow(QMainWindow):
     def _on_sample_failed(self, exc) -> None:
         self.busy.hide()
         self.statusBar().clearMessage()
-        self.show_error("Could not prepare the sample", user_message(exc))
+        self.show_error(translate("MainWindow", "Could not prepare the sample"), user_message(exc))
 
     @Slot(str)
     def _on_open_started(self, path: str) -> None:
         self.busy.show()
-        self.statusBar().showMessage(f"Opening {os.path.basename(path)}...")
+        self.statusBar().showMessage(translate("MainWindow", "Opening {name}...").format(name=os.path.basename(path)))
 
     @Slot(str, str)
     def _on_open_failed(self, path: str, message: str) -> None:
-        self.statusBar().showMessage(f"Could not open {os.path.basename(path)}", 10000)
-        self.show_error("Could not open the file", message)
+        self.statusBar().showMessage(
+            translate("MainWindow", "Could not open {name}").format(name=os.path.basename(path)), 10000)
+        self.show_error(translate("MainWindow", "Could not open the file"), message)
 
     @Slot(object)
     def _on_opened(self, volume) -> None:
@@ -287,7 +297,7 @@ class MainWindow(QMainWindow):
             settings.add_recent_file(file)
             settings.set_last_folder(os.path.dirname(os.path.abspath(file)))
         if not volume.warnings:
-            self.statusBar().showMessage(f"Opened {volume.name}", 5000)
+            self.statusBar().showMessage(translate("MainWindow", "Opened {name}").format(name=volume.name), 5000)
 
     @Slot()
     def _on_open_finished(self) -> None:

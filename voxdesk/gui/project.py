@@ -21,6 +21,7 @@ from voxdesk.engine.training.config import TrainConfig
 from voxdesk.gui.infra import settings
 from voxdesk.gui.infra.actions import make_action
 from voxdesk.gui.infra.errors import report_error, user_message
+from voxdesk.gui.infra.i18n import translate
 
 
 def collect(window) -> Project:
@@ -62,7 +63,7 @@ def apply_config(form, config: TrainConfig) -> None:
     form.batch_size.setValue(config.batch_size or 0)
     form.learning_rate.setText(f"{config.learning_rate:g}")
     form.val_fraction.setValue(config.val_fraction)
-    i = form.normalization.findText(config.normalization)
+    i = form.normalization.findData(config.normalization)
     if i >= 0:
         form.normalization.setCurrentIndex(i)
     form.class_weights.setChecked(bool(config.class_weights))
@@ -110,8 +111,9 @@ def apply(window, project: Project) -> None:
     if view.get("heat_map") and project.model and vol.get("path") and not gone & {project.model, vol["path"]}:
         _explain_when_ready(window, view["heat_map"])
     if gone:
-        QMessageBox.warning(window, "Files not found", "The project names files that are not there "
-                            "(moved or deleted?):\n\n" + "\n".join(sorted(gone)))
+        QMessageBox.warning(window, translate("Project", "Files not found"),
+                            translate("Project", "The project names files that are not there (moved or deleted?):")
+                            + "\n\n" + "\n".join(sorted(gone)))
 
 
 def _restore_view_after_open(window, view: dict) -> None:
@@ -149,29 +151,35 @@ class ProjectActions(QObject):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window = window
-        self.save_action = make_action(window, "Save &Project…", self.save, "Ctrl+S", "saveProjectAction")
-        self.save_action.setToolTip("The open scan, dataset, training settings, model and layout, as relative paths")
-        self.open_action = make_action(window, "Open Pro&ject…", self.open, None, "openProjectAction")
+        self.save_action = make_action(window,
+            translate("Project", "Save &Project…"), self.save, "Ctrl+S", "saveProjectAction")
+        self.save_action.setToolTip(translate("Project", "The open scan, dataset, training settings, model and layout, "
+                                              "as relative paths"))
+        self.open_action = make_action(window,
+            translate("Project", "Open Pro&ject…"), self.open, None, "openProjectAction")
 
     def open(self, path: str | None = None) -> Project | None:
         w = self.window
         if not path:
-            path, _ = QFileDialog.getOpenFileName(w, "Open Project", settings.last_folder(), project_filter())
+            path, _ = QFileDialog.getOpenFileName(w,
+                translate("Project", "Open Project"), settings.last_folder(), project_filter())
             if not path:
                 return None
         if w.training.is_training:
-            report_error(w, "Training in progress", "Stop training before opening a project.")
+            report_error(w, translate("Project", "Training in progress"),
+                         translate("Project", "Stop training before opening a project."))
             return None
         if not w.training.keep_model("opening a project", lambda: self.open(path)):
             return None
         try:
             project = load_project(path)
         except Exception as exc:  # a damaged project is a dialog
-            report_error(w, "Cannot open the project", user_message(exc))
+            report_error(w, translate("Project", "Cannot open the project"), user_message(exc))
             return None
         apply(w, project)
         self._remember(path)
-        w.statusBar().showMessage(f"Opened project {os.path.basename(path)}", 10000)
+        w.statusBar().showMessage(
+            translate("Project", "Opened project {name}").format(name=os.path.basename(path)), 10000)
         return project
 
     def save(self, path: str | None = None) -> str | None:
@@ -182,17 +190,18 @@ class ProjectActions(QObject):
             if not ctl.keep_model("saving the project", lambda: self.save(path)):
                 return None
         if not path:
-            path, _ = QFileDialog.getSaveFileName(w, "Save Project", os.path.join(settings.last_folder(),
+            path, _ = QFileDialog.getSaveFileName(w,
+                translate("Project", "Save Project"), os.path.join(settings.last_folder(),
                                                   "project" + PROJECT_SUFFIX), project_filter())
             if not path:
                 return None
         try:
             written = save_project(collect(w), path)
         except Exception as exc:  # a failed write is a dialog
-            report_error(w, "Cannot save the project", user_message(exc))
+            report_error(w, translate("Project", "Cannot save the project"), user_message(exc))
             return None
         self._remember(str(written))
-        w.statusBar().showMessage(f"Project saved to {written}", 15000)
+        w.statusBar().showMessage(translate("Project", "Project saved to {path}").format(path=written), 15000)
         return str(written)
 
     def _remember(self, path: str) -> None:

@@ -6,13 +6,15 @@ runs batches (through the shared ``WorkerRunner``) and feeds the :class:`BatchPa
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal, Slot
 
 from voxdesk.gui.classify import jobs
 from voxdesk.gui.infra.errors import user_message
+from voxdesk.gui.infra.i18n import translate
 
-SOURCES = {"folder": "the folder", "files": "the files", "dataset": "the dataset's test split",
-           "training": "the training dataset's test split"}
+SOURCES = {"folder": QT_TRANSLATE_NOOP("Batch", "the folder"), "files": QT_TRANSLATE_NOOP("Batch", "the files"),
+           "dataset": QT_TRANSLATE_NOOP("Batch", "the dataset's test split"),
+           "training": QT_TRANSLATE_NOOP("Batch", "the training dataset's test split")}
 
 
 class BatchController(QObject):
@@ -34,10 +36,12 @@ class BatchController(QObject):
     def run(self, kind: str, paths=None) -> jobs.BatchWorker | None:
         o = self.owner
         if o.bundle is None:
-            o._error("No model", "Load a model bundle (or train one) first.")
+            o._error(translate("Classify", "No model"), translate("Classify", "Load a model bundle (or train one) "
+                                                                              "first."))
             return None
         if self.worker is not None:
-            o._error("Batch in progress", "A batch is already running; cancel it first.")
+            o._error(translate("Batch", "Batch in progress"), translate("Batch", "A batch is already running; cancel "
+                                                                                 "it first."))
             return None
         worker = jobs.BatchWorker(o.bundle, kind, paths or [], o.training_dataset,
                                   uncertainty=o.classify_panel.uncertainty_method)
@@ -50,7 +54,8 @@ class BatchController(QObject):
         self.close_dataset()
         self.rows = []
         self.worker = worker
-        self.panel.start(f"Classifying {SOURCES.get(kind, kind)} with {o.model_id}…")
+        self.panel.start(translate("Batch", "Classifying {what} with {model}…").format(
+            what=translate("Batch", SOURCES[kind]) if kind in SOURCES else kind, model=o.model_id))
         self.runner.start(worker)
         return worker
 
@@ -58,7 +63,7 @@ class BatchController(QObject):
     def cancel(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
-            self.panel.show_summary("Cancelling after the current batch…")
+            self.panel.show_summary(translate("Batch", "Cancelling after the current batch…"))
 
     @Slot(object)
     def _rows(self, rows) -> None:
@@ -70,21 +75,25 @@ class BatchController(QObject):
     def _returned(self, value) -> None:
         failed = sum(1 for r in self.rows if r.error)
         leakage = value[2] if isinstance(value, tuple) and len(value) > 2 else None
-        self.panel.finish(("WARNING: " + leakage + ".\n" if leakage else "")
-                          + f"{len(self.rows) - failed} classified, {failed} could not be read. " + _accuracy(self.rows)
-                          + "Least confident first; double-click a row to open it with its heat map.")
+        self.panel.finish((translate("Batch", "WARNING: {text}.").format(text=leakage) + "\n" if leakage else "")
+                          + translate("Batch", "{ok} classified, {failed} could not be read. ").format(
+                              ok=len(self.rows) - failed, failed=failed) + _accuracy(self.rows)
+                          + translate("Batch", "Least confident first; double-click a row to open it with its heat "
+                                      "map."))
         if leakage:
-            self.owner._error("Test cases seen in training", leakage)
+            self.owner._error(translate("Batch", "Test cases seen in training"), leakage)
 
     @Slot(object)
     def _errored(self, exc) -> None:
         from voxdesk.engine.progress import Cancelled
 
         if isinstance(exc, Cancelled):
-            self.panel.finish(f"Cancelled: {len(self.rows)} row(s) kept.", outcome="stopped")
+            self.panel.finish(
+                translate("Batch", "Cancelled: {n} row(s) kept.").format(n=len(self.rows)), outcome="stopped")
             return
-        self.panel.finish("The batch stopped: " + user_message(exc), outcome="failed")
-        self.owner._error("Batch failed", user_message(exc))
+        self.panel.finish(translate("Batch", "The batch stopped: {message}").format(message=user_message(exc)),
+                          outcome="failed")
+        self.owner._error(translate("Batch", "Batch failed"), user_message(exc))
 
     @Slot()
     def _done(self) -> None:
@@ -119,9 +128,9 @@ class BatchController(QObject):
                          inputs=[getattr(o.bundle, "path", None), *(r.ref for r in self.rows)])
             write_report(path, self.rows, names, o.model_id)
         except Exception as exc:  # any failure becomes a dialog
-            o._error("Cannot export the CSV", user_message(exc))
+            o._error(translate("Batch", "Cannot export the CSV"), user_message(exc))
             return None
-        self.panel.show_summary(f"{len(self.rows)} rows exported to {path}")
+        self.panel.show_summary(translate("Batch", "{n} rows exported to {path}").format(n=len(self.rows), path=path))
         return path
 
 
@@ -131,4 +140,5 @@ def _accuracy(rows) -> str:
     if not known:
         return ""
     right = sum(r.prediction.class_name == r.label for r in known)
-    return f"{right} of {len(known)} cases with a known class predicted correctly ({right / len(known):.1%}). "
+    return translate("Batch", "{right} of {n} cases with a known class predicted correctly ({share}). ").format(
+        right=right, n=len(known), share=f"{right / len(known):.1%}")

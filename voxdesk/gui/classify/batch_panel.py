@@ -18,7 +18,15 @@ case), true label (shown when known), warnings, error.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,9 +41,14 @@ from PySide6.QtWidgets import (
 )
 
 from voxdesk.engine.io import formats
+from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.infra.style import push_button, tones
 
-COLUMNS = ("File", "Predicted class", "Confidence", "Refer", "True label", "Warnings", "Error")
+COLUMNS = (QT_TRANSLATE_NOOP("Batch", "File"), QT_TRANSLATE_NOOP("Batch", "Predicted class"),
+           QT_TRANSLATE_NOOP("Batch", "Confidence"), QT_TRANSLATE_NOOP("Batch", "Refer"),
+           QT_TRANSLATE_NOOP("Batch", "True label"), QT_TRANSLATE_NOOP("Batch", "Warnings"),
+           QT_TRANSLATE_NOOP("Batch", "Error"))
+"""The table's columns (English; shown as ``translate("Batch", name)``)."""
 FILE, PREDICTED, CONFIDENCE, REFER, LABEL, WARNINGS, ERROR = range(len(COLUMNS))
 SORT_ROLE = Qt.UserRole + 1
 ROW_ROLE = Qt.UserRole + 2
@@ -67,7 +80,7 @@ class BatchTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return COLUMNS[section]
+            return translate("Batch", COLUMNS[section])
         return None
 
     def add(self, rows) -> None:
@@ -104,7 +117,7 @@ class BatchTableModel(QAbstractTableModel):
             if col in (FILE, ERROR):
                 return row.error if col == ERROR else row.source
             if col == REFER and p is not None and p.refer:
-                return "Below the model's referral threshold: a human should read this case"
+                return translate("Batch", "Below the model's referral threshold: a human should read this case")
             if col == CONFIDENCE and p is not None and p.uncertainty is not None:
                 return uncertainty_tip(p)
         if role == Qt.ForegroundRole and (row.error or (col == REFER and p is not None and p.refer)):
@@ -124,7 +137,7 @@ class BatchTableModel(QAbstractTableModel):
                 return ""
             return f"{p.confidence:.1%}" + (f" ± {p.uncertainty:.1%}" if p.uncertainty is not None else "")
         if col == REFER:
-            return "refer" if p is not None and p.refer else ""
+            return translate("Batch", "refer") if p is not None and p.refer else ""
         if col == LABEL:
             return row.label or ""
         if col == WARNINGS:
@@ -162,21 +175,25 @@ class BatchPanel(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
         header.setSectionResizeMode(ERROR, QHeaderView.Stretch)
         self.table.doubleClicked.connect(self._double_clicked)
-        self.table.setToolTip("Double-click a row to open the case with its heat map")
+        self.table.setToolTip(translate("Batch", "Double-click a row to open the case with its heat map"))
 
-        self.folder_button = push_button("Folder…", "batchFolderButton", lambda: self.choose("folder"))
-        self.files_button = push_button("Files / Stack…", "batchFilesButton", lambda: self.choose("files"))
-        self.dataset_button = push_button("Dataset Test Split…", "batchDatasetButton", lambda: self.choose("dataset"))
-        self.training_button = push_button("Training Data (test split)", "batchTrainingButton",
+        self.folder_button = push_button(
+            translate("Batch", "Folder…"), "batchFolderButton", lambda: self.choose("folder"))
+        self.files_button = push_button(
+            translate("Batch", "Files / Stack…"), "batchFilesButton", lambda: self.choose("files"))
+        self.dataset_button = push_button(
+            translate("Batch", "Dataset Test Split…"), "batchDatasetButton", lambda: self.choose("dataset"))
+        self.training_button = push_button(translate("Batch", "Training Data (test split)"), "batchTrainingButton",
                                              lambda: self.run_requested.emit("training", []))
         self.training_button.setEnabled(False)
-        self.cancel_button = push_button("Cancel", "batchCancelButton", self.cancel_requested.emit)
-        self.export_button = push_button("Export CSV…", "exportCsvButton", self._export)
+        self.cancel_button = push_button(translate("Batch", "Cancel"), "batchCancelButton", self.cancel_requested.emit)
+        self.export_button = push_button(translate("Batch", "Export CSV…"), "exportCsvButton", self._export)
         self.progress = QProgressBar()
         self.progress.setObjectName("batchProgress")
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(True)
-        self.summary = QLabel("Load a model, then classify a folder, files, an HDF5 stack or a dataset's test split.")
+        self.summary = QLabel(translate("Batch", "Load a model, then classify a folder, files, an HDF5 stack or a "
+                                         "dataset's test split."))
         self.summary.setObjectName("batchSummary")
         self.summary.setWordWrap(True)
         top = QHBoxLayout()
@@ -198,16 +215,18 @@ class BatchPanel(QWidget):
     # -- asking the user (tests replace these) --------------------------------------------
     def ask_source(self, kind: str) -> list[str]:
         if kind == "folder":
-            path = QFileDialog.getExistingDirectory(self, "Classify a folder")
+            path = QFileDialog.getExistingDirectory(self, translate("Batch", "Classify a folder"))
             return [path] if path else []
         if kind == "dataset":
-            path, _ = QFileDialog.getOpenFileName(self, "Classify a dataset's test split", "", formats.dataset_filter())
+            path, _ = QFileDialog.getOpenFileName(self,
+                translate("Batch", "Classify a dataset's test split"), "", formats.dataset_filter())
             return [path] if path else []
-        paths, _ = QFileDialog.getOpenFileNames(self, "Classify volumes or a stack", "", formats.volume_filter())
+        paths, _ = QFileDialog.getOpenFileNames(self,
+            translate("Batch", "Classify volumes or a stack"), "", formats.volume_filter())
         return list(paths)
 
     def ask_csv_path(self) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, "Export CSV", "predictions.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, translate("Batch", "Export CSV"), "predictions.csv", "CSV (*.csv)")
         return path
 
     def show_summary(self, text: str) -> None:
@@ -261,7 +280,8 @@ class BatchPanel(QWidget):
         self._running = False
         if outcome == "done":
             self.progress.setValue(self.progress.maximum())
-        self.progress.setFormat({"done": "Done", "stopped": "Stopped at %p%"}.get(outcome, "Failed"))
+        formats = {"done": translate("Batch", "Done"), "stopped": translate("Batch", "Stopped at %p%")}
+        self.progress.setFormat(formats.get(outcome, translate("Batch", "Failed")))
         self.summary.setText(summary)
         self._update_enabled()
 

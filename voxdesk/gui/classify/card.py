@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from voxdesk.gui.infra.i18n import split_name, translate
+
 
 def _versions(libs: dict) -> str:
     names = (("voxdesk", "VoxDesk"), ("keras", "Keras"), ("tensorflow", "TensorFlow"),
@@ -14,18 +18,33 @@ def _versions(libs: dict) -> str:
     return ", ".join(f"{label} {libs[key]}" for key, label in names if key in libs)
 
 
+FIELD_LABELS = {"intended_use": QT_TRANSLATE_NOOP("Card", "Intended use"),
+                "limitations": QT_TRANSLATE_NOOP("Card", "Limitations"),
+                "author": QT_TRANSLATE_NOOP("Card", "Author"), "license": QT_TRANSLATE_NOOP("Card", "Licence")}
+"""The engine's card FIELDS labels, for translation (tests check they match the engine's)."""
+
+
+def _t(text: str) -> str:
+    return translate("Card", text)
+
+
 def _preprocessing(p: dict) -> str:
     norm = p.get("normalization", "?")
-    text = {"minmax": "min-max to 0..1", "zscore": "z-score", "none": "none",
-            "percentile": "percentiles {0}..{1} to 0..1".format(*p.get("percentiles", ("?", "?"))),
-            "robust": "percentiles {0}..{1} to 0..1, brighter kept".format(*p.get("percentiles", ("?", "?"))),
-            "ct-window": f"CT window L {p.get('window_level')} / W {p.get('window_width')} HU"}.get(norm, norm)
+    low, high = p.get("percentiles", ("?", "?"))
+    text = {"minmax": translate("Card", "min-max to 0..1"), "zscore": translate("Card", "z-score"),
+            "none": translate("Card", "none"),
+            "percentile": translate("Card", "percentiles {low}..{high} to 0..1").format(low=low, high=high),
+            "robust": translate("Card", "percentiles {low}..{high} to 0..1, brighter kept").format(low=low, high=high),
+            "ct-window": translate("Card", "CT window L {level} / W {width} HU").format(
+                level=p.get("window_level"), width=p.get("window_width"))}.get(norm, norm)
     size = "×".join(str(v) for v in p.get("spatial_shape", ()))
     mm = p.get("target_spacing")
     if mm:
-        return (f"resampled to {'×'.join(f'{v:g}' for v in mm)} mm voxels (order {p.get('resample_order', 1)}), "
-                f"cropped or padded to {size}, normalised {text}")
-    return f"resampled to {size} (order {p.get('resample_order', 1)}), normalised {text}"
+        return translate("Card", "resampled to {mm} mm voxels (order {order}), cropped or padded to {size}, "
+                                 "normalised {how}").format(mm="×".join(f"{v:g}" for v in mm), size=size,
+                                                            order=p.get("resample_order", 1), how=text)
+    return translate("Card", "resampled to {size} (order {order}), normalised {how}").format(
+        size=size, order=p.get("resample_order", 1), how=text)
 
 
 def card_html(meta: dict, source: str = "") -> str:
@@ -34,54 +53,64 @@ def card_html(meta: dict, source: str = "") -> str:
 
     e = html.escape
     card = card_of(meta)
-    rows = [(label, e(card[key]).replace("\n", "<br>")) for key, label in FIELDS if key in card]
+    rows = [(_t(FIELD_LABELS[key]) if FIELD_LABELS.get(key) == label else label, e(card[key]).replace("\n", "<br>"))
+            for key, label in FIELDS if key in card]
     names = list(meta.get("class_names", []))
-    rows.append(("Classes", f"{len(names)}: " + ", ".join(e(str(n)) for n in names)))
-    rows.append(("Input", e("×".join(str(v) for v in meta.get("input_shape", [])))))
+    rows.append((translate("Card", "Classes"), f"{len(names)}: " + ", ".join(e(str(n)) for n in names)))
+    rows.append((translate("Card", "Input"), e("×".join(str(v) for v in meta.get("input_shape", [])))))
     if "preprocessing" in meta:
-        rows.append(("Preprocessing", e(_preprocessing(meta["preprocessing"]))))
+        rows.append((translate("Card", "Preprocessing"), e(_preprocessing(meta["preprocessing"]))))
     training = meta.get("training") or {}
     fp = meta.get("dataset_fingerprint")
     if fp:
         sizes = training.get("split_sizes") or {}
-        split = " / ".join(f"{sizes[k]} {k}" for k in ("train", "val", "test") if k in sizes)
-        rows.append(("Training data", f"<code>{e(str(fp)[:23])}…</code>" + (f"<br>{e(split)}" if split else "")))
+        split = " / ".join(f"{sizes[k]} {split_name(k)}" for k in ("train", "val", "test") if k in sizes)
+        digest = f"<code>{e(str(fp)[:23])}…</code>" + (f"<br>{e(split)}" if split else "")
+        rows.append((translate("Card", "Training data"), digest))
     m = meta.get("metrics") or {}
     if m.get("accuracy") is not None:
-        parts = [f"accuracy {m['accuracy']:.1%}"]
+        parts = [translate("Card", "accuracy {value}").format(value=f"{m['accuracy']:.1%}")]
         ci = m.get("accuracy_ci")
         if ci:
-            parts[0] += f" (95% CI {ci[0]:.0%}–{ci[1]:.0%})"
-        for key, label in (("balanced_accuracy", "balanced"), ("macro_f1", "macro F1"), ("roc_auc", "ROC AUC")):
+            parts[0] += translate("Card", " (95% CI {low}–{high})").format(low=f"{ci[0]:.0%}", high=f"{ci[1]:.0%}")
+        for key, label in (("balanced_accuracy",
+            translate("Card", "balanced")), ("macro_f1", translate("Card", "macro F1")), ("roc_auc", "ROC AUC")):
             if m.get(key) is not None:
                 parts.append(f"{label} {m[key]:.3f}" if key != "balanced_accuracy" else f"{label} {m[key]:.1%}")
-        n = f" on {m['n']} test scans" if m.get("n") else ""
-        rows.append(("Test metrics", e(", ".join(parts) + n)))
+        n = translate("Card", " on {n} test scans").format(n=m["n"]) if m.get("n") else ""
+        rows.append((translate("Card", "Test metrics"), e(", ".join(parts) + n)))
     else:
-        rows.append(("Test metrics", "none recorded"))
+        rows.append((translate("Card", "Test metrics"), translate("Card", "none recorded")))
     cal = meta.get("calibration") or {}
     if cal.get("fitted_on"):
-        text = f"temperature scaling, T = {cal['temperature']:.2f} (fitted on {cal.get('n', '?')} validation scans)"
+        text = translate("Card", "temperature scaling, T = {t} (fitted on {n} validation scans)").format(
+            t=f"{cal['temperature']:.2f}", n=cal.get("n", "?"))
         if m.get("ece_uncalibrated") is not None:
-            text += f"; test ECE {m['ece_uncalibrated']:.3f} before, {m['ece']:.3f} after"
-        rows.append(("Calibration", e(text)))
+            text += translate("Card", "; test ECE {before} before, {after} after").format(
+                before=f"{m['ece_uncalibrated']:.3f}", after=f"{m['ece']:.3f}")
+        rows.append((translate("Card", "Calibration"), e(text)))
     elif m.get("ece") is not None:
-        rows.append(("Calibration", e(f"not recalibrated; test ECE {m['ece']:.3f}")))
+        rows.append((translate("Card", "Calibration"), e(translate("Card", "not recalibrated; test ECE {ece}").format(
+            ece=f"{m['ece']:.3f}"))))
     cfg = training.get("config") or {}
-    made = str(meta.get("created", "")).replace("T", " ").replace("+00:00", " UTC") or "not saved yet"
+    made = (str(meta.get("created", "")).replace("T", " ").replace("+00:00", " UTC")
+            or translate("Card", "not saved yet"))
     how = f"{e(str(meta.get('model_name', cfg.get('model', '?'))))}"
     if training.get("epochs_run"):
-        how += f", {training['epochs_run']} epochs (best {training.get('best_epoch')})"
+        how += translate("Card", ", {n} epochs (best {best})").format(n=training["epochs_run"],
+                                                                     best=training.get("best_epoch"))
         precision = str(training.get("precision", "float32"))  # bundles before the setting: float32
-        how += ", " + e(precision if precision == "float32" else f"{precision} mixed precision")
-    rows.append(("Made", f"{e(made)}<br>{how}"))
+        how += ", " + e(precision if precision == "float32"
+                        else translate("Card", "{p} mixed precision").format(p=precision))
+    rows.append((translate("Card", "Made"), f"{e(made)}<br>{how}"))
     if "left_right_matters" in cfg:
-        rows.append(("Left/right", "matters: trained without left-right flips" if cfg["left_right_matters"]
-                     else "does not matter for the class"))
+        rows.append((translate("Card", "Left/right"), translate("Card", "matters: trained without left-right "
+                                                                        "flips") if cfg["left_right_matters"]
+                     else translate("Card", "does not matter for the class")))
     libs = _versions(meta.get("libraries") or {})
     if libs:
-        rows.append(("With", e(libs)))
+        rows.append((translate("Card", "With"), e(libs)))
     if source:
-        rows.append(("File", e(source)))
+        rows.append((translate("Card", "File"), e(source)))
     body = "".join(f"<tr><td style='padding-right:8px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
     return f"<table cellspacing='0' cellpadding='1'>{body}</table>"

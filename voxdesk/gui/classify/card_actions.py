@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 
 from voxdesk.engine.io import formats
 from voxdesk.engine.model.card import FIELDS, MAX_CHARS, card_of, set_card
+from voxdesk.gui.classify.card import FIELD_LABELS
 from voxdesk.gui.infra.errors import report_error, user_message
+from voxdesk.gui.infra.i18n import translate
 
 MULTILINE = ("intended_use", "limitations")
 
@@ -32,11 +34,12 @@ class CardDialog(QDialog):
     def __init__(self, card: dict, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cardDialog")
-        self.setWindowTitle("Model card")
+        self.setWindowTitle(translate("Card", "Model card"))
         self.setMinimumWidth(520)
         form = QFormLayout(self)
         self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
         for key, label in FIELDS:
+            label = translate("Card", FIELD_LABELS[key]) if FIELD_LABELS.get(key) == label else label
             if key in MULTILINE:
                 editor = QPlainTextEdit(card.get(key, ""))
                 editor.setTabChangesFocus(True)
@@ -48,8 +51,10 @@ class CardDialog(QDialog):
             editor.setAccessibleName(label)
             self.editors[key] = editor
             form.addRow(label, editor)
-        self.editors["intended_use"].setPlaceholderText("e.g. research on non-contrast abdominal CT; not for diagnosis")
-        self.editors["limitations"].setPlaceholderText("e.g. trained on 390 synthetic phantoms; untested on real scans")
+        self.editors["intended_use"].setPlaceholderText(translate("Card", "e.g. research on non-contrast abdominal CT; "
+                                                                         "not for diagnosis"))
+        self.editors["limitations"].setPlaceholderText(translate("Card", "e.g. trained on 390 synthetic phantoms; "
+                                                                        "untested on real scans"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -74,13 +79,15 @@ class CardActions(QObject):
         return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def ask_report_path(self) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export Report", "report.html", "HTML page (*.html)")
+        path, _ = QFileDialog.getSaveFileName(self.window, translate("Card", "Export Report"), "report.html",
+                                              translate("Card", "HTML page (*.html)"))
         if path and not path.lower().endswith((".html", ".htm")):
             path += ".html"
         return path or None
 
     def ask_dataset(self) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Report on which dataset's test split?", "",
+        path, _ = QFileDialog.getOpenFileName(self.window, translate("Card", "Report on which dataset's test "
+                                                                             "split?"), "",
                                               formats.dataset_filter())
         return path or None
 
@@ -88,7 +95,8 @@ class CardActions(QObject):
     def edit_card(self) -> None:
         bundle = self.ctl.bundle
         if bundle is None:
-            report_error(self.window, "No model", "Load a model bundle (or train one) first.")
+            report_error(self.window, translate("Classify", "No model"),
+                         translate("Classify", "Load a model bundle (or train one) first."))
             return
         fields = self.ask_card(card_of(bundle.metadata))
         if fields is None:
@@ -97,7 +105,7 @@ class CardActions(QObject):
             try:
                 set_card(bundle.metadata, fields)
             except Exception as exc:  # a field too long or not text: a dialog
-                report_error(self.window, "Cannot change the card", user_message(exc))
+                report_error(self.window, translate("Card", "Cannot change the card"), user_message(exc))
                 return
             self._card_done(bundle.metadata.get("card", {}))
             return
@@ -117,19 +125,21 @@ class CardActions(QObject):
         bundle = self.ctl.bundle
         if bundle is not None:
             self.ctl.classify_panel.update_card(bundle.metadata, str(bundle.path or ""))
-        self.window.statusBar().showMessage("Model card saved" + (f" in {bundle.path}" if bundle and bundle.path
-                                                                    else " (with the model when you save it)"), 10000)
+        where = (translate("Card", "Model card saved in {path}").format(path=bundle.path) if bundle and bundle.path
+                 else translate("Card", "Model card saved (with the model when you save it)"))
+        self.window.statusBar().showMessage(where, 10000)
         self.card_saved.emit(card)
 
     @Slot(object)
     def _card_failed(self, exc) -> None:
-        report_error(self.window, "Cannot save the card", user_message(exc))
+        report_error(self.window, translate("Card", "Cannot save the card"), user_message(exc))
 
     # -- the report -----------------------------------------------------------------------
     def export_report(self, path: str | None = None, dataset=None) -> None:
         bundle = self.ctl.bundle
         if bundle is None:
-            report_error(self.window, "No model", "Load a model bundle (or train one) first.")
+            report_error(self.window, translate("Classify", "No model"),
+                         translate("Classify", "Load a model bundle (or train one) first."))
             return
         dataset = dataset if dataset is not None else self.ctl.training_dataset
         data_path = None if dataset is not None else self.ask_dataset()
@@ -153,15 +163,15 @@ class CardActions(QObject):
                                  data_name=Path(str(data.source)).name, split=split)
             return str(write_report_html(path, page))
 
-        self.window.statusBar().showMessage("Evaluating the model for the report…")
+        self.window.statusBar().showMessage(translate("Card", "Evaluating the model for the report…"))
         self.ctl.runner.run(job, name="report", returned=self._report_done, errored=self._report_failed)
 
     @Slot(object)
     def _report_done(self, path) -> None:
-        self.window.statusBar().showMessage(f"Report written to {path}", 15000)
+        self.window.statusBar().showMessage(translate("Card", "Report written to {path}").format(path=path), 15000)
         self.report_written.emit(str(path))
 
     @Slot(object)
     def _report_failed(self, exc) -> None:
         self.window.statusBar().clearMessage()
-        report_error(self.window, "Cannot write the report", user_message(exc))
+        report_error(self.window, translate("Card", "Cannot write the report"), user_message(exc))

@@ -29,6 +29,7 @@ from voxdesk.gui.classify.panel import ClassifyPanel
 from voxdesk.gui.infra.actions import make_action
 from voxdesk.gui.infra.docks import panel_scrolls_itself
 from voxdesk.gui.infra.errors import report_error, user_message
+from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.infra.workers import Worker, WorkerRunner
 from voxdesk.gui.state import Overlay
 
@@ -89,7 +90,7 @@ class ClassifyController(QObject):
     def _start(self, job, message: str, returned, errored) -> Worker | None:
         """Run one single-volume job; refuses while another runs (the buttons are disabled)."""
         if self._job is not None:
-            self.classify_panel.show_status("Busy: wait for the current job to finish.")
+            self.classify_panel.show_status(translate("Classify", "Busy: wait for the current job to finish."))
             return None
         worker = Worker(job, name="classify")
         q = Qt.QueuedConnection
@@ -110,10 +111,12 @@ class ClassifyController(QObject):
 
     def _need(self, volume: bool = True) -> bool:
         if self.bundle is None:
-            self._error("No model", "Load a model bundle (or train one) first.")
+            self._error(translate("Classify", "No model"), translate("Classify", "Load a model bundle (or train one) "
+                                                                                 "first."))
             return False
         if volume and self.state.volume is None:
-            self._error("No volume", "Open a volume to classify first (File > Open, or Open Sample).")
+            self._error(translate("Classify", "No volume"),
+                        translate("Classify", "Open a volume to classify first (File > Open, or Open Sample)."))
             return False
         return True
 
@@ -121,9 +124,11 @@ class ClassifyController(QObject):
     @Slot(str)
     def load_model(self, path: str) -> Worker | None:
         if self.batch.running:
-            self._error("Batch in progress", "Cancel or wait for the batch before changing the model.")
+            self._error(translate("Batch", "Batch in progress"),
+                        translate("Classify", "Cancel or wait for the batch before changing the model."))
             return None
-        return self._start(lambda _w: jobs.load_model(path), "Loading the model (starting TensorFlow)…",
+        return self._start(lambda _w: jobs.load_model(path), translate("Classify", "Loading the model (starting "
+                                                                                   "TensorFlow)…"),
                            self._model_loaded, self._model_failed)
 
     @Slot(object)
@@ -133,7 +138,7 @@ class ClassifyController(QObject):
 
     @Slot(object)
     def _model_failed(self, exc) -> None:
-        self._error("Cannot load the model", user_message(exc))
+        self._error(translate("Classify", "Cannot load the model"), user_message(exc))
 
     def set_bundle(self, bundle, mid: str | None = None) -> None:
         """Use ``bundle`` (an engine Bundle) from now on; clears what the old one produced."""
@@ -146,11 +151,13 @@ class ClassifyController(QObject):
         if self.state.overlay is not None and self.state.overlay.kind == "heat-map":
             self.state.set_overlay(None)
         path = getattr(bundle, "path", None)
-        source = str(path) if path else ("the model just trained (not saved)" if bundle is not None else "")
+        source = str(path) if path else (translate("Classify", "the model just trained (not saved)")
+                                         if bundle is not None else "")
         self.classify_panel.set_bundle(None if bundle is None else bundle.metadata, source)
-        self.classify_panel.show_status(f"Model {self.model_id} ready." if bundle is not None else "")
+        self.classify_panel.show_status(translate("Classify", "Model {model} ready.").format(model=self.model_id)
+                                        if bundle is not None else "")
         self.batch_panel.set_model_loaded(bundle is not None)
-        self.batch.clear("Model changed: run the batch again." if bundle is not None else "")
+        self.batch.clear(translate("Classify", "Model changed: run the batch again.") if bundle is not None else "")
         self.bundle_changed.emit(bundle)
 
     @Slot(object)
@@ -164,9 +171,11 @@ class ClassifyController(QObject):
     @Slot()
     def use_trained(self) -> None:
         if self.trained_bundle is None:
-            self._error("No trained model", "Train a model in the Training panel first.")
+            self._error(translate("Classify", "No trained model"),
+                        translate("Classify", "Train a model in the Training panel first."))
         elif self.batch.running:
-            self._error("Batch in progress", "Cancel or wait for the batch before changing the model.")
+            self._error(translate("Batch", "Batch in progress"),
+                        translate("Classify", "Cancel or wait for the batch before changing the model."))
         else:
             self.set_bundle(self.trained_bundle)
 
@@ -190,7 +199,8 @@ class ClassifyController(QObject):
         if not self._need():
             return None
         bundle, volume, method = self.bundle, self.state.volume, self.classify_panel.uncertainty_method
-        worker = self._start(lambda _w: jobs.classify_volume(bundle, volume, method), "Classifying…",
+        worker = self._start(lambda _w: jobs.classify_volume(bundle, volume, method),
+                             translate("Classify", "Classifying…"),
                              self._classified, self._classify_failed)
         if worker is not None:
             self._job_volume = volume
@@ -199,7 +209,7 @@ class ClassifyController(QObject):
     @Slot(object)
     def _classified(self, prediction) -> None:
         if self._job_volume is not self.state.volume:
-            self.classify_panel.show_status("The volume changed meanwhile: classify it again.")
+            self.classify_panel.show_status(translate("Classify", "The volume changed meanwhile: classify it again."))
             return
         self.show_prediction(prediction)
 
@@ -207,13 +217,15 @@ class ClassifyController(QObject):
         self.prediction = prediction
         self.classify_panel.show_prediction(prediction)
         n = len(prediction.warnings)
-        self.classify_panel.show_status(f"Classified with {prediction.model_id}" +
-                                        (f"; {n} warning(s) about the input." if n else "."))
+        self.classify_panel.show_status(
+            translate("Classify", "Classified with {model}; {n} warning(s) about the input.").format(
+                model=prediction.model_id, n=n) if n
+            else translate("Classify", "Classified with {model}.").format(model=prediction.model_id))
         self.prediction_ready.emit(prediction)
 
     @Slot(object)
     def _classify_failed(self, exc) -> None:
-        self._error("Cannot classify this volume", user_message(exc))
+        self._error(translate("Classify", "Cannot classify this volume"), user_message(exc))
 
     @Slot(object)
     def explain(self, class_name=None) -> Worker | None:
@@ -222,7 +234,8 @@ class ClassifyController(QObject):
         bundle, volume = self.bundle, self.state.volume
         predict, method = self.prediction is None, self.classify_panel.uncertainty_method
         worker = self._start(lambda _w: jobs.explain_volume(bundle, volume, class_name, predict, method),
-                             "Computing the Grad-CAM heat map…", self._explained, self._explain_failed)
+                             translate("Classify", "Computing the Grad-CAM heat map…"), self._explained,
+                             self._explain_failed)
         if worker is not None:
             self._job_volume = volume
         return worker
@@ -231,7 +244,7 @@ class ClassifyController(QObject):
     def _explained(self, value) -> None:
         prediction, explanation = value
         if self._job_volume is not self.state.volume:
-            self.classify_panel.show_status("The volume changed meanwhile: explain it again.")
+            self.classify_panel.show_status(translate("Classify", "The volume changed meanwhile: explain it again."))
             return
         if prediction is not None:
             self.show_prediction(prediction)
@@ -245,12 +258,13 @@ class ClassifyController(QObject):
                                        levels=(0.0, 1.0), threshold=OVERLAY_THRESHOLD,
                                        name=f"Grad-CAM {explanation.class_name}", kind="heat-map"))
         p.show_explanation(explanation)
-        p.show_status(f"Heat map of {explanation.class_name!r} shown on every view.")
+        p.show_status(translate("Classify", "Heat map of {name} shown on every view.").format(
+            name=repr(explanation.class_name)))
         self.explanation_ready.emit(explanation)
 
     @Slot(object)
     def _explain_failed(self, exc) -> None:
-        self._error("Cannot explain this volume", user_message(exc))
+        self._error(translate("Classify", "Cannot explain this volume"), user_message(exc))
 
     # -- many volumes (BatchController) ----------------------------------------------------
     @Slot(str, object)
@@ -275,10 +289,12 @@ class ClassifyController(QObject):
         if not self._need(volume=False):
             return None
         if row.error or row.prediction is None:
-            self._error("Cannot open this case", row.error or "this row has no prediction")
+            self._error(translate("Classify", "Cannot open this case"),
+                        row.error or translate("Classify", "this row has no prediction"))
             return None
         bundle = self.bundle
-        worker = self._start(lambda _w: jobs.open_case(bundle, row.ref), f"Opening {row.source}…",
+        worker = self._start(lambda _w: jobs.open_case(bundle, row.ref),
+                             translate("Classify", "Opening {name}…").format(name=row.source),
                              self._case_ready, self._case_failed)
         if worker is not None:
             self._case_row = row
@@ -294,7 +310,7 @@ class ClassifyController(QObject):
 
     @Slot(object)
     def _case_failed(self, exc) -> None:
-        self._error("Cannot open this case", user_message(exc))
+        self._error(translate("Classify", "Cannot open this case"), user_message(exc))
 
     @Slot()
     def shutdown(self, timeout_ms: int = 30_000) -> None:
@@ -308,11 +324,13 @@ def install_classify(main_window, training_controller=None) -> ClassifyControlle
     ``state``, ``runner``, ``panels``, ``add_menu`` and ``show_volume``)."""
     ctl = ClassifyController(main_window.state, main_window, main_window.runner)
     panels = main_window.panels
-    cdock = main_window.add_panel(ctl.classify_panel, "Classify", Qt.RightDockWidgetArea, object_name="classifyDock")
+    cdock = main_window.add_panel(ctl.classify_panel,
+        translate("Classify", "Classify"), Qt.RightDockWidgetArea, object_name="classifyDock")
     panel_scrolls_itself(cdock)  # its fixed result header and one scroll area
     if "volumeDock" in panels:
         main_window.tabifyDockWidget(panels["volumeDock"], cdock)
-    bdock = main_window.add_panel(ctl.batch_panel, "Batch", Qt.BottomDockWidgetArea, object_name="batchDock")
+    bdock = main_window.add_panel(ctl.batch_panel,
+        translate("Classify", "Batch"), Qt.BottomDockWidgetArea, object_name="batchDock")
     cdock.raise_()
     ctl.docks = (cdock, bdock)
 
@@ -325,20 +343,21 @@ def install_classify(main_window, training_controller=None) -> ClassifyControlle
         if ctl.bundle is not None and not ctl.batch.running:
             ctl.batch_panel.choose("folder")
 
-    menu = main_window.add_menu("&Classify")
+    menu = main_window.add_menu(translate("Classify", "&Classify"))
     cp = ctl.classify_panel
     actions = {
-        "load": act("&Load Model…", cp.choose_and_load, "Ctrl+L", "loadModelAction"),
-        "use_trained": act("Use &Trained Model", ctl.use_trained, None, "useTrainedModelAction"),
-        "classify": act("&Classify", ctl.classify, "Ctrl+K", "classifyAction"),
-        "explain": act("&Explain", lambda: ctl.explain(cp.class_choice.currentData()), "Ctrl+E", "explainAction"),
-        "batch": act("&Batch Classify…", batch, None, "batchClassifyAction"),
+        "load": act(translate("Classify", "&Load Model…"), cp.choose_and_load, "Ctrl+L", "loadModelAction"),
+        "use_trained": act(translate("Classify", "Use &Trained Model"), ctl.use_trained, None, "useTrainedModelAction"),
+        "classify": act(translate("Classify", "&Classify"), ctl.classify, "Ctrl+K", "classifyAction"),
+        "explain": act(translate("Classify", "&Explain"), lambda: ctl.explain(cp.class_choice.currentData()),
+                       "Ctrl+E", "explainAction"),
+        "batch": act(translate("Classify", "&Batch Classify…"), batch, None, "batchClassifyAction"),
     }
     from voxdesk.gui.classify.card_actions import CardActions
 
     ctl.card_actions = cards = CardActions(ctl, main_window)
-    actions["edit_card"] = act("Edit Model &Card…", cards.edit_card, None, "editCardAction")
-    actions["report"] = act("Export &Report…", cards.export_report, None, "exportReportAction")
+    actions["edit_card"] = act(translate("Classify", "Edit Model &Card…"), cards.edit_card, None, "editCardAction")
+    actions["report"] = act(translate("Classify", "Export &Report…"), cards.export_report, None, "exportReportAction")
     cp.edit_card_requested.connect(cards.edit_card)
     cp.report_requested.connect(lambda: cards.export_report())
     for a in (*actions.values(), None, cdock.toggleViewAction(), bdock.toggleViewAction()):

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 
 from voxdesk.engine.errors import VoxdeskError
+from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.infra.workers import Worker
 
 
@@ -54,13 +55,13 @@ def open_case(bundle, ref):
     from voxdesk.engine.volume import Volume
 
     if ref is None:
-        raise VoxdeskError("this row has nothing to open")
+        raise VoxdeskError(translate("Batch", "this row has nothing to open"))
     if isinstance(ref, Volume):
         volume = ref
     else:
         volume = ref.open() if hasattr(ref, "open") else VolumeRef(os.fspath(ref)).open()
     if not isinstance(volume, Volume):
-        raise VoxdeskError(f"{ref} is not a 3D volume; the viewer cannot show it")
+        raise VoxdeskError(translate("Batch", "{ref} is not a 3D volume; the viewer cannot show it").format(ref=ref))
     tf_guard()
     from voxdesk.engine.inference.explain import explain
 
@@ -74,11 +75,12 @@ def batch_items(kind: str, paths, training_dataset=None) -> tuple[list, Any]:
     if kind in ("folder", "files"):
         items = expand_paths(paths)
         if not items:
-            raise VoxdeskError(f"no volume files found in {', '.join(map(str, paths))}")
+            raise VoxdeskError(
+                translate("Batch", "no volume files found in {paths}").format(paths=", ".join(map(str, paths))))
         return items, None
     if kind == "training":
         if training_dataset is None:
-            raise VoxdeskError("no training dataset is open")
+            raise VoxdeskError(translate("Batch", "no training dataset is open"))
         return dataset_items(training_dataset, "test"), None
     if kind == "dataset":
         from voxdesk.engine.datasets import load_dataset
@@ -132,7 +134,7 @@ class BatchWorker(Worker):
         self.report(fraction, message)
 
     def _job(self, _worker):
-        self.report(0.0, "finding the volumes…")
+        self.report(0.0, translate("Batch", "finding the volumes…"))
         items, dataset = batch_items(self.kind, self.paths, self.training_dataset)
         self.dataset = dataset  # rows of a dataset read their samples from it: keep it open
         leakage = None
@@ -140,7 +142,7 @@ class BatchWorker(Worker):
             leakage = _leakage(self.bundle, dataset if dataset is not None else self.training_dataset)
         self.started_items.emit(len(items))
         self.cancel_token.raise_if_cancelled()
-        self.report(0.0, "starting the model…")
+        self.report(0.0, translate("Batch", "starting the model…"))
         tf_guard()
         from voxdesk.engine.inference.classify import iter_classify
 
@@ -149,5 +151,5 @@ class BatchWorker(Worker):
                                  cancel=self.cancel_token, uncertainty=self.uncertainty):
             self._buffer.append(row)
             n += 1
-        self._flush(1.0, f"classified {n}/{len(items)}")
+        self._flush(1.0, translate("Batch", "classified {n}/{total}").format(n=n, total=len(items)))
         return n, dataset, leakage

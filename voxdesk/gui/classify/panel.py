@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import html
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -41,12 +41,13 @@ from voxdesk.engine.io import formats
 from voxdesk.engine.model.uncertainty import DEFAULT_METHOD
 from voxdesk.gui.classify.card import card_html
 from voxdesk.gui.classify.chart import ProbabilityChart
+from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.infra.section import Section
 from voxdesk.gui.infra.style import push_button, tones
 from voxdesk.gui.viewer.views.colormaps import COLORMAPS
 
 OVERLAY_COLORMAPS = tuple(c for c in COLORMAPS if c != "grey")
-PREDICTED = "Predicted class"
+PREDICTED = QT_TRANSLATE_NOOP("Classify", "Predicted class")
 
 
 class ClassifyPanel(QWidget):
@@ -65,24 +66,26 @@ class ClassifyPanel(QWidget):
         self.hottest: tuple[int, int, int] | None = None
         self._tones = tones(self)
 
-        self.card = QLabel("No model loaded.<br>Load a <i>.voxmodel</i> bundle or train one.")
+        self.card = QLabel(translate("Classify", "No model loaded.<br>Load a <i>.voxmodel</i> bundle or train one."))
         self.card.setObjectName("modelCard")
         self.card.setWordWrap(True)
         self.card.setTextFormat(Qt.RichText)
         self.card.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.load_button = push_button("Load Model…", "loadModelButton", self.choose_and_load)
-        self.trained_button = push_button("Use Trained Model", "useTrainedButton", self.use_trained_requested.emit)
+        self.load_button = push_button(translate("Classify", "Load Model…"), "loadModelButton", self.choose_and_load)
+        self.trained_button = push_button(
+            translate("Classify", "Use Trained Model"), "useTrainedButton", self.use_trained_requested.emit)
         self.trained_button.setEnabled(False)
-        self.trained_button.setToolTip("Use the model the Training panel just trained")
-        self.classify_button = push_button("Classify Volume", "classifyButton", self.classify_requested.emit)
+        self.trained_button.setToolTip(translate("Classify", "Use the model the Training panel just trained"))
+        self.classify_button = push_button(
+            translate("Classify", "Classify Volume"), "classifyButton", self.classify_requested.emit)
         self.classify_button.setStyleSheet("QPushButton:enabled { font-weight: bold; }")
         self.class_choice = QComboBox()
         self.class_choice.setObjectName("explainClass")
-        self.class_choice.addItem(PREDICTED, None)
-        self.class_choice.setToolTip("The class whose heat map Explain draws")
-        self.explain_button = push_button("Explain", "explainButton", self._explain)
-        self.explain_button.setToolTip("Overlay the Grad-CAM heat map of the chosen class")
-        tr = QCoreApplication.translate
+        self.class_choice.addItem(translate("Classify", PREDICTED), None)
+        self.class_choice.setToolTip(translate("Classify", "The class whose heat map Explain draws"))
+        self.explain_button = push_button(translate("Classify", "Explain"), "explainButton", self._explain)
+        self.explain_button.setToolTip(translate("Classify", "Overlay the Grad-CAM heat map of the chosen class"))
+        tr = translate
         self.uncertainty = QComboBox(objectName="uncertaintyCombo")
         for text, method in ((tr("Classify", "single pass"), "none"),
                              (tr("Classify", "± test-time augmentation"), "tta"),
@@ -122,7 +125,7 @@ class ClassifyPanel(QWidget):
                                     f"border: 1px solid {t['warn_border']}; border-radius: 4px; padding: 4px; }}")
         self.warnings.hide()
 
-        expl_box = QGroupBox("Heat map overlay (Grad-CAM)")
+        expl_box = QGroupBox(translate("Classify", "Heat map overlay (Grad-CAM)"))
         self.opacity = QSlider(Qt.Horizontal)
         self.opacity.setObjectName("overlayOpacity")
         self.opacity.setRange(0, 100)
@@ -130,22 +133,28 @@ class ClassifyPanel(QWidget):
         self.opacity.valueChanged.connect(lambda v: self.state.set_overlay_opacity(v / 100.0))
         self.colormap = QComboBox()
         self.colormap.setObjectName("overlayColormap")
-        self.colormap.addItems(OVERLAY_COLORMAPS)
+        self.colormap.addItems(OVERLAY_COLORMAPS)  # proper names (viridis, inferno, ...), as in the CLI
         self.colormap.setCurrentText("inferno")
         self.colormap.currentTextChanged.connect(self._set_colormap)
-        self.hottest_button = push_button("Jump to Hottest Voxel", "hottestButton", self.jump_to_hottest)
+        self.hottest_button = push_button(
+            translate("Classify", "Jump to Hottest Voxel"), "hottestButton", self.jump_to_hottest)
         self.expl_info = QLabel()
         self.expl_info.setObjectName("explanationInfo")
         self.expl_info.setWordWrap(True)
         form = QFormLayout(expl_box)
-        form.addRow("Opacity", self.opacity)
-        form.addRow("Colormap", self.colormap)
+        form.addRow(translate("Classify", "Opacity"), self.opacity)
+        form.addRow(translate("Classify", "Colormap"), self.colormap)
         form.addRow(self.hottest_button)
         form.addRow(self.expl_info)
-        self.edit_card_button = push_button("Edit Card…", "editCardButton", self.edit_card_requested.emit)
-        self.edit_card_button.setToolTip("Intended use, limitations, author and licence, stored in the bundle")
-        self.report_button = push_button("Export Report…", "exportReportButton", self.report_requested.emit)
-        self.report_button.setToolTip("A one-page HTML report of this model on a dataset's test split")
+        self.edit_card_button = push_button(
+            translate("Classify", "Edit Card…"), "editCardButton", self.edit_card_requested.emit)
+        self.edit_card_button.setToolTip(translate("Classify", "Intended use, limitations, author and licence, stored "
+                                                               "in "
+                                                     "the bundle"))
+        self.report_button = push_button(
+            translate("Classify", "Export Report…"), "exportReportButton", self.report_requested.emit)
+        self.report_button.setToolTip(translate("Classify", "A one-page HTML report of this model on a dataset's test "
+                                                            "split"))
         self.edit_card_button.setEnabled(False)
         self.report_button.setEnabled(False)
         card_box = QWidget(objectName="modelCardBox")
@@ -157,7 +166,8 @@ class ClassifyPanel(QWidget):
         card_row.addWidget(self.report_button)
         card_row.addStretch(1)
         card_lay.addLayout(card_row)
-        self.card_section = Section("Model card", card_box, settings_key="classify/model_card_collapsed",
+        self.card_section = Section(
+            translate("Card", "Model card"), card_box, settings_key="classify/model_card_collapsed",
                                     object_name="modelCard")
 
         self.status = QLabel()
@@ -190,7 +200,7 @@ class ClassifyPanel(QWidget):
     # -- requests -------------------------------------------------------------------------
     def ask_model_path(self) -> str:
         """The bundle to load (tests replace this)."""
-        path, _ = QFileDialog.getOpenFileName(self, "Load Model", "", formats.model_filter())
+        path, _ = QFileDialog.getOpenFileName(self, translate("Classify", "Load Model"), "", formats.model_filter())
         return path
 
     def choose_and_load(self) -> None:
@@ -228,13 +238,14 @@ class ClassifyPanel(QWidget):
         self._has_model = metadata is not None
         self.update_card(metadata, source)
         self.class_choice.clear()
-        self.class_choice.addItem(PREDICTED, None)
+        self.class_choice.addItem(translate("Classify", PREDICTED), None)
         for name in (metadata or {}).get("class_names", []):
             self.class_choice.addItem(str(name), str(name))
         self.clear_prediction()
 
     def update_card(self, metadata: dict | None, source: str = "") -> None:
-        self.card.setText("No model loaded." if metadata is None else card_html(metadata, source))
+        self.card.setText(
+            translate("Classify", "No model loaded.") if metadata is None else card_html(metadata, source))
         for button in (self.edit_card_button, self.report_button):
             button.setEnabled(metadata is not None)
 
@@ -243,11 +254,12 @@ class ClassifyPanel(QWidget):
 
     def show_prediction(self, prediction) -> None:
         p = prediction
-        refer = (f"<br><b style='color:{tones(self)['warn']}'>Refer to a human: the confidence is below the "
-                 "model's referral threshold</b>") if p.refer else ""
+        why = translate("Classify", "Refer to a human: the confidence is below the model's referral threshold")
+        refer = f"<br><b style='color:{tones(self)['warn']}'>{why}</b>" if p.refer else ""
         spread = f" ± {p.uncertainty:.1%}" if getattr(p, "uncertainty", None) is not None else ""
+        confidence = translate("Classify", "{value} confidence").format(value=f"{p.confidence:.1%}{spread}")
         self.top.setText(f"<span style='font-size:15pt'><b>{html.escape(p.class_name)}</b></span>"
-                         f"&nbsp;&nbsp;{p.confidence:.1%}{spread} confidence{refer}")
+                         f"&nbsp;&nbsp;{confidence}{refer}")
         if spread:
             from voxdesk.gui.classify.batch_panel import uncertainty_tip
 
@@ -259,14 +271,16 @@ class ClassifyPanel(QWidget):
 
     def set_warnings(self, warnings) -> None:
         if warnings:
-            self.warnings.setText("<b>Check the input:</b><br>" + "<br>".join(f"• {html.escape(w)}" for w in warnings))
+            self.warnings.setText("<b>{}</b><br>".format(
+                translate("Classify", "Check the input:")) + "<br>".join(f"• {html.escape(w)}" for w in warnings))
         self.warnings.setVisible(bool(warnings))
 
     def show_explanation(self, explanation) -> None:
         e = explanation
         self.hottest = tuple(int(v) for v in e.hottest_voxel)
-        self.expl_info.setText(f"Heat map of <b>{html.escape(e.class_name)}</b> (p = {e.probability:.1%}) "
-                               f"from layer {html.escape(e.layer)}; hottest voxel in the body {self.hottest}.")
+        self.expl_info.setText(translate("Classify", "Heat map of <b>{name}</b> (p = {p}) from layer {layer}; hottest "
+                                         "voxel in the body {voxel}.").format(
+            name=html.escape(e.class_name), p=f"{e.probability:.1%}", layer=html.escape(e.layer), voxel=self.hottest))
         if e.heat_notes:
             self.expl_info.setText(self.expl_info.text() + "<br>" + html.escape(e.heat_notes[0]))
         self._update_enabled()

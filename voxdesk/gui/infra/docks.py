@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QScrollArea, QTabBar
 
 from voxdesk.gui.infra import settings
+from voxdesk.gui.infra.i18n import translate
 
 H, V = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
 TRAINING_DOCK_EMPTY, TRAINING_DOCK = 200, 360
@@ -78,9 +79,9 @@ def reset_layout(window) -> None:
 
 def reset_layout_action(window) -> QAction:
     """View > Reset Layout (objectName ``resetLayoutAction``)."""
-    act = QAction("Reset &Layout", window)
+    act = QAction(translate("Docks", "Reset &Layout"), window)
     act.setObjectName("resetLayoutAction")
-    act.setToolTip("Put every panel back where it started and show the views 2 x 2")
+    act.setToolTip(translate("Docks", "Put every panel back where it started and show the views 2 x 2"))
     act.triggered.connect(lambda _checked=False: reset_layout(window))
     return act
 

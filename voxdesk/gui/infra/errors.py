@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from voxdesk.gui.infra.i18n import translate
+
 
 def user_message(exc: BaseException) -> str:
     """What to tell the user about ``exc``."""
@@ -17,10 +19,11 @@ def user_message(exc: BaseException) -> str:
     if isinstance(exc, VoxdeskError):
         return str(exc)
     if isinstance(exc, MemoryError):
-        return "out of memory: try a smaller batch size or input size, or close other programs"
+        return translate("Errors", "out of memory: try a smaller batch size or input size, or close other programs")
     if isinstance(exc, OSError):
-        return f"cannot read or write the file: {exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
-    return f"unexpected error ({type(exc).__name__}: {exc})"
+        return (translate("Errors", "cannot read or write the file: {reason}").format(reason=exc.strerror or exc)
+                + (f" ({exc.filename})" if exc.filename else ""))
+    return translate("Errors", "unexpected error ({error})").format(error=f"{type(exc).__name__}: {exc}")
 
 
 def report_error(parent: QWidget | None, title: str, error: BaseException | str) -> None:

@@ -1,4 +1,4 @@
-"""Finding the app's resources (icon, style sheet) in a checkout or an installed package."""
+"""Finding the app's resources (icon, style sheet, translations) in a checkout or an installed package."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolButton, QVBoxLayout, QWidget
 
 from voxdesk.gui.infra import settings
+from voxdesk.gui.infra.i18n import translate
 
 
 class Section(QWidget):
@@ -41,7 +42,8 @@ class Section(QWidget):
 
     def _show(self, expanded: bool) -> None:
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
-        self.toggle.setToolTip("Click to fold away" if expanded else "Click to show")
+        self.toggle.setToolTip(
+            translate("Section", "Click to fold away") if expanded else translate("Section", "Click to show"))
         self.body.setVisible(expanded)
 
     def _toggled(self, expanded: bool) -> None:

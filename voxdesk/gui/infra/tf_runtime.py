@@ -91,11 +91,11 @@ def check_tensorflow_loadable() -> None:
         llvm = False
     if llvm:
         from voxdesk.engine.errors import ModelError
+        from voxdesk.gui.infra.i18n import translate
 
-        raise ModelError(
-            "TensorFlow cannot be loaded beside the 3D view's OpenGL in this session (it would "
-            "crash the app). Restart VoxDesk, or use 'voxdesk-cli train' / 'voxdesk-cli classify'."
-        )
+        raise ModelError(translate(
+            "TfRuntime", "TensorFlow cannot be loaded beside the 3D view's OpenGL in this session (it would "
+            "crash the app). Restart VoxDesk, or use 'voxdesk-cli train' / 'voxdesk-cli classify'."))
 
 
 def prepare_for_opengl(platform_name: str) -> None:

@@ -1,9 +1,8 @@
 """Training in the main window: ``install_training(main_window, state) -> TrainingController``.
 
 The controller owns the only moving parts: the dataset being trained on, the worker and its
-thread (through the viewer's ``WorkerRunner``: Python owns worker and thread, the thread is
-quit and waited on, nothing is connected to ``deleteLater``). The two panels only emit
-requests and show what they are given.
+thread (the viewer's ``WorkerRunner`` and its ownership rule, ``voxdesk/__init__.py``). The
+two panels only emit requests and show what they are given.
 
 Wiring done by :func:`install_training`, which ``MainWindow`` calls when it builds itself:
   * a "Dataset" dock (``datasetDock``) and a "Training" dock (``trainingDock``);
@@ -12,9 +11,8 @@ Wiring done by :func:`install_training`, which ``MainWindow`` calls when it buil
     Model…, Export History CSV…, Export Curves PNG…, and the docks' show/hide toggles;
   * ``may_close()``, which the window asks before closing while work runs (``confirm_stop``
     when a model is training); the window's one close policy does the rest;
-  * ``keep_model(doing, then)``: before closing, opening another dataset or training anew with
-    an unsaved trained model, Save / Discard / Cancel (``unsaved.ask_unsaved``); Save runs
-    ``then`` once the bundle is written.
+  * ``keep_model(doing, then)``: with an unsaved trained model, Save / Discard / Cancel before
+    closing, opening another dataset or training anew (``unsaved.ask_unsaved``); Save, then ``then``.
 
 Signals for the rest of the app: ``dataset_changed(object)`` (LabelledDataset or None),
 ``training_started()``, ``training_finished(object)`` (TrainResult, or None after an error),
@@ -33,6 +31,7 @@ from voxdesk.engine.io.formats import BUNDLE_SUFFIX, model_filter
 from voxdesk.gui.infra.actions import make_action
 from voxdesk.gui.infra.docks import panel_scrolls_itself
 from voxdesk.gui.infra.errors import report_error, user_message
+from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.infra.workers import Worker, WorkerRunner
 from voxdesk.gui.training import unsaved
 from voxdesk.gui.training.crossval_gui import CrossvalController
@@ -86,7 +85,8 @@ class TrainingController(QObject):
     @Slot(str)
     def open_dataset(self, path: str) -> None:
         if self.is_training:
-            report_error(self.window, "Training in progress", "Stop training before opening another dataset.")
+            report_error(self.window, translate("Training", "Training in progress"),
+                         translate("Training", "Stop training before opening another dataset."))
             return
         if not self.keep_model("opening another dataset", lambda: self.open_dataset(path)):
             return
@@ -100,7 +100,8 @@ class TrainingController(QObject):
         """The built-in CT demo (written to the data folder the first time, ~10 s), with its fixed
         train/val/test splits: the first hour's dataset."""
         if self.is_training:
-            report_error(self.window, "Training in progress", "Stop training before opening another dataset.")
+            report_error(self.window, translate("Training", "Training in progress"),
+                         translate("Training", "Stop training before opening another dataset."))
             return
         if not self.keep_model("opening another dataset", self.open_demo_dataset):
             return
@@ -132,7 +133,7 @@ class TrainingController(QObject):
     @Slot(object)
     def _dataset_failed(self, exc) -> None:
         self.dataset_panel.set_dataset(self.dataset)
-        report_error(self.window, "Cannot open dataset", user_message(exc))
+        report_error(self.window, translate("Training", "Cannot open dataset"), user_message(exc))
 
     def set_dataset(self, dataset) -> None:
         """Show and train on ``dataset`` (the previous one is closed)."""
@@ -157,7 +158,7 @@ class TrainingController(QObject):
             try:
                 config = self.train_panel.form.config()
             except ValueError as exc:
-                report_error(self.window, "Invalid settings", str(exc))
+                report_error(self.window, translate("Training", "Invalid settings"), str(exc))
                 return None
         worker = TrainWorker(config, self.dataset, train_fn=self.train_fn)
         # Queued explicitly: these are emitted in the worker thread, handled in the GUI thread.
@@ -213,14 +214,14 @@ class TrainingController(QObject):
 
         if isinstance(exc, Cancelled):  # stopped before the first batch: nothing to keep
             self.train_panel.show_result(None)
-            self.train_panel.show_status("Stopped before training began; no model.")
+            self.train_panel.show_status(translate("Training", "Stopped before training began; no model."))
             self.training_finished.emit(None)
             return
         text = user_message(exc)
         self.train_panel.show_error(text)
         self.training_finished.emit(None)
         if not self.window.closing:
-            report_error(self.window, "Training failed", text)
+            report_error(self.window, translate("Training", "Training failed"), text)
 
     @Slot()
     def _worker_finished(self) -> None:
@@ -274,7 +275,8 @@ class TrainingController(QObject):
             return None
         if not path:
             name = (self.result.config.model if self.result else "model") + BUNDLE_SUFFIX
-            path, _ = QFileDialog.getSaveFileName(self.window, "Save Model", name, model_filter())
+            path, _ = QFileDialog.getSaveFileName(self.window,
+                translate("Training", "Save Model"), name, model_filter())
             if not path:
                 return None
             if not path.endswith(BUNDLE_SUFFIX):
@@ -288,15 +290,15 @@ class TrainingController(QObject):
             check_output(path, "bundle", inputs=[source], force=True)
             return str(save_bundle(bundle, path))
 
-        self.train_panel.show_status(f"Saving the model to {Path(path).name}…")
+        self.train_panel.show_status(translate("Training", "Saving the model to {name}…").format(name=Path(path).name))
         self._saving = True
         return self.runner.run(save, name="save-model", returned=self._saved, errored=self._save_failed)
 
     @Slot(object)
     def _saved(self, path) -> None:
         self._saving = False
-        self.train_panel.show_status(f"Model saved to {path}")
-        self.window.statusBar().showMessage(f"Model saved to {path}", 15000)
+        self.train_panel.show_status(translate("Training", "Model saved to {path}").format(path=path))
+        self.window.statusBar().showMessage(translate("Training", "Model saved to {path}").format(path=path), 15000)
         self.model_saved.emit(str(path))
         then, self._after_save = self._after_save, None
         if then is not None:
@@ -306,8 +308,8 @@ class TrainingController(QObject):
     def _save_failed(self, exc) -> None:
         self._saving = False
         self._after_save = None  # whatever waited on the save does not happen: the model is kept
-        self.train_panel.show_status("The model was not saved.")
-        report_error(self.window, "Cannot save the model", user_message(exc))
+        self.train_panel.show_status(translate("Training", "The model was not saved."))
+        report_error(self.window, translate("Training", "Cannot save the model"), user_message(exc))
 
     def _ask_path(self, title: str, name: str, filt: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(self.window, title, name, filt)
@@ -318,7 +320,7 @@ class TrainingController(QObject):
         """The engine's history (one row per epoch) as CSV."""
         if self.result is None:
             return None
-        path = path or self._ask_path("Export History", "history.csv", "CSV (*.csv)")
+        path = path or self._ask_path(translate("Training", "Export History"), "history.csv", "CSV (*.csv)")
         if not path:
             return None
         from voxdesk.engine.training.history import write_history_csv
@@ -326,20 +328,22 @@ class TrainingController(QObject):
         try:
             write_history_csv(self.result.history, path)
         except Exception as exc:  # any failure becomes a dialog
-            report_error(self.window, "Cannot export the history", user_message(exc))
+            report_error(self.window, translate("Training", "Cannot export the history"), user_message(exc))
             return None
-        self.train_panel.show_status(f"History exported to {path}")
+        self.train_panel.show_status(translate("Training", "History exported to {path}").format(path=path))
         return path
 
     @Slot()
     def export_curves_png(self, path: str | None = None) -> str | None:
-        path = path or self._ask_path("Export Curves", "curves.png", "PNG image (*.png)")
+        path = path or self._ask_path(translate("Training", "Export Curves"), "curves.png",
+                                     translate("Training", "PNG image (*.png)"))
         if not path:
             return None
         if not self.train_panel.curves.export_png(path):
-            report_error(self.window, "Cannot export the curves", f"could not write {path}")
+            report_error(self.window, translate("Training", "Cannot export the curves"),
+                         translate("Training", "could not write {path}").format(path=path))
             return None
-        self.train_panel.show_status(f"Curves exported to {path}")
+        self.train_panel.show_status(translate("Training", "Curves exported to {path}").format(path=path))
         return path
 
 
@@ -348,31 +352,37 @@ def install_training(main_window, *, train_fn=None) -> TrainingController:
     (its ``runner``, ``add_menu`` and ``show_volume``, which swaps the welcome page for the views)."""
     ctl = TrainingController(None, main_window, main_window.runner, train_fn=train_fn)
     ctl.dataset_panel.sample_selected.connect(lambda s: main_window.show_volume(s["volume"]))
-    data_dock = main_window.add_panel(ctl.dataset_panel, "Dataset", Qt.LeftDockWidgetArea, object_name="datasetDock")
-    train_dock = main_window.add_panel(ctl.train_panel, "Training", Qt.BottomDockWidgetArea, object_name="trainingDock")
+    data_dock = main_window.add_panel(ctl.dataset_panel,
+        translate("Training", "Dataset"), Qt.LeftDockWidgetArea, object_name="datasetDock")
+    train_dock = main_window.add_panel(ctl.train_panel,
+        translate("Training", "Training"), Qt.BottomDockWidgetArea, object_name="trainingDock")
     panel_scrolls_itself(train_dock)  # its fixed Train/Stop bar and one scroll area
     ctl.docks = (data_dock, train_dock)
 
     def act(text, slot, shortcut=None, name=None):
         return make_action(main_window, text, slot, shortcut, name)
 
-    open_action = act("Open &Dataset…", ctl.dataset_panel.choose_and_open, "Ctrl+Shift+O", "openDatasetAction")
-    open_action.setToolTip("A dataset file: HDF5, NPZ/NPY arrays or a CSV manifest")
-    folder_action = act("Open Dataset &Folder…", ctl.dataset_panel.choose_folder_and_open, None,
+    open_action = act(
+        translate("Training", "Open &Dataset…"), ctl.dataset_panel.choose_and_open, "Ctrl+Shift+O", "openDatasetAction")
+    open_action.setToolTip(translate("DatasetPanel", "A dataset file: HDF5, NPZ/NPY arrays or a CSV manifest"))
+    folder_action = act(translate("Training", "Open Dataset &Folder…"), ctl.dataset_panel.choose_folder_and_open, None,
                         "openDatasetFolderAction")
-    folder_action.setToolTip("A folder with one subfolder per class (scans or DICOM series inside)")
-    demo_action = act("Open De&mo Dataset", ctl.open_demo_dataset, None, "openDemoDatasetAction")
-    demo_action.setToolTip("The built-in CT phantoms (cyst / normal / tumour) with fixed train/val/test splits")
+    folder_action.setToolTip(translate("DatasetPanel", "A folder with one subfolder per class (scans or DICOM "
+                                       "series inside)"))
+    demo_action = act(translate("Training", "Open De&mo Dataset"), ctl.open_demo_dataset, None, "openDemoDatasetAction")
+    demo_action.setToolTip(translate("Training", "The built-in CT phantoms (cyst / normal / tumour) with fixed "
+                                     "train/val/test splits"))
     for a in (open_action, folder_action, demo_action):
         main_window.add_file_action(a)
-    menu = main_window.add_menu("&Train")
-    start = act("&Start Training", ctl.start, "Ctrl+T", "startTrainingAction")
-    stop = act("S&top Training", ctl.stop, None, "stopTrainingAction")
-    cv = act("&Cross-validate…", ctl.crossval.start, None, "crossvalAction")
-    cv.setToolTip("K-fold cross-validation of these settings on the open dataset: mean and 95% interval")
-    save = act("&Save Model…", ctl.save_model, None, "saveModelAction")
-    csv_a = act("Export &History CSV…", ctl.export_history_csv, None, "exportHistoryAction")
-    png_a = act("Export &Curves PNG…", ctl.export_curves_png, None, "exportCurvesAction")
+    menu = main_window.add_menu(translate("Training", "&Train"))
+    start = act(translate("Training", "&Start Training"), ctl.start, "Ctrl+T", "startTrainingAction")
+    stop = act(translate("Training", "S&top Training"), ctl.stop, None, "stopTrainingAction")
+    cv = act(translate("Training", "&Cross-validate…"), ctl.crossval.start, None, "crossvalAction")
+    cv.setToolTip(translate("Training", "K-fold cross-validation of these settings on the open dataset: mean and "
+                            "95% interval"))
+    save = act(translate("Training", "&Save Model…"), ctl.save_model, None, "saveModelAction")
+    csv_a = act(translate("Training", "Export &History CSV…"), ctl.export_history_csv, None, "exportHistoryAction")
+    png_a = act(translate("Training", "Export &Curves PNG…"), ctl.export_curves_png, None, "exportCurvesAction")
     for a in (start, stop, cv, None, save, csv_a, png_a, None, data_dock.toggleViewAction(),
               train_dock.toggleViewAction()):
         menu.addSeparator() if a is None else menu.addAction(a)

@@ -12,7 +12,7 @@ asked before a refit would replace an unsaved model).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from voxdesk.gui.infra.errors import report_error, user_message
+from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.infra.workers import Worker
 
 DEFAULT_FOLDS = 5
@@ -49,23 +50,20 @@ class CrossvalWorker(Worker):
         return cv, bundle
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Crossval", text)
-
-
 class CrossvalOptions(QDialog):
     """The folds K and "refit on all data afterwards"."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("crossvalOptions")
-        self.setWindowTitle(_tr("Cross-validate"))
+        self.setWindowTitle(translate("Crossval", "Cross-validate"))
         self.folds = QSpinBox(objectName="crossvalFolds", minimum=2, maximum=20, value=DEFAULT_FOLDS)
-        self.refit = QCheckBox(_tr("Refit on all data afterwards"), objectName="crossvalRefit")
-        self.refit.setToolTip(_tr("After the folds, train once more on every cross-validated sample: that "
-                                  "model becomes the trained model, to inspect, use and save as after Train."))
+        self.refit = QCheckBox(translate("Crossval", "Refit on all data afterwards"), objectName="crossvalRefit")
+        self.refit.setToolTip(translate("Crossval", "After the folds, train once more on every cross-validated "
+                                        "sample: that model becomes the trained model, to inspect, use and save "
+                                        "as after Train."))
         form = QFormLayout(self)
-        form.addRow(_tr("Folds (K):"), self.folds)
+        form.addRow(translate("Crossval", "Folds (K):"), self.folds)
         form.addRow(self.refit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -96,10 +94,11 @@ class CrossvalController(QObject):
         box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok,
                           self.training.window)
         box.setObjectName("crossvalSummary")
-        save = box.addButton("Save Folds CSV…", QMessageBox.ButtonRole.ActionRole)
+        save = box.addButton(translate("Crossval", "Save Folds CSV…"), QMessageBox.ButtonRole.ActionRole)
         box.exec()
         if box.clickedButton() is save:
-            path, _ = QFileDialog.getSaveFileName(self.training.window, "Save the folds", "folds.csv", "CSV (*.csv)")
+            path, _ = QFileDialog.getSaveFileName(self.training.window, translate("Crossval", "Save the folds"),
+                                                  "folds.csv", "CSV (*.csv)")
             if path:
                 self.save_csv(path)
 
@@ -113,12 +112,13 @@ class CrossvalController(QObject):
         if self.running or t.is_training:
             return None
         if t.dataset is None:
-            report_error(t.window, "No dataset", "Open a labelled dataset first (File > Open Dataset).")
+            report_error(t.window, translate("Crossval", "No dataset"),
+                         translate("Crossval", "Open a labelled dataset first (File > Open Dataset)."))
             return None
         try:
             config = t.train_panel.form.config()
         except ValueError as exc:
-            report_error(t.window, "Invalid settings", str(exc))
+            report_error(t.window, translate("Training", "Invalid settings"), str(exc))
             return None
         if not folds:
             answer = self.ask_folds()
@@ -127,7 +127,8 @@ class CrossvalController(QObject):
             folds, asked = answer if isinstance(answer, tuple) else (answer, False)
             refit = asked if refit is None else refit
         refit = bool(refit)
-        if refit and not t.keep_model(_tr("refitting a model on all data"), lambda: self.start(folds, refit)):
+        why = translate("Crossval", "refitting a model on all data")
+        if refit and not t.keep_model(why, lambda: self.start(folds, refit)):
             return None
         worker = CrossvalWorker(config, t.dataset, folds, refit)
         q = Qt.QueuedConnection
@@ -138,15 +139,18 @@ class CrossvalController(QObject):
         worker.finished.connect(self._done, q)
         self.worker, self.result, self.lines = worker, None, []
         t.train_panel.set_running(True)
-        t.train_panel.show_status(f"Cross-validating: {folds} folds of the Training dock's settings…"
-                                  + (_tr(" then a refit on all data") if refit else ""))
+        t.train_panel.show_status(translate("Crossval", "Cross-validating: {k} folds of the Training dock's "
+                                            "settings…").format(k=folds)
+                                  + (translate("Crossval", " then a refit on all data") if refit else ""))
         t.runner.start(worker)
         return worker
 
     def stop(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
-            self.training.train_panel.show_status("Stopping after the current batch; finished folds are kept…")
+            self.training.train_panel.show_status(translate("Crossval", "Stopping after the current batch; finished "
+                                                                        "folds are "
+                                                                   "kept…"))
 
     @Slot(float, str)
     def _progress(self, fraction: float, message: str) -> None:
@@ -168,23 +172,25 @@ class CrossvalController(QObject):
 
         cv, bundle = value
         self.result = cv
-        head = "Stopped: only the finished folds are summarised.\n\n" if cv.cancelled else ""
-        self.training.train_panel.show_status(f"Cross-validation done: {len(cv.folds)} of {cv.k} folds.")
+        stopped = translate("Crossval", "Stopped: only the finished folds are summarised.")
+        head = stopped + "\n\n" if cv.cancelled else ""
+        done = translate("Crossval", "Cross-validation done: {n} of {k} folds.").format(n=len(cv.folds), k=cv.k)
+        self.training.train_panel.show_status(done)
         if bundle is not None:  # the refitted model: the window's trained model, as after Train
             self.training.adopt(cv.refit, bundle)
             self.training.train_panel.show_status(
-                f"Cross-validation done: {len(cv.folds)} of {cv.k} folds; "
-                + _tr("the model refitted on all data is ready (not saved yet)."))
+                done + " " + translate("Crossval", "the model refitted on all data is ready (not saved yet)."))
         self.finished.emit(cv)
         if cv.folds:
-            self.show_summary("Cross-validation", head + "\n".join(self.lines + [""] + summary_lines(cv)))
+            self.show_summary(
+                translate("Crossval", "Cross-validation"), head + "\n".join(self.lines + [""] + summary_lines(cv)))
 
     @Slot(object)
     def _errored(self, exc) -> None:
-        self.training.train_panel.show_status("Cross-validation failed.")
+        self.training.train_panel.show_status(translate("Crossval", "Cross-validation failed."))
         self.finished.emit(None)
         if not self.training.window.closing:
-            report_error(self.training.window, "Cross-validation failed", user_message(exc))
+            report_error(self.training.window, translate("Crossval", "Cross-validation failed"), user_message(exc))
 
     @Slot()
     def _done(self) -> None:
@@ -200,6 +206,6 @@ class CrossvalController(QObject):
         try:
             write_csv(path, FOLD_COLUMNS, fold_rows(self.result))
         except Exception as exc:  # a failed write is a dialog
-            report_error(self.training.window, "Cannot save the folds", user_message(exc))
+            report_error(self.training.window, translate("Crossval", "Cannot save the folds"), user_message(exc))
             return None
         return path

@@ -24,6 +24,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.infra.plots import wheel_scrolls_parent
 from voxdesk.gui.infra.style import tones
 
@@ -56,7 +57,8 @@ class _Plot:
         self.widget = pg.PlotWidget(background=bg)
         self.widget.setObjectName(name)
         self.widget.setMinimumSize(260, MIN_PLOT_HEIGHT)
-        self.widget.setToolTip("Wheel: scroll the panel · Ctrl+wheel: zoom · drag: pan · Reset view: all of it")
+        self.widget.setToolTip(translate("Curves", "Wheel: scroll the panel · Ctrl+wheel: zoom · drag: pan · "
+                                         "Reset view: all of it"))
         wheel_scrolls_parent(self.widget)
         self.user_view = False
         """True once the user zoomed or panned: new data no longer refit the view."""
@@ -70,7 +72,7 @@ class _Plot:
             axis = item.getAxis(side)
             axis.setPen(fg)
             axis.setTextPen(fg)
-        item.setLabel("bottom", "epoch")
+        item.setLabel("bottom", translate("Curves", "epoch"))
         item.setLabel("left", ylabel)
         item.showGrid(x=True, y=True, alpha=0.15)
         if key == "accuracy":
@@ -120,7 +122,7 @@ class _Plot:
         self.best_text.setVisible(y is not None)
         if y is not None:
             self.best_point.setData([epoch], [y])
-            self.best_text.setText(f"best ({epoch})")
+            self.best_text.setText(translate("Curves", "best ({epoch})").format(epoch=epoch))
             self.best_text.setAnchor((1.0, 1.25) if epoch > max(epochs) / 2 else (0.0, 1.25))  # inside the plot
             self.best_text.setPos(epoch, y)
 
@@ -135,19 +137,23 @@ class TrainingCurves(QWidget):
         pal = self.palette()
         bg = pal.color(QPalette.Base)
         fg = pal.color(QPalette.Text)
-        self._loss = _Plot("lossCurve", "loss (cross-entropy)", "loss", bg, fg)
-        self._acc = _Plot("accuracyCurve", "accuracy", "accuracy", bg, fg)
+        self._loss = _Plot("lossCurve", translate("Curves", "loss (cross-entropy)"), "loss", bg, fg)
+        self._acc = _Plot("accuracyCurve", translate("Curves", "accuracy"), "accuracy", bg, fg)
         self.loss_plot, self.accuracy_plot = self._loss.widget, self._acc.widget
+        names = (translate("Curves", "training"), translate("Curves", "validation"),
+                 translate("Curves", "training per batch (smoothed)"),
+                 translate("Curves", "best epoch (the model keeps its weights)"))
         self.legend = QLabel(
-            f"<span style='color:{TRAIN_COLOR}'>&#9679;&#9473;</span> training &nbsp;&nbsp; "
-            f"<span style='color:{VAL_COLOR}'>&#9632;&#9473;</span> validation &nbsp;&nbsp; "
-            "<span style='color:#7fa7d0'>&#9472;&#9472;</span> training per batch (smoothed) &nbsp;&nbsp; "
-            f"<span style='color:{BEST_COLOR}'>&#9733;&#9478;</span> best epoch (the model keeps its weights)")
+            f"<span style='color:{TRAIN_COLOR}'>&#9679;&#9473;</span> {names[0]} &nbsp;&nbsp; "
+            f"<span style='color:{VAL_COLOR}'>&#9632;&#9473;</span> {names[1]} &nbsp;&nbsp; "
+            f"<span style='color:#7fa7d0'>&#9472;&#9472;</span> {names[2]} &nbsp;&nbsp; "
+            f"<span style='color:{BEST_COLOR}'>&#9733;&#9478;</span> {names[3]}")
         self.legend.setObjectName("curvesLegend")
         self.legend.setAlignment(Qt.AlignCenter)
         self.legend.setStyleSheet("QLabel { font-size: 11px; }")
-        self.reset_button = QToolButton(objectName="resetCurvesView", text="Reset view")
-        self.reset_button.setToolTip("Show the whole curves again (after Ctrl+wheel zoom or dragging)")
+        self.reset_button = QToolButton(objectName="resetCurvesView", text=translate("Curves", "Reset view"))
+        self.reset_button.setToolTip(translate("Curves", "Show the whole curves again (after Ctrl+wheel zoom or "
+                                                         "dragging)"))
         self.reset_button.clicked.connect(self.reset_view)
         self.overfit_label = QLabel(self)
         self.overfit_label.setObjectName("overfitWarning")
@@ -262,11 +268,11 @@ class TrainingCurves(QWidget):
         was = self.overfitting
         self.overfitting = overfitting(self.values["loss"], self.values["val_loss"], self.overfit_epochs)
         if self.overfitting:
-            best = f" (epoch {self.best_epoch})" if self.best_epoch else ""
-            self.overfit_label.setText(
-                f"<b>Overfitting?</b> Validation loss has risen for {self.overfit_epochs} epochs while "
-                "training loss kept falling. Try: augmentation on, a model with dropout (voxnet-bn), "
-                f"fewer epochs, or <b>Stop</b> now: the best model so far{best} is kept.")
+            best = translate("Curves", " (epoch {n})").format(n=self.best_epoch) if self.best_epoch else ""
+            self.overfit_label.setText(translate(
+                "Curves", "<b>Overfitting?</b> Validation loss has risen for {n} epochs while training loss kept "
+                "falling. Try: augmentation on, a model with dropout (voxnet-bn), fewer epochs, or <b>Stop</b> now: "
+                "the best model so far{best} is kept.").format(n=self.overfit_epochs, best=best))
         if self.overfitting != was:
             self.overfit_label.setVisible(self.overfitting)
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from voxdesk.engine.io import formats
 from voxdesk.engine.volume import Volume
+from voxdesk.gui.infra.i18n import split_name, translate
 from voxdesk.gui.infra.style import tones
 
 
@@ -73,7 +74,7 @@ class SampleListModel(QAbstractListModel):
         if role == Qt.DisplayRole:
             s = self._dataset.splits[split]
             label = self._dataset.class_names[int(s.labels[i])]
-            return f"{split}  ·  {s.samples.describe(i)}  ·  {label}"
+            return f"{split_name(split)}  ·  {s.samples.describe(i)}  ·  {label}"
         if role == Qt.UserRole:
             return (split, i)
         return None
@@ -121,15 +122,19 @@ class DatasetPanel(QWidget):
         self._error_color = tones(self)["error"]
         self.state = state
         self.dataset = None
-        self.open_button = QPushButton("Open File…")
+        self._columns: list[str] = []
+        self._rows: list[str] = []
+        self.open_button = QPushButton(translate("DatasetPanel", "Open File…"))
         self.open_button.setObjectName("openDatasetButton")
-        self.open_button.setToolTip("A dataset file: HDF5, NPZ/NPY arrays or a CSV manifest")
+        self.open_button.setToolTip(translate("DatasetPanel", "A dataset file: HDF5, NPZ/NPY arrays or a CSV manifest"))
         self.open_button.clicked.connect(self.choose_and_open)
-        self.open_folder_button = QPushButton("Open Folder…")
+        self.open_folder_button = QPushButton(translate("DatasetPanel", "Open Folder…"))
         self.open_folder_button.setObjectName("openDatasetFolderButton")
-        self.open_folder_button.setToolTip("A folder with one subfolder per class (scans or DICOM series inside)")
+        self.open_folder_button.setToolTip(translate("DatasetPanel", "A folder with one subfolder per class (scans or "
+                                                                     "DICOM "
+                                                            "series inside)"))
         self.open_folder_button.clicked.connect(self.choose_folder_and_open)
-        self.info = QLabel("No dataset open.<br>Open one, or drop a file or folder here.")
+        self.info = QLabel(translate("DatasetPanel", "No dataset open.<br>Open one, or drop a file or folder here."))
         self.info.setObjectName("datasetInfo")
         self.info.setWordWrap(True)
         self.info.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -160,7 +165,7 @@ class DatasetPanel(QWidget):
         top.addWidget(self.open_folder_button)
         top.addStretch(1)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Samples:"))
+        row.addWidget(QLabel(translate("DatasetPanel", "Samples:")))
         row.addWidget(self.split_combo, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -173,12 +178,14 @@ class DatasetPanel(QWidget):
 
     # -- opening ------------------------------------------------------------------------
     def choose_and_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open Dataset", "", formats.dataset_filter())
+        path, _ = QFileDialog.getOpenFileName(self,
+            translate("DatasetPanel", "Open Dataset"), "", formats.dataset_filter())
         if path:
             self.open_requested.emit(path)
 
     def choose_folder_and_open(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Open a dataset folder (one subfolder per class)")
+        path = QFileDialog.getExistingDirectory(
+            self, translate("DatasetPanel", "Open a dataset folder (one subfolder per class)"))
         if path:
             self.open_requested.emit(path)
 
@@ -193,14 +200,14 @@ class DatasetPanel(QWidget):
             self.open_requested.emit(urls[0])
 
     def set_loading(self, path: str) -> None:
-        self.info.setText(f"Opening <b>{html.escape(Path(path).name)}</b>…")
+        self.info.setText(translate("DatasetPanel", "Opening <b>{name}</b>…").format(name=html.escape(Path(path).name)))
 
     # -- showing ------------------------------------------------------------------------
     def set_dataset(self, dataset) -> None:
         self.dataset = dataset
         self.selected.clear()
         if dataset is None:
-            self.info.setText("No dataset open.<br>Open one, or drop a file or folder here.")
+            self.info.setText(translate("DatasetPanel", "No dataset open.<br>Open one, or drop a file or folder here."))
             self.counts.setRowCount(0)
             self.counts.setColumnCount(0)
             self.warnings.setVisible(False)
@@ -209,17 +216,20 @@ class DatasetPanel(QWidget):
             return
         s = dataset.summary()
         shape = s["sample_shape"]
-        shape_text = "×".join(map(str, shape)) if shape else "varies (resampled for training)"
+        shape_text = "×".join(map(str, shape)) if shape else translate("DatasetPanel", "varies (resampled for "
+                                                                                       "training)")
         total = sum(v["n"] for v in s["splits"].values())
         self.info.setText(
             f"<b>{html.escape(Path(dataset.source).name or dataset.source)}</b> ({html.escape(s['layout'])})<br>"
-            f"{len(s['classes'])} classes · {total} samples · sample shape {shape_text}")
+            + translate("DatasetPanel", "{classes} classes · {samples} samples · sample shape {shape}").format(
+                classes=len(s["classes"]), samples=total, shape=shape_text))
         splits = list(s["splits"])
         columns = splits + (["total"] if len(splits) > 1 else [])
         self.counts.setRowCount(len(s["classes"]) + 1)
         self.counts.setColumnCount(len(columns))
-        self.counts.setHorizontalHeaderLabels(columns)
-        self.counts.setVerticalHeaderLabels(list(s["classes"]) + ["all"])
+        self._columns, self._rows = columns, list(s["classes"]) + ["all"]
+        self.counts.setHorizontalHeaderLabels([split_name(c) for c in columns])
+        self.counts.setVerticalHeaderLabels(list(s["classes"]) + [split_name("all")])
         for c, name in enumerate(columns):
             per = (np.sum([s["splits"][k]["per_class"] for k in splits], axis=0) if name == "total"
                    else np.asarray(s["splits"][name]["per_class"]))
@@ -239,18 +249,17 @@ class DatasetPanel(QWidget):
         self.warnings.setVisible(bool(s["warnings"]))
         self.split_combo.blockSignals(True)
         self.split_combo.clear()
-        self.split_combo.addItem("all splits", None)
+        self.split_combo.addItem(translate("DatasetPanel", "all splits"), None)
         for name in splits:
-            self.split_combo.addItem(f"{name} ({s['splits'][name]['n']})", name)
+            self.split_combo.addItem(f"{split_name(name)} ({s['splits'][name]['n']})", name)
         self.split_combo.blockSignals(False)
         self.model.set_dataset(dataset)
 
     def count(self, class_name: str, split: str) -> int:
         """The number shown in the counts table (``split`` may be ``"total"``; class ``"all"``)."""
-        cols = [self.counts.horizontalHeaderItem(c).text() for c in range(self.counts.columnCount())]
+        cols, rows = self._columns, self._rows  # the keys behind the (translated) headers
         if split == "total" and "total" not in cols and len(cols) == 1:
             split = cols[0]
-        rows = [self.counts.verticalHeaderItem(r).text() for r in range(self.counts.rowCount())]
         return int(self.counts.item(rows.index(class_name), cols.index(split)).text())
 
     def _split_changed(self, _index: int) -> None:
@@ -260,7 +269,8 @@ class DatasetPanel(QWidget):
         if not current.isValid() or self.dataset is None:
             return
         split, i = current.data(Qt.UserRole)
-        self.selected.setText(f"Reading {html.escape(self.dataset.splits[split].samples.describe(i))}…")
+        self.selected.setText(translate("DatasetPanel", "Reading {what}…").format(
+            what=html.escape(self.dataset.splits[split].samples.describe(i))))
         self.sample_requested.emit(split, i)
 
     def show_sample(self, info: dict) -> None:
@@ -268,13 +278,16 @@ class DatasetPanel(QWidget):
         the views (``sample_selected``)."""
         where, split, class_name = info["where"], info["split"], info["class_name"]
         shape = info["volume"].meta["original_shape"]
-        self.selected.setText(f"Showing <b>{html.escape(where)}</b> ({split}) · label "
-                              f"<b>{html.escape(class_name)}</b> · shape {'×'.join(map(str, shape))}")
+        self.selected.setText(translate("DatasetPanel", "Showing <b>{where}</b> ({split}) · label <b>{label}</b> · "
+                                        "shape {shape}").format(where=html.escape(where), split=split_name(split),
+                                                                label=html.escape(class_name),
+                                                                shape="×".join(map(str, shape))))
         if self.state is not None:
             self.state.set_volume(info["volume"])
         self.sample_selected.emit({k: info[k] for k in ("volume", "split", "index", "label", "class_name")})
 
     def show_sample_error(self, where: str, message: str) -> None:
         """A bad sample is reported here, never fatal."""
-        self.selected.setText(f"<span style='color:{self._error_color}'>Cannot show {html.escape(where)}: "
-                              f"{html.escape(message)}</span>")
+        text = translate("DatasetPanel", "Cannot show {where}: {message}").format(where=html.escape(where),
+                                                                                 message=html.escape(message))
+        self.selected.setText(f"<span style='color:{self._error_color}'>{text}</span>")

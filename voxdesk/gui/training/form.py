@@ -8,7 +8,7 @@ training; ``validity_changed(bool)`` tells the panel to enable or disable Train.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,7 +36,28 @@ from voxdesk.engine.training.config import (
     parse_spacing,
 )
 from voxdesk.engine.training.precision import AUTO_BF16_MIN_VOXELS, PRECISIONS
+from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.infra.style import tones
+
+MODEL_HELP = {  # the engine's MODELS texts, for translation (tests check they match the engine's)
+    "voxnet-bn": QT_TRANSLATE_NOOP("Models", "default: a small conv net; scan-sized inputs (>= 40 voxels a side) get "
+                                   "strided convs to a ~12^3 map and a soft-maximum pool over it (a finding anywhere "
+                                   "counts), small ones (16^3) a flattened map; batch norm in the deeper blocks, "
+                                   "dropout"),
+    "tutorial-conv3d": QT_TRANSLATE_NOOP("Models", "the 3D MNIST tutorial network exactly (2 conv + max-pool, "
+                                         "dense 256), for comparison; overfits"),
+    "resnet3d-small": QT_TRANSLATE_NOOP("Models", "a small residual network (4 stages, strided) for larger inputs, "
+                                        "64^3 and up"),
+}
+CHOICE_NAMES = (QT_TRANSLATE_NOOP("TrainForm", "auto"), QT_TRANSLATE_NOOP("TrainForm", "none"),
+                QT_TRANSLATE_NOOP("TrainForm", "on"), QT_TRANSLATE_NOOP("TrainForm", "off"))
+"""Choices shown translated (``translate("TrainForm", key)``); the others (minmax, zscore, ...)
+are the engine's names, as in the CLI. Each combo item keeps its key as item data."""
+
+
+def model_help(name: str) -> str:
+    text = MODELS.get(name, "")
+    return translate("Models", MODEL_HELP[name]) if MODEL_HELP.get(name) == text else text
 
 
 class TrainForm(QWidget):
@@ -53,9 +74,9 @@ class TrainForm(QWidget):
 
         self.model_combo = QComboBox()
         self.model_combo.setObjectName("modelCombo")
-        for name, text in MODELS.items():
+        for name in MODELS:
             self.model_combo.addItem(name, name)
-            self.model_combo.setItemData(self.model_combo.count() - 1, text, 3)  # Qt.ToolTipRole
+            self.model_combo.setItemData(self.model_combo.count() - 1, model_help(name), 3)  # Qt.ToolTipRole
         self.model_combo.setCurrentIndex(list(MODELS).index(DEFAULT_MODEL))
         self.model_help = QLabel()
         self.model_help.setWordWrap(True)
@@ -67,10 +88,10 @@ class TrainForm(QWidget):
 
         self.input_size = QLineEdit()
         self.input_size.setObjectName("inputSizeEdit")
-        self.input_size.setPlaceholderText("the dataset's shape")
-        self.input_size.setToolTip("Resample every sample to this size: 32 (a cube) or 32x32x32. "
-                                   "Empty: keep the shape.")
-        tr = QCoreApplication.translate
+        self.input_size.setPlaceholderText(translate("TrainForm", "the dataset's shape"))
+        self.input_size.setToolTip(translate("TrainForm", "Resample every sample to this size: 32 (a cube) or "
+                                             "32x32x32. Empty: keep the shape."))
+        tr = translate
         self.spacing = QLineEdit()
         self.spacing.setObjectName("spacingEdit")
         self.spacing.setPlaceholderText(tr("TrainForm", "none: resize to the input size"))
@@ -80,28 +101,32 @@ class TrainForm(QWidget):
                          "scan. Needs files that record their spacing (NIfTI, DICOM). Empty: no millimetres."))
         # 0 shows as "auto": the engine plans epochs and batch size from the dataset (plan_run).
         self.epochs = QSpinBox(objectName="epochsSpin", minimum=0, maximum=1000, value=d.epochs or 0,
-                               specialValueText="auto")
-        self.epochs.setToolTip(f"auto: enough epochs for at least {MIN_STEPS} optimiser steps "
-                               f"(and at least {MIN_EPOCHS} epochs), with warm-up and cosine decay")
+                               specialValueText=translate("TrainForm", "auto"))
+        self.epochs.setToolTip(translate("TrainForm", "auto: enough epochs for at least {steps} optimiser steps "
+                                         "(and at least {epochs} epochs), with warm-up and cosine decay").format(
+            steps=MIN_STEPS, epochs=MIN_EPOCHS))
         self.batch_size = QSpinBox(objectName="batchSizeSpin", minimum=0, maximum=4096, value=d.batch_size or 0,
-                                   specialValueText="auto")
-        self.batch_size.setToolTip(f"auto: 16 for fewer than {SMALL_DATA} training samples, else 32; at most "
-                                   f"{AUTO_BATCH_MAX_VOXELS // 2**20} Mi voxels a batch (256³ scans: 4)")
+                                   specialValueText=translate("TrainForm", "auto"))
+        self.batch_size.setToolTip(translate("TrainForm", "auto: 16 for fewer than {n} training samples, else "
+                                                          "32; at most {mv} Mi voxels a batch (256³ scans: 4)").format(
+            n=SMALL_DATA, mv=AUTO_BATCH_MAX_VOXELS // 2**20))
         self.learning_rate = QLineEdit(f"{d.learning_rate:g}")
         self.learning_rate.setObjectName("learningRateEdit")
         self.val_fraction = QDoubleSpinBox(objectName="valFractionSpin", minimum=0.0, maximum=0.5,
                                            singleStep=0.05, decimals=2, value=d.val_fraction)
-        self.val_fraction.setToolTip("Held out of the training split for model selection when the "
-                                     "dataset has no validation split.")
+        self.val_fraction.setToolTip(translate("TrainForm", "Held out of the training split for model selection when "
+                                               "the dataset has no validation split."))
         self.normalization = QComboBox(objectName="normalizationCombo")
-        self.normalization.addItems(list(NORMALIZATIONS))
-        self.normalization.setCurrentText(d.normalization)
-        self.class_weights = QCheckBox("balance classes", objectName="classWeightsCheck")
+        for key in NORMALIZATIONS:
+            self.normalization.addItem(translate("TrainForm", key), key)
+        self.normalization.setCurrentIndex(self.normalization.findData(d.normalization))
+        self.class_weights = QCheckBox(translate("TrainForm", "balance classes"), objectName="classWeightsCheck")
         self.class_weights.setChecked(d.class_weights)
-        self.class_weights.setToolTip("Weight the loss by inverse class frequency (for imbalanced data)")
+        self.class_weights.setToolTip(translate("TrainForm", "Weight the loss by inverse class frequency (for "
+                                                             "imbalanced data)"))
         self.seed = QSpinBox(objectName="seedSpin", minimum=0, maximum=2**31 - 1, value=d.seed)
         self.precision = QComboBox(objectName="precisionCombo")
-        tr = QCoreApplication.translate
+        tr = translate
         for value, text in zip(PRECISIONS, (tr("TrainForm", "auto"), tr("TrainForm", "float32"),
                                             tr("TrainForm", "bfloat16 (mixed)"))):
             self.precision.addItem(text, value)
@@ -112,18 +137,19 @@ class TrainForm(QWidget):
             "float32. The saved model predicts in float32 either way.").format(voxels=f"{AUTO_BF16_MIN_VOXELS:,}"))
 
         self.augment_mode = QComboBox(objectName="augmentModeCombo")
-        for text, value in (("auto", "auto"), ("on", "on"), ("off", "off")):
-            self.augment_mode.addItem(text, value)
-        self.augment_mode.setToolTip(f"auto: off below {SMALL_DATA} training samples (measured: it slows "
-                                     "learning on small datasets more than it helps), on from there")
-        self.augment = QGroupBox("Augmentation", objectName="augmentGroup")
-        self.flips = QCheckBox("random flips", objectName="augFlips", checked=a.flips)
-        self.flips.setToolTip("Mirror training scans: a lesion mirrored is still a lesion")
-        self.left_right = QCheckBox("left/right matters (no left-right flips)", objectName="augLeftRight",
-                                    checked=d.left_right_matters)
-        self.left_right.setToolTip("Tick when the class depends on the side (e.g. left vs right "
-                                   "hemisphere); stored in the model bundle")
-        self.rot90 = QCheckBox("90° rotations", objectName="augRot90", checked=a.rot90)
+        for value in ("auto", "on", "off"):
+            self.augment_mode.addItem(translate("TrainForm", value), value)
+        self.augment_mode.setToolTip(translate("TrainForm", "auto: off below {n} training samples (measured: it "
+                                               "slows learning on small datasets more than it helps), on from "
+                                               "there").format(n=SMALL_DATA))
+        self.augment = QGroupBox(translate("TrainForm", "Augmentation"), objectName="augmentGroup")
+        self.flips = QCheckBox(translate("TrainForm", "random flips"), objectName="augFlips", checked=a.flips)
+        self.flips.setToolTip(translate("TrainForm", "Mirror training scans: a lesion mirrored is still a lesion"))
+        self.left_right = QCheckBox(translate("TrainForm", "left/right matters (no left-right flips)"),
+                                    objectName="augLeftRight", checked=d.left_right_matters)
+        self.left_right.setToolTip(translate("TrainForm", "Tick when the class depends on the side (e.g. left vs "
+                                             "right hemisphere); stored in the model bundle"))
+        self.rot90 = QCheckBox(translate("TrainForm", "90° rotations"), objectName="augRot90", checked=a.rot90)
         self.rotation = QDoubleSpinBox(objectName="augRotation", minimum=0, maximum=45, value=a.rotation_deg,
                                        suffix=" °", decimals=0)
         self.shift = QDoubleSpinBox(objectName="augShift", minimum=0, maximum=0.3, singleStep=0.05, value=a.shift)
@@ -132,29 +158,28 @@ class TrainForm(QWidget):
         self.noise = QDoubleSpinBox(objectName="augNoise", minimum=0, maximum=0.2, singleStep=0.01, value=a.noise,
                                     decimals=3)
         aug = QFormLayout(self.augment)
-        aug.addRow("mode", self.augment_mode)
+        aug.addRow(translate("TrainForm", "mode"), self.augment_mode)
         aug.addRow(self.flips)
         aug.addRow(self.left_right)
         aug.addRow(self.rot90)
-        aug.addRow("rotation up to", self.rotation)
-        aug.addRow("shift (fraction)", self.shift)
-        aug.addRow("intensity jitter", self.intensity)
-        aug.addRow("noise (std)", self.noise)
+        aug.addRow(translate("TrainForm", "rotation up to"), self.rotation)
+        aug.addRow(translate("TrainForm", "shift (fraction)"), self.shift)
+        aug.addRow(translate("TrainForm", "intensity jitter"), self.intensity)
+        aug.addRow(translate("TrainForm", "noise (std)"), self.noise)
 
         form = QFormLayout()
-        form.addRow("Model", self.model_combo)
+        form.addRow(translate("TrainForm", "Model"), self.model_combo)
         form.addRow("", self.model_help)
-        self._add(form, "Input size", self.input_size, "input_size")
-        self._add(form, QCoreApplication.translate("TrainForm", "Voxel spacing (mm)"), self.spacing,
-                  "target_spacing_mm")
-        form.addRow("Epochs", self.epochs)
-        self._add(form, "Batch size", self.batch_size, "batch_size")
-        self._add(form, "Learning rate", self.learning_rate, "learning_rate")
-        form.addRow("Validation fraction", self.val_fraction)
-        form.addRow("Normalisation", self.normalization)
-        form.addRow("Class weights", self.class_weights)
-        form.addRow("Seed", self.seed)
-        form.addRow(QCoreApplication.translate("TrainForm", "Precision"), self.precision)
+        self._add(form, translate("TrainForm", "Input size"), self.input_size, "input_size")
+        self._add(form, translate("TrainForm", "Voxel spacing (mm)"), self.spacing, "target_spacing_mm")
+        form.addRow(translate("TrainForm", "Epochs"), self.epochs)
+        self._add(form, translate("TrainForm", "Batch size"), self.batch_size, "batch_size")
+        self._add(form, translate("TrainForm", "Learning rate"), self.learning_rate, "learning_rate")
+        form.addRow(translate("TrainForm", "Validation fraction"), self.val_fraction)
+        form.addRow(translate("TrainForm", "Normalisation"), self.normalization)
+        form.addRow(translate("TrainForm", "Class weights"), self.class_weights)
+        form.addRow(translate("TrainForm", "Seed"), self.seed)
+        form.addRow(translate("TrainForm", "Precision"), self.precision)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
@@ -184,7 +209,7 @@ class TrainForm(QWidget):
             w.setEnabled(on)
 
     def _model_changed(self, *_):
-        self.model_help.setText(MODELS.get(self.model_combo.currentData(), ""))
+        self.model_help.setText(model_help(self.model_combo.currentData()))
 
     # -- dataset-dependent checks -------------------------------------------------------
     def set_dataset(self, dataset) -> None:
@@ -197,7 +222,8 @@ class TrainForm(QWidget):
             split = dataset.splits.get("train") or dataset.splits.get("all")
             self._n_train = len(split) if split is not None else None
             self.input_size.setPlaceholderText(
-                "×".join(map(str, split_sample_shape(shape)[0])) if shape else "required: shapes differ")
+                "×".join(map(str, split_sample_shape(shape)[0])) if shape
+                else translate("TrainForm", "required: shapes differ"))
         self.validate()
 
     def _show(self, key: str, text: str, error: bool) -> None:
@@ -222,7 +248,8 @@ class TrainForm(QWidget):
             self._errors.setdefault(key, text)
         n = self._n_train
         if candidate is not None and n is not None and (candidate.batch_size or 0) > n:  # auto never is
-            self._show("batch_size", f"larger than the {n} training samples: one batch per epoch", False)
+            self._show("batch_size", translate("TrainForm", "larger than the {n} training samples: one batch per "
+                                                "epoch").format(n=n), False)
         else:
             self._show("batch_size", "", False)
         ok = not self._errors
@@ -247,7 +274,8 @@ class TrainForm(QWidget):
         try:
             lr = float(self.learning_rate.text().strip())
         except ValueError:
-            raise ValueError(("learning_rate", "a number between 0 and 1, e.g. 0.001")) from None
+            raise ValueError(("learning_rate",
+                translate("TrainForm", "a number between 0 and 1, e.g. 0.001"))) from None
         mode = self.augment_mode.currentData()
         augment = "auto" if mode == "auto" else None
         if mode == "on":
@@ -258,7 +286,7 @@ class TrainForm(QWidget):
             model=self.model_combo.currentData(), input_size=size, target_spacing_mm=spacing,
             epochs=self.epochs.value() or None, batch_size=self.batch_size.value() or None,
             learning_rate=lr, val_fraction=self.val_fraction.value(),
-            augment=augment, normalization=self.normalization.currentText(),
+            augment=augment, normalization=self.normalization.currentData(),
             class_weights=self.class_weights.isChecked(), seed=self.seed.value(),
             left_right_matters=self.left_right.isChecked(), precision=self.precision.currentData())
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.infra.style import tones
 from voxdesk.gui.training.curves import TrainingCurves
 from voxdesk.gui.training.form import TrainForm
@@ -71,14 +72,16 @@ class TrainPanel(QWidget):
         self.form = TrainForm()
         self.form.validity_changed.connect(lambda _ok: self._update_buttons())
 
-        self.train_button = QPushButton("Train", objectName="trainButton")
-        self.train_button.setToolTip("Train the chosen model on the open dataset (Ctrl+T)")
+        self.train_button = QPushButton(translate("TrainPanel", "Train"), objectName="trainButton")
+        self.train_button.setToolTip(translate("TrainPanel", "Train the chosen model on the open dataset (Ctrl+T)"))
         self.train_button.setStyleSheet("QPushButton:enabled { font-weight: bold; }")
-        self.stop_button = QPushButton("Stop", objectName="stopButton")
-        self.stop_button.setToolTip("Stop at the end of the current batch; the best model so far is kept")
-        self.save_button = QPushButton("Save Model…", objectName="saveModelButton")
-        self.csv_button = QPushButton("History CSV…", objectName="exportHistoryButton")
-        self.png_button = QPushButton("Curves PNG…", objectName="exportPngButton")
+        self.stop_button = QPushButton(translate("TrainPanel", "Stop"), objectName="stopButton")
+        self.stop_button.setToolTip(translate("TrainPanel", "Stop at the end of the current batch; the best model so "
+                                                            "far is "
+                                                "kept"))
+        self.save_button = QPushButton(translate("TrainPanel", "Save Model…"), objectName="saveModelButton")
+        self.csv_button = QPushButton(translate("TrainPanel", "History CSV…"), objectName="exportHistoryButton")
+        self.png_button = QPushButton(translate("TrainPanel", "Curves PNG…"), objectName="exportPngButton")
         self.train_button.clicked.connect(self._request_train)
         self.stop_button.clicked.connect(self.stop_requested)
         self.save_button.clicked.connect(self.save_requested)
@@ -89,15 +92,16 @@ class TrainPanel(QWidget):
         self.progress.setRange(0, PROGRESS_STEPS)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
-        self.progress.setFormat("Ready")
+        self.progress.setFormat(translate("TrainPanel", "Ready"))
         self.progress.setAlignment(Qt.AlignCenter)
-        self.status = QLabel("Open a labelled dataset to train a model.", objectName="trainStatus")
+        self.status = QLabel(
+            translate("TrainPanel", "Open a labelled dataset to train a model."), objectName="trainStatus")
         self.status.setWordWrap(True)
         self.curves = TrainingCurves()
         self.log = QPlainTextEdit(objectName="epochLog")
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(2000)
-        self.log.setPlaceholderText("One line per epoch appears here.")
+        self.log.setPlaceholderText(translate("TrainPanel", "One line per epoch appears here."))
         f = self.log.font()
         f.setStyleHint(f.StyleHint.Monospace)
         f.setFamily("monospace")
@@ -105,9 +109,9 @@ class TrainPanel(QWidget):
         self.results = ResultsView()
 
         self.tabs = QTabWidget(objectName="trainTabs")
-        self.tabs.addTab(self.curves, "Curves")
-        self.tabs.addTab(self.log, "Epoch log")
-        self.tabs.addTab(self.results, "Results")
+        self.tabs.addTab(self.curves, translate("TrainPanel", "Curves"))
+        self.tabs.addTab(self.log, translate("TrainPanel", "Epoch log"))
+        self.tabs.addTab(self.results, translate("TrainPanel", "Results"))
         self.tabs.currentChanged.connect(self._fit_tabs)
         self.form.setMinimumWidth(320)
 
@@ -176,8 +180,8 @@ class TrainPanel(QWidget):
         try:
             config = self.form.config()
         except ValueError as exc:  # fields show their own messages; say it here too
-            self.status.setText(f"<span style='color:{self._error_color}'>Fix the settings first: "
-                                f"{html.escape(str(exc))}</span>")
+            text = translate("TrainPanel", "Fix the settings first: {problems}").format(problems=html.escape(str(exc)))
+            self.status.setText(f"<span style='color:{self._error_color}'>{text}</span>")
             return
         self.train_requested.emit(config)
 
@@ -194,8 +198,8 @@ class TrainPanel(QWidget):
         self.has_dataset = dataset is not None
         self.form.set_dataset(dataset)
         if not self.running:
-            self.status.setText("Choose the settings and press Train." if self.has_dataset
-                                else "Open a labelled dataset to train a model.")
+            self.status.setText(translate("TrainPanel", "Choose the settings and press Train.") if self.has_dataset
+                                else translate("TrainPanel", "Open a labelled dataset to train a model."))
         self._update_buttons()
 
     def set_running(self, running: bool) -> None:
@@ -215,8 +219,8 @@ class TrainPanel(QWidget):
             self.log.clear()
             self.tabs.setCurrentWidget(self.curves)
             self.progress.setRange(0, 0)  # busy until the first batch: TF start-up, graph tracing
-            self.progress.setFormat("Starting…")
-            self.status.setText("Starting TensorFlow and preparing the data…")
+            self.progress.setFormat(translate("TrainPanel", "Starting…"))
+            self.status.setText(translate("TrainPanel", "Starting TensorFlow and preparing the data…"))
         self._update_buttons()
         bar.setValue(kept)
 
@@ -226,7 +230,9 @@ class TrainPanel(QWidget):
 
     def set_stopping(self) -> None:
         self.stop_button.setEnabled(False)
-        self.status.setText("Stopping at the end of the current batch; the best model so far is kept…")
+        self.status.setText(translate("TrainPanel", "Stopping at the end of the current batch; the best model so far "
+                                                    "is "
+                                      "kept…"))
 
     @Slot(float, str)
     def show_progress(self, fraction: float, message: str) -> None:
@@ -240,12 +246,13 @@ class TrainPanel(QWidget):
         epoch, batch = int(info.get("epoch", 1)), int(info.get("batch", 0))
         if self.progress.maximum() == 0:
             self.progress.setRange(0, PROGRESS_STEPS)
-            self.status.setText("Training…")
+            self.status.setText(translate("TrainPanel", "Training…"))
         done = ((epoch - 1) * steps + batch) / max(epochs * steps, 1)
         self.progress.setValue(int(round(done * PROGRESS_STEPS)))
-        self.progress.setFormat(
-            f"Epoch {epoch}/{epochs} · batch {batch}/{steps} · {info.get('samples_per_s', 0):.0f} samples/s"
-            f" · ETA {_clock(info.get('eta_s'))}")
+        self.progress.setFormat(translate(
+            "TrainPanel", "Epoch {epoch}/{epochs} · batch {batch}/{steps} · {rate} samples/s · ETA {eta}").format(
+            epoch=epoch, epochs=epochs, batch=batch, steps=steps, rate=f"{info.get('samples_per_s', 0):.0f}",
+            eta=_clock(info.get("eta_s"))))
         self.curves.add_batch(info)
 
     @Slot(object)
@@ -266,19 +273,22 @@ class TrainPanel(QWidget):
         self.progress.setRange(0, PROGRESS_STEPS)
         self.progress.setValue(PROGRESS_STEPS)
         if result is None:
-            self.progress.setFormat("Stopped")
+            self.progress.setFormat(translate("TrainPanel", "Stopped"))
             self._update_buttons()
             return
         self.curves.set_history(result.history, result.best_epoch)
-        how = "Stopped" if result.cancelled else "Finished"
+        how = translate("TrainPanel", "Stopped") if result.cancelled else translate("TrainPanel", "Finished")
         early = result.epochs_run < result.split_sizes.get("epochs_planned", result.epochs_run) and not result.cancelled
-        self.progress.setFormat(f"{how} after {result.epochs_run} epoch(s)" + (" (early stopping)" if early else ""))
+        self.progress.setFormat(translate("TrainPanel", "{how} after {n} epoch(s)").format(how=how, n=result.epochs_run)
+                                + (translate("TrainPanel", " (early stopping)") if early else ""))
         sps = result.timings.get("train_samples_per_s")
-        best = (f"the model holds the weights of epoch {result.best_epoch}" if result.best_epoch
-                else "no epoch finished: no usable model")
-        self.status.setText(f"{how}: {best}. " + (f"{sps:.0f} samples/s. " if sps else "") +
+        best = (translate("TrainPanel", "the model holds the weights of epoch {n}").format(n=result.best_epoch)
+                if result.best_epoch else translate("TrainPanel", "no epoch finished: no usable model"))
+        rate = translate("TrainPanel", "{rate} samples/s. ").format(rate=f"{sps:.0f}") if sps else ""
+        self.status.setText(translate("TrainPanel", "{how}: {best}. ").format(how=how, best=best) + rate +
                             "".join(f"<br>⚠ {html.escape(w)}" for w in result.warnings))
-        header = f"{result.config.model} · best epoch {result.best_epoch} of {result.epochs_run}"
+        header = translate("TrainPanel", "{model} · best epoch {best} of {n}").format(
+            model=result.config.model, best=result.best_epoch, n=result.epochs_run)
         self.results.show_metrics(result.test_metrics, header=header)
         self._fit_tabs()  # the results page may need more height than the curves
         if result.test_metrics:
@@ -289,6 +299,7 @@ class TrainPanel(QWidget):
         self.running = False
         self.progress.setRange(0, PROGRESS_STEPS)
         self.progress.setValue(0)
-        self.progress.setFormat("Failed")
-        self.status.setText(f"<span style='color:{self._error_color}'>Training failed: {html.escape(message)}</span>")
+        self.progress.setFormat(translate("TrainPanel", "Failed"))
+        text = translate("TrainPanel", "Training failed: {message}").format(message=html.escape(message))
+        self.status.setText(f"<span style='color:{self._error_color}'>{text}</span>")
         self._update_buttons()

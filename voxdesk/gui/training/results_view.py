@@ -30,16 +30,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.infra.plots import wheel_scrolls_parent
 from voxdesk.gui.infra.style import tones
 
 
 def _fmt(value, ci=None, pct=False) -> str:
     if value is None:
-        return "n/a"
+        return translate("Results", "n/a")
     text = f"{value:.1%}" if pct else f"{value:.3f}"
     if ci:
-        text += f"  (95% CI {ci[0]:.1%}–{ci[1]:.1%})" if pct else f"  (95% CI {ci[0]:.3f}–{ci[1]:.3f})"
+        low, high = (f"{ci[0]:.1%}", f"{ci[1]:.1%}") if pct else (f"{ci[0]:.3f}", f"{ci[1]:.3f}")
+        text += translate("Results", "  (95% CI {low}–{high})").format(low=low, high=high)
     return text
 
 
@@ -60,8 +62,8 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
         self.plot.hideButtons()
         self.plot.invertY(True)
         self.plot.setAspectLocked(True)
-        self.plot.setLabel("bottom", "predicted")
-        self.plot.setLabel("left", "true")
+        self.plot.setLabel("bottom", translate("Results", "predicted"))
+        self.plot.setLabel("left", translate("Results", "true"))
         for side in ("left", "bottom"):
             self.plot.getAxis(side).setPen(self._fg)
             self.plot.getAxis(side).setTextPen(self._fg)
@@ -123,29 +125,35 @@ class ResultsView(QWidget):
         super().__init__(parent)
         self.setObjectName("resultsView")
         self.metrics: dict | None = None
-        self.summary = QLabel("Train a model to see its test-split results here.")
+        self.summary = QLabel(translate("Results", "Train a model to see its test-split results here."))
         self.summary.setObjectName("testMetrics")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.summary.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("perClassTable")
-        self.table.setHorizontalHeaderLabels(["class", "precision", "recall (95% CI)", "F1", "support"])
+        self.table.setHorizontalHeaderLabels([translate("Results", "class"), translate("Results", "precision"),
+                                              translate("Results", "recall (95% CI)"), translate("Results", "F1"),
+                                              translate("Results", "support")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self.confusion = ConfusionMatrixView(self)
-        self.roc = self._unit_plot("rocCurve", "false positive rate", "true positive rate")
+        self.roc = self._unit_plot("rocCurve", translate("Results", "false positive rate"),
+                                   translate("Results", "true positive rate"))
         item = self.roc.getPlotItem()
         self._roc_curve = item.plot([], [], pen=pg.mkPen("#1f77b4", width=2))
-        self.reliability = self._unit_plot("reliabilityDiagram", "confidence", "accuracy")
+        self.reliability = self._unit_plot("reliabilityDiagram", translate("Results", "confidence"),
+                                           translate("Results", "accuracy"))
         rel = self.reliability.getPlotItem()
         self._reliability_points = rel.plot([], [], pen=pg.mkPen("#2ca02c", width=2), symbol="o", symbolSize=6,
                                             symbolBrush="#2ca02c")
-        self.coverage = self._unit_plot("coverageCurve", "share kept", "accuracy on the kept", diagonal=False)
-        self.coverage.setToolTip("Accuracy on the cases kept when the least confident are referred to a human "
-                                 "(most confident first); the dashed line: the model's referral threshold")
+        self.coverage = self._unit_plot("coverageCurve", translate("Results", "share kept"),
+                                        translate("Results", "accuracy on the kept"), diagonal=False)
+        self.coverage.setToolTip(translate("Results", "Accuracy on the cases kept when the least confident are "
+                                           "referred to a human (most confident first); the dashed line: the "
+                                           "model's referral threshold"))
         cov = self.coverage.getPlotItem()
         self._coverage_curve = cov.plot([], [], pen=pg.mkPen("#9467bd", width=2))
         self._coverage_mark = pg.InfiniteLine(angle=90, pen=pg.mkPen("#d62728", width=1, style=Qt.DashLine))
@@ -190,7 +198,7 @@ class ResultsView(QWidget):
 
     def clear(self) -> None:
         self.metrics = None
-        self.summary.setText("Train a model to see its test-split results here.")
+        self.summary.setText(translate("Results", "Train a model to see its test-split results here."))
         self.table.setRowCount(0)
         self.confusion.set_matrix(np.zeros((0, 0)), [])
         self.roc.setVisible(False)
@@ -202,29 +210,33 @@ class ResultsView(QWidget):
         self.metrics = metrics
         if not metrics or not metrics.get("n"):
             self.summary.setText((header + "<br>" if header else "") +
-                                 "No test-split metrics: the dataset has no test split or training "
-                                 "stopped before the first epoch ended.")
+                                 translate("Results", "No test-split metrics: the dataset has no test split or "
+                                           "training stopped before the first epoch ended."))
             self.table.setRowCount(0)
             self.confusion.set_matrix(np.zeros((0, 0)), [])
             self.roc.setVisible(False)
             return
-        rows = [("test samples", str(metrics["n"])),
-                ("accuracy", _fmt(metrics.get("accuracy"), metrics.get("accuracy_ci"), pct=True)),
-                ("balanced accuracy", _fmt(metrics.get("balanced_accuracy"), pct=True)),
-                ("macro F1", _fmt(metrics.get("macro_f1"))),
-                ("ROC AUC" + ("" if len(metrics["class_names"]) == 2 else " (macro, one-vs-rest)"),
+        before = translate("Results", "  (before temperature scaling, T = {t}: {ece})").format(
+            t=f"{metrics.get('temperature') or 1.0:.2f}", ece=f"{metrics.get('ece_uncalibrated') or 0.0:.3f}")
+        rows = [(translate("Results", "test samples"), str(metrics["n"])),
+                (translate("Results", "accuracy"), _fmt(metrics.get("accuracy"), metrics.get("accuracy_ci"), pct=True)),
+                (translate("Results", "balanced accuracy"), _fmt(metrics.get("balanced_accuracy"), pct=True)),
+                (translate("Results", "macro F1"), _fmt(metrics.get("macro_f1"))),
+                ("ROC AUC" + ("" if len(metrics["class_names"]) == 2
+                              else translate("Results", " (macro, one-vs-rest)")),
                  _fmt(metrics.get("roc_auc"), metrics.get("roc_auc_ci"))),
-                ("calibration error (ECE)", _fmt(metrics.get("ece"))
-                 + (f"  (before temperature scaling, T = {metrics['temperature']:.2f}: "
-                    f"{metrics['ece_uncalibrated']:.3f})" if metrics.get("ece_uncalibrated") is not None else "")),
-                ("Brier score / log loss", f"{_fmt(metrics.get('brier'))} / {_fmt(metrics.get('log_loss'))}"
-                 if metrics.get("brier") is not None else "n/a")]
+                (translate("Results", "calibration error (ECE)"), _fmt(metrics.get("ece"))
+                 + (before if metrics.get("ece_uncalibrated") is not None else "")),
+                (translate("Results", "Brier score / log loss"),
+                 f"{_fmt(metrics.get('brier'))} / {_fmt(metrics.get('log_loss'))}"
+                 if metrics.get("brier") is not None else translate("Results", "n/a"))]
         html = "".join(f"<tr><td>{k}&nbsp;&nbsp;</td><td><b>{v}</b></td></tr>" for k, v in rows)
-        notes = "".join(f"<br><i>note: {html_escape(n)}</i>" for n in metrics.get("notes", [])
+        note = translate("Results", "note: {text}")
+        notes = "".join("<br><i>{}</i>".format(note.format(text=html_escape(n))) for n in metrics.get("notes", [])
                         if n != metrics.get("leakage_warning"))
         if metrics.get("leakage_warning"):  # loud: these figures are not a test of the model
-            notes = (f"<br><b style='color:{tones(self)['error']}'>WARNING: "
-                     f"{html_escape(metrics['leakage_warning'])}</b>") + notes
+            warning = translate("Results", "WARNING: {text}").format(text=html_escape(metrics["leakage_warning"]))
+            notes = f"<br><b style='color:{tones(self)['error']}'>{warning}</b>" + notes
         self.summary.setText((f"<b>{header}</b>" if header else "") + f"<table>{html}</table>{notes}")
         per = metrics.get("per_class", [])
         self.table.setRowCount(len(per))
@@ -242,12 +254,13 @@ class ResultsView(QWidget):
         if curve:
             self._roc_curve.setData(curve["fpr"], curve["tpr"])
             auc = metrics.get("roc_auc")
-            self.roc.getPlotItem().setTitle(f"ROC (positive: {metrics['class_names'][1]}, AUC {auc:.3f})",
+            self.roc.getPlotItem().setTitle(translate("Results", "ROC (positive: {name}, AUC {auc})").format(
+                name=metrics["class_names"][1], auc=f"{auc:.3f}"),
                                             color=self.palette().color(QPalette.Text), size="9pt")
         self.roc.setVisible(bool(curve))
         bins = metrics.get("reliability") or []
         self._reliability_points.setData([b["confidence"] for b in bins], [b["accuracy"] for b in bins])
-        self.reliability.getPlotItem().setTitle("reliability (per confidence bin)",
+        self.reliability.getPlotItem().setTitle(translate("Results", "reliability (per confidence bin)"),
                                                 color=self.palette().color(QPalette.Text), size="9pt")
         self.reliability.setVisible(bool(bins))
         curve = metrics.get("coverage_curve") or []
@@ -257,6 +270,7 @@ class ResultsView(QWidget):
         self._coverage_mark.setVisible(kept is not None)
         if kept is not None:
             self._coverage_mark.setValue(kept)
-        self.coverage.getPlotItem().setTitle("coverage" + (f": {ref['referred']} referred" if kept is not None else ""),
-                                             color=self.palette().color(QPalette.Text), size="9pt")
+        title = (translate("Results", "coverage: {n} referred").format(n=ref["referred"]) if kept is not None
+                 else translate("Results", "coverage"))
+        self.coverage.getPlotItem().setTitle(title, color=self.palette().color(QPalette.Text), size="9pt")
         self.coverage.setVisible(bool(curve))

@@ -75,7 +75,9 @@ class TrainWorker(Worker):
             self.report(fraction, message)
 
     def _job_train(self, _worker) -> tuple:
-        self.report(0.0, "starting TensorFlow (the first run takes a few seconds)")
+        from voxdesk.gui.infra.i18n import translate
+
+        self.report(0.0, translate("TrainWorker", "starting TensorFlow (the first run takes a few seconds)"))
         train_fn = self._train_fn
         if train_fn is None:
             check_tensorflow_loadable()

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from voxdesk.gui.infra.i18n import translate
+
 _ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -44,21 +46,23 @@ class ChooseEntryDialog(QDialog):
         super().__init__(parent)
         self.info = info
         self.setObjectName("chooseEntryDialog")
-        self.setWindowTitle("Choose what to open")
+        self.setWindowTitle(translate("Chooser", "Choose what to open"))
         self.resize(620, 380)
         layout = QVBoxLayout(self)
         name = str(getattr(info, "path", "")).rsplit("/", 1)[-1]
-        layout.addWidget(QLabel(f"<b>{name}</b> holds several things. Pick one to view:"))
+        layout.addWidget(QLabel(translate("Chooser", "<b>{name}</b> holds several things. Pick one to view:").format(
+            name=name)))
 
         self.tree = QTreeWidget()
         self.tree.setObjectName("entryTree")
-        self.tree.setHeaderLabels(["Name", "Shape", "Type", "What"])
+        self.tree.setHeaderLabels([translate("Chooser", "Name"), translate("Chooser", "Shape"),
+                                   translate("Chooser", "Type"), translate("Chooser", "What")])
         self.tree.setRootIsDecorated(True)
         self.tree.setAlternatingRowColors(True)
         layout.addWidget(self.tree)
 
         form = QFormLayout()
-        self.index_label = QLabel("Sample")
+        self.index_label = QLabel(translate("Chooser", "Sample"))
         self.index_spin = QSpinBox()
         self.index_spin.setObjectName("sampleIndex")
         self.index_spin.setAccelerated(True)
@@ -98,7 +102,7 @@ class ChooseEntryDialog(QDialog):
         for entry in self.info.entries:
             label = entry.name.strip("/").split("/")[-1] or entry.name
             if self.info.format == "nifti" and entry.kind == "4d":
-                what = f"4D image: {entry.n_samples} volumes"
+                what = translate("Chooser", "4D image: {n} volumes").format(n=entry.n_samples)
             else:
                 what = entry.note or entry.kind
             item = QTreeWidgetItem([label, _shape_text(entry.shape), str(entry.dtype), what])
@@ -106,7 +110,7 @@ class ChooseEntryDialog(QDialog):
             item.setToolTip(0, entry.name)
             if entry.kind == "not-a-volume":
                 item.setFlags(Qt.ItemFlag.NoItemFlags)
-                item.setToolTip(3, entry.note or "not a volume")
+                item.setToolTip(3, entry.note or translate("Chooser", "not a volume"))
             parent = parent_for(entry.name)
             (parent.addChild(item) if parent is not None else self.tree.addTopLevelItem(item))
         self.tree.expandAll()
@@ -147,7 +151,7 @@ class ChooseEntryDialog(QDialog):
         self.index_spin.setRange(0, max(n - 1, 0))
         self.index_spin.setEnabled(n > 1)
         is_4d = ok and entry.kind == "4d"
-        noun = "Volume" if is_4d else "Sample"
+        noun = translate("Chooser", "Volume") if is_4d else translate("Chooser", "Sample")
         self.index_label.setText(f"{noun} (0-{n - 1})" if n > 1 else noun)
 
     def _maybe_accept(self, item) -> None:

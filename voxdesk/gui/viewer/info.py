@@ -3,29 +3,36 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from voxdesk.gui.infra.i18n import translate
+
+META_ROWS = {"dataset": QT_TRANSLATE_NOOP("Info", "Dataset"), "sample_index": QT_TRANSLATE_NOOP("Info", "Sample index"),
+             "n_samples": QT_TRANSLATE_NOOP("Info", "N samples"),
+             "volume_index": QT_TRANSLATE_NOOP("Info", "Volume index"),
+             "n_volumes": QT_TRANSLATE_NOOP("Info", "N volumes")}
 
 
 def describe(volume) -> str:
     if volume is None:
-        return "<i>No volume open.</i>"
+        return "<i>{}</i>".format(translate("Info", "No volume open."))
     lo, hi = volume.value_range
     orient = "".join(volume.axcodes)
     if not volume.orientation_known:
-        orient += " (assumed: the file stores no orientation)"
+        orient += translate("Info", " (assumed: the file stores no orientation)")
     rows = [
-        ("Name", volume.name or "(unnamed)"),
-        ("Source", volume.source),
-        ("Shape", " x ".join(str(n) for n in volume.shape)),
-        ("Type", str(volume.dtype)),
-        ("Spacing", " x ".join(f"{s:.4g}" for s in volume.spacing) + " mm"),
-        ("Orientation", orient),
-        ("Range", f"{lo:.6g} .. {hi:.6g}"),
+        (translate("Info", "Name"), volume.name or translate("Info", "(unnamed)")),
+        (translate("Info", "Source"), volume.source),
+        (translate("Info", "Shape"), " x ".join(str(n) for n in volume.shape)),
+        (translate("Info", "Type"), str(volume.dtype)),
+        (translate("Info", "Spacing"), " x ".join(f"{s:.4g}" for s in volume.spacing) + " mm"),
+        (translate("Info", "Orientation"), orient),
+        (translate("Info", "Range"), f"{lo:.6g} .. {hi:.6g}"),
     ]
-    for key in ("dataset", "sample_index", "n_samples", "volume_index", "n_volumes"):
+    for key, label in META_ROWS.items():
         if key in volume.meta:
-            rows.append((key.replace("_", " ").capitalize(), str(volume.meta[key])))
+            rows.append((translate("Info", label), str(volume.meta[key])))
     def breakable(text: str) -> str:  # long paths wrap at / and _
         return html.escape(text).replace("/", "/\u200b").replace("_", "_\u200b")
 
@@ -34,7 +41,8 @@ def describe(volume) -> str:
     text = f"<table>{body}</table>"
     if volume.warnings:
         items = "".join(f"<li>{html.escape(w)}</li>" for w in volume.warnings)
-        text += f"<p style='color:#e8b04a'><b>Warnings</b></p><ul style='color:#e8b04a'>{items}</ul>"
+        warnings = translate("Info", "Warnings")
+        text += f"<p style='color:#e8b04a'><b>{warnings}</b></p><ul style='color:#e8b04a'>{items}</ul>"
     return text
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QLabel
 
+from voxdesk.gui.infra.i18n import translate
+
 
 def format_value(value: float, dtype) -> str:
     if not np.isfinite(value):
@@ -19,10 +21,11 @@ def readout_text(volume, ijk, overlay_value: float | None = None) -> str:
         return ""
     i, j, k = (int(v) for v in ijk)
     x, y, z = volume.world(i, j, k)
-    text = (f"voxel ({i}, {j}, {k})   world ({x:.1f}, {y:.1f}, {z:.1f}) mm   "
-            f"value {format_value(volume.value(i, j, k), volume.dtype)}")
+    text = translate("Readout", "voxel ({i}, {j}, {k})   world ({x}, {y}, {z}) mm   value {value}").format(
+        i=i, j=j, k=k, x=f"{x:.1f}", y=f"{y:.1f}", z=f"{z:.1f}",
+        value=format_value(volume.value(i, j, k), volume.dtype))
     if overlay_value is not None:
-        text += f"   overlay {overlay_value:.3g}"
+        text += translate("Readout", "   overlay {value}").format(value=f"{overlay_value:.3g}")
     return text
 
 
@@ -33,8 +36,9 @@ class StatusReadout(QLabel):
         super().__init__(parent)
         self.setObjectName("statusReadout")
         self.setMinimumWidth(420)
-        self.setToolTip("Voxel index (i, j, k), counted from 0 like the slice numbers in the views; "
-                        "world position in mm, and the value there (under the mouse, else at the cursor)")
+        self.setToolTip(translate("Readout", "Voxel index (i, j, k), counted from 0 like the slice numbers in the "
+                                  "views; world position in mm, and the value there (under the mouse, else at the "
+                                  "cursor)"))
         self.state = state
         state.cursor_changed.connect(self._refresh)
         state.hover_changed.connect(self._refresh)

@@ -2,22 +2,31 @@
 "first hour" (look at a scan, open the demo dataset, train, classify and explain, save)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import re
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from voxdesk.engine.io import formats
+from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.infra.resources import app_icon
 
+_C = "Welcome"  # the translation context of FIRST_HOUR
 FIRST_HOUR = (
-    ("Look at a scan", "A CT phantom with a liver tumour, in three linked slice views and 3D."),
-    ("Open the demo dataset", "Labelled CT phantoms (cyst, normal, tumour) with fixed train / validation / "
-                              "test splits."),
-    ("Train", "Press <b>Train</b> in the Training dock. The defaults are made for a few hundred scans "
-              "(about two minutes here); loss and accuracy curves show live."),
-    ("Classify and explain", "Open a test case from the Dataset dock, press <b>Classify</b>, then "
-                             "<b>Explain</b>: the heat map shows what the model looked at."),
-    ("Keep it", "<b>Train &gt; Save Model…</b> writes a bundle; <b>File &gt; Save Project…</b> reopens "
-                "all of it later."),
+    (QT_TRANSLATE_NOOP("Welcome", "Look at a scan"),
+     QT_TRANSLATE_NOOP("Welcome", "A CT phantom with a liver tumour, in three linked slice views and 3D.")),
+    (QT_TRANSLATE_NOOP("Welcome", "Open the demo dataset"),
+     QT_TRANSLATE_NOOP("Welcome", "Labelled CT phantoms (cyst, normal, tumour) with fixed train / validation / "
+                                  "test splits.")),
+    (QT_TRANSLATE_NOOP("Welcome", "Train"),
+     QT_TRANSLATE_NOOP("Welcome", "Press <b>Train</b> in the Training dock. The defaults are made for a few hundred "
+                                  "scans (about two minutes here); loss and accuracy curves show live.")),
+    (QT_TRANSLATE_NOOP("Welcome", "Classify and explain"),
+     QT_TRANSLATE_NOOP("Welcome", "Open a test case from the Dataset dock, press <b>Classify</b>, then "
+                                  "<b>Explain</b>: the heat map shows what the model looked at.")),
+    (QT_TRANSLATE_NOOP("Welcome", "Keep it"),
+     QT_TRANSLATE_NOOP("Welcome", "<b>Train &gt; Save Model…</b> writes a bundle; <b>File &gt; Save Project…</b> "
+                                  "reopens all of it later.")),
 )
 
 
@@ -41,8 +50,9 @@ class WelcomePage(QScrollArea):
         title.setObjectName("welcomeTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         col.addWidget(title)
-        text = QLabel(f"Open a 3D scan ({formats.describe()})\nor drop a file or a dataset folder anywhere on "
-                      "this window.")
+        text = QLabel(translate("Welcome", "Open a 3D scan ({formats})\nor drop a file or a dataset folder anywhere "
+                                "on this window.").format(formats=", ".join(formats.suffixes())
+                                                          + translate("Welcome", ", DICOM folders")))
         text.setWordWrap(True)
         text.setObjectName("welcomeText")
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -59,13 +69,13 @@ class WelcomePage(QScrollArea):
         self.steps.setVerticalSpacing(6)
         self.steps.setColumnStretch(1, 1)
         self._step_buttons: dict[int, QPushButton] = {}
-        heading = QLabel("<b>Your first hour</b>")
+        heading = QLabel("<b>{}</b>".format(translate("Welcome", "Your first hour")))
         heading.setObjectName("firstHourTitle")
         self.steps.addWidget(heading, 0, 0, 1, 3)
         for i, (name, body) in enumerate(FIRST_HOUR, start=1):
             number = QLabel(f"<b>{i}</b>")
             number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-            label = QLabel(f"<b>{name}.</b> {body}")
+            label = QLabel(f"<b>{translate(_C, name)}.</b> {translate(_C, body)}")
             label.setWordWrap(True)
             label.setObjectName(f"firstHourStep{i}")
             self.steps.addWidget(number, i, 0)
@@ -84,7 +94,8 @@ class WelcomePage(QScrollArea):
 
     @staticmethod
     def _button(name: str, action) -> QPushButton:
-        button = QPushButton(action.text().replace("&", "").replace("…", "").replace("...", ""))
+        text = re.sub(r"\(&\w\)", "", action.text())  # a translation's mnemonic: 열기(&O)
+        button = QPushButton(text.replace("&", "").replace("…", "").replace("...", "").strip())
         button.setObjectName(name)
         button.setToolTip(action.toolTip())
         button.clicked.connect(action.trigger)

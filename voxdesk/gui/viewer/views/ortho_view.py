@@ -6,18 +6,19 @@ arrives, so the window appears without paying for OpenGL.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.viewer.views.slice_view import SliceView
 
-LAYOUTS: dict[str, str] = {
-    "2x2": "2 x 2 (three slices + 3D)",
-    "1+3": "One large + three small",
-    "axial": "Axial only",
-    "coronal": "Coronal only",
-    "sagittal": "Sagittal only",
-    "3d": "3D only",
+LAYOUTS: dict[str, str] = {  # key -> English label; shown as translate("OrthoView", label)
+    "2x2": QT_TRANSLATE_NOOP("OrthoView", "2 x 2 (three slices + 3D)"),
+    "1+3": QT_TRANSLATE_NOOP("OrthoView", "One large + three small"),
+    "axial": QT_TRANSLATE_NOOP("OrthoView", "Axial only"),
+    "coronal": QT_TRANSLATE_NOOP("OrthoView", "Coronal only"),
+    "sagittal": QT_TRANSLATE_NOOP("OrthoView", "Sagittal only"),
+    "3d": QT_TRANSLATE_NOOP("OrthoView", "3D only"),
 }
 PANES = ("axial", "sagittal", "coronal", "3d")  # 2x2 reading order (as in ITK-SNAP)
 
@@ -36,7 +37,7 @@ class OrthoView(QWidget):
         self._pane3d.setStyleSheet("background: #0c0c10;")
         pane_layout = QVBoxLayout(self._pane3d)
         pane_layout.setContentsMargins(0, 0, 0, 0)
-        hint = QLabel("3D view: open a volume")
+        hint = QLabel(translate("OrthoView", "3D view: open a volume"))
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setStyleSheet("color: #777;")
         self._pane3d_hint = hint

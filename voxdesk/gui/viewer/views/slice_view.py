@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QTransform
 
+from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.viewer.views import colormaps
 from voxdesk.gui.viewer.views.orientation import PlaneGeometry, plane_geometry
 
@@ -24,8 +25,18 @@ LETTER_UNKNOWN_COLOR = (170, 170, 170)
 LABEL_FILL = (0, 0, 0, 175)
 """The dark box behind every title and letter: readable over bright tissue and over air."""
 LABEL_BORDER = (0, 0, 0, 220)
-INDEX_TIP = ("Slice numbers and the status-bar voxel (i, j, k) count from 0, as in NumPy "
-             "and voxdesk-cli --cursor")
+
+
+def index_tip() -> str:
+    return translate("SliceView", "Slice numbers and the status-bar voxel (i, j, k) count from 0, as in NumPy "
+                     "and voxdesk-cli --cursor")
+
+
+def plane_name(plane: str) -> str:
+    names = {"axial": translate("SliceView", "Axial"), "coronal": translate("SliceView", "Coronal"),
+             "sagittal": translate("SliceView", "Sagittal")}
+    return names.get(plane, plane.capitalize())
+
 PAGE_STEP = 10
 
 
@@ -170,8 +181,9 @@ class SliceView(pg.GraphicsView):
             text = getattr(g, side) + ("" if known else "?")
             self.letters[side].setText(text)
             self.letters[side].setColor(color)
-        tip = "" if known else "Orientation not stored in the file: letters are assumed (RAS).\n"
-        self.setToolTip(tip + INDEX_TIP)
+        tip = "" if known else translate("SliceView", "Orientation not stored in the file: letters are assumed "
+                                                      "(RAS).") + "\n"
+        self.setToolTip(tip + index_tip())
         self._place_labels()
 
     def _on_cursor(self, _cursor) -> None:
@@ -206,8 +218,8 @@ class SliceView(pg.GraphicsView):
             g.slice_of(vol.data, index), autoLevels=False, levels=self.state.levels,
             lut=colormaps.lut(self.state.colormap),
         )
-        axis = "ijk"[g.normal]  # 0-based, like the voxel readout (INDEX_TIP)
-        self.info.setText(f"{self.plane.capitalize()}  {axis} {index}  (0-{vol.shape[g.normal] - 1})")
+        axis = "ijk"[g.normal]  # 0-based, like the voxel readout (index_tip)
+        self.info.setText(f"{plane_name(self.plane)}  {axis} {index}  (0-{vol.shape[g.normal] - 1})")
         if self.state.overlay is not None:
             self._draw_overlay()
 

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voxdesk.gui.infra.i18n import translate
+
 
 class FlowLayout(QLayout):
     """Items left to right, wrapping to a new row when the width runs out (heightForWidth)."""
@@ -85,11 +87,12 @@ class VolumeControls(QWidget):
         self.setObjectName("volumeControls")
         flow = FlowLayout(self)
         flow.setContentsMargins(4, 0, 4, 2)
-        self.show_volume = QCheckBox("Volume")
+        self.show_volume = QCheckBox(translate("VolumeControls", "Volume"))
         self.show_volume.setChecked(True)
-        self.show_surface = QCheckBox("Surface")
-        self.show_planes = QCheckBox("Slices")
-        self.show_planes.setToolTip("Textured slice planes at the cursor (clearest with Volume off)")
+        self.show_surface = QCheckBox(translate("VolumeControls", "Surface"))
+        self.show_planes = QCheckBox(translate("VolumeControls", "Slices"))
+        self.show_planes.setToolTip(translate("VolumeControls", "Textured slice planes at the cursor (clearest with "
+                                                                "Volume off)"))
         for w in (self.show_volume, self.show_surface, self.show_planes):
             flow.addWidget(w)
 
@@ -100,23 +103,25 @@ class VolumeControls(QWidget):
         self.iso_slider = QSlider(Qt.Orientation.Horizontal)
         self.iso_slider.setObjectName("isoLevel")
         self.iso_slider.setRange(0, 1000)
-        self.iso_slider.setToolTip("Surface level, in the volume's units (tick Surface to use it)")
+        self.iso_slider.setToolTip(translate("VolumeControls", "Surface level, in the volume's units (tick Surface to "
+                                                               "use it)"))
         self.iso_slider.setEnabled(False)
         self.iso_slider.setFixedWidth(90)
         self.iso_label = QLabel("")
         self.iso_label.setObjectName("isoValue")
-        self.iso_label.setToolTip("The surface level: the value the surface is drawn at")
+        self.iso_label.setToolTip(translate("VolumeControls", "The surface level: the value the surface is drawn at"))
         self.iso_label.setMinimumWidth(44)
         self.iso_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        row.addWidget(QLabel("Level"))
+        row.addWidget(QLabel(translate("VolumeControls", "Level")))
         row.addWidget(self.iso_slider)
         row.addWidget(self.iso_label)
         flow.addWidget(level)
 
         self.reset = QToolButton()
-        self.reset.setText("Reset")
+        self.reset.setText(translate("VolumeControls", "Reset"))
         self.reset.setObjectName("resetCamera")
-        self.reset.setToolTip("Reset the camera: the whole volume, from the front-right (also View > Reset Views)")
+        self.reset.setToolTip(translate("VolumeControls", "Reset the camera: the whole volume, from the front-right "
+                                         "(also View > Reset Views)"))
         flow.addWidget(self.reset)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QMatrix4x4
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
+from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.viewer.views import colormaps
 from voxdesk.gui.viewer.views.lod import MAX_VOLUME_INTERACTIVE, InteractionWatcher
 from voxdesk.gui.viewer.views.surface import mesh_data, surface_mesh
@@ -42,16 +43,18 @@ def gl_unavailable_reason() -> str | None:
     """Why OpenGL cannot be used here, or None when it can."""
     platform = QGuiApplication.platformName()
     if platform in NO_GL_PLATFORMS:
-        return f"The 3D view needs OpenGL, which the '{platform}' display does not provide."
+        return translate("VolumeView", "The 3D view needs OpenGL, which the '{platform}' display does not "
+                         "provide.").format(platform=platform)
     try:
         import OpenGL.GL  # noqa: F401
         import pyqtgraph.opengl  # noqa: F401
         from PySide6.QtGui import QOffscreenSurface, QOpenGLContext
     except Exception as exc:
-        return f"The 3D view needs PyOpenGL ({type(exc).__name__}: {exc})."
+        return translate("VolumeView", "The 3D view needs PyOpenGL ({error}).").format(error=f"{type(exc).__name__}: "
+                                                                                             f"{exc}")
     ctx = QOpenGLContext()
     if not ctx.create():
-        return "The 3D view could not create an OpenGL context."
+        return translate("VolumeView", "The 3D view could not create an OpenGL context.")
     surface = QOffscreenSurface()
     surface.setFormat(ctx.format())
     surface.create()
@@ -59,7 +62,7 @@ def gl_unavailable_reason() -> str | None:
     if ok:
         ctx.doneCurrent()
     surface.destroy()
-    return None if ok else "The 3D view could not use OpenGL on this display."
+    return None if ok else translate("VolumeView", "The 3D view could not use OpenGL on this display.")
 
 
 class VolumeView(QWidget):
@@ -87,10 +90,11 @@ class VolumeView(QWidget):
             try:
                 self._build_gl()
             except Exception as exc:  # never take the app down for 3D
-                self.reason = f"The 3D view failed to start ({type(exc).__name__}: {exc})."
+                self.reason = translate("VolumeView", "The 3D view failed to start ({error}).").format(
+                    error=f"{type(exc).__name__}: {exc}")
                 self.gl = None
         if self.gl is None:
-            self.message.setText(self.reason + "\nThe slice views work as usual.")
+            self.message.setText(self.reason + "\n" + translate("VolumeView", "The slice views work as usual."))
             return
         for name, slot, delay in (("volume", self._update_volume, 120), ("planes", self._update_planes, 40),
                                   ("surface", self._update_surface, 250), ("overlay", self._update_overlay, 120)):
