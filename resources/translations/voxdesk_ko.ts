@@ -36,7 +36,7 @@
         <translation>일괄 분류가 이미 실행 중입니다. 먼저 취소하십시오.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Classifying {what} with {model}…</source>
         <translation>{model} 모델로 {what} 분류 중…</translation>
     </message>
@@ -96,7 +96,7 @@
         <translation>정답 클래스가 있는 {n}건 중 {right}건을 맞게 예측했습니다 ({share}). </translation>
     </message>
     <message>
-        <location filename="../../voxdesk/gui/classify/batch_panel.py" line="+37"/>
+        <location filename="../../voxdesk/gui/classify/batch_panel.py" line="+47"/>
         <source>File</source>
         <translation>파일</translation>
     </message>
@@ -131,12 +131,12 @@
         <translation>오류</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+70"/>
         <source>Below the model&apos;s referral threshold: a human should read this case</source>
         <translation>모델의 판독 의뢰 기준 미만: 전문의가 이 증례를 판독해야 합니다</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>refer</source>
         <translation>판독 의뢰</translation>
     </message>
@@ -236,7 +236,7 @@
         <translation>열려 있는 학습 데이터셋이 없습니다</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+54"/>
         <source>finding the volumes…</source>
         <translation>영상을 찾는 중…</translation>
     </message>
@@ -302,6 +302,11 @@
         <location line="+1"/>
         <source>CT window L {level} / W {width} HU</source>
         <translation>CT 창 준위 {level} / 너비 {width} HU</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>resampled to {mm} mm voxels (order {order}), cropped or padded to {size}, normalised {how}</source>
+        <translation>{mm} mm 복셀로 재표본화(차수 {order}), {size}(으)로 자르기 또는 채우기, 정규화 {how}</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -396,7 +401,12 @@
         <translation>, {n} 에포크 (최적 {best})</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
+        <source>{p} mixed precision</source>
+        <translation>{p} 혼합 정밀도</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Made</source>
         <translation>생성</translation>
     </message>
@@ -427,7 +437,7 @@
     </message>
     <message>
         <location filename="../../voxdesk/gui/classify/card_actions.py" line="+37"/>
-        <location filename="../../voxdesk/gui/classify/panel.py" line="+157"/>
+        <location filename="../../voxdesk/gui/classify/panel.py" line="+170"/>
         <source>Model card</source>
         <translation>모델 카드</translation>
     </message>
@@ -549,7 +559,7 @@
 <context>
     <name>Classify</name>
     <message>
-        <location filename="../../voxdesk/gui/classify/batch_controller.py" line="-103"/>
+        <location filename="../../voxdesk/gui/classify/batch_controller.py" line="-104"/>
         <location filename="../../voxdesk/gui/classify/card_actions.py" line="-79"/>
         <location line="+43"/>
         <location filename="../../voxdesk/gui/classify/controller.py" line="-63"/>
@@ -621,7 +631,7 @@
         <translation>먼저 학습 패널에서 모델을 학습하십시오.</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>Classifying…</source>
         <translation>분류 중…</translation>
     </message>
@@ -728,7 +738,7 @@
         <translation>보고서 내보내기(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../voxdesk/gui/classify/panel.py" line="-108"/>
+        <location filename="../../voxdesk/gui/classify/panel.py" line="-120"/>
         <source>Predicted class</source>
         <translation>예측 클래스</translation>
     </message>
@@ -773,7 +783,27 @@
         <translation>선택한 클래스의 Grad-CAM 히트맵을 겹쳐 표시합니다</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+3"/>
+        <source>single pass</source>
+        <translation>단일 추론</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>± test-time augmentation</source>
+        <translation>± 테스트 시 증강</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>± MC dropout</source>
+        <translation>± MC 드롭아웃</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Per-case uncertainty for Classify and the batch: the spread of the predicted class&apos;s probability across test-time augmentation views (about 7-15x the time) or Monte-Carlo dropout passes (about 1.5x). The class, confidence and referral are the single pass&apos;s.</source>
+        <translation>분류와 일괄 분류의 증례별 불확실성: 테스트 시 증강 영상(시간 약 7-15배) 또는 몬테카를로 드롭아웃 반복(약 1.5배)에서 예측 클래스 확률이 흩어지는 정도입니다. 클래스, 신뢰도, 판독 의뢰는 단일 추론의 결과입니다.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>Heat map overlay (Grad-CAM)</source>
         <translation>히트맵 오버레이 (Grad-CAM)</translation>
     </message>
@@ -818,7 +848,7 @@
         <translation>모델 불러오기</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+45"/>
         <source>No model loaded.</source>
         <translation>불러온 모델이 없습니다.</translation>
     </message>
@@ -828,12 +858,12 @@
         <translation>전문의 판독 의뢰: 신뢰도가 모델의 판독 의뢰 기준보다 낮습니다</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>{value} confidence</source>
         <translation>신뢰도 {value}</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+15"/>
         <source>Check the input:</source>
         <translation>입력을 확인하십시오:</translation>
     </message>
@@ -842,21 +872,36 @@
         <source>Heat map of &lt;b&gt;{name}&lt;/b&gt; (p = {p}) from layer {layer}; hottest voxel in the body {voxel}.</source>
         <translation>&lt;b&gt;{name}&lt;/b&gt;의 히트맵 (p = {p}), 층 {layer}; 신체 내 최고값 복셀 {voxel}.</translation>
     </message>
+    <message>
+        <location filename="../../voxdesk/gui/classify/batch_panel.py" line="-223"/>
+        <source>± {spread}: how much this probability varies across the passes of {method} (standard deviation); a large spread says the model is unsure of this case</source>
+        <translation>± {spread}: {method} 반복에서 이 확률이 변하는 정도(표준편차)입니다. 값이 크면 모델이 이 증례에 확신이 없다는 뜻입니다</translation>
+    </message>
 </context>
 <context>
     <name>Crossval</name>
     <message>
-        <location filename="../../voxdesk/gui/training/crossval_gui.py" line="+48"/>
+        <location filename="../../voxdesk/gui/training/crossval_gui.py" line="+59"/>
         <source>Cross-validate</source>
         <translation>교차 검증</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Refit on all data afterwards</source>
+        <translation>마친 후 전체 데이터로 다시 학습</translation>
+    </message>
+    <message>
         <location line="+1"/>
+        <source>After the folds, train once more on every cross-validated sample: that model becomes the trained model, to inspect, use and save as after Train.</source>
+        <translation>모든 폴드가 끝나면 교차 검증한 모든 표본으로 한 번 더 학습합니다. 그 모델은 학습 후와 같이 살펴보고, 사용하고, 저장할 수 있는 학습된 모델이 됩니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Folds (K):</source>
         <translation>폴드 수 (K):</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+31"/>
         <source>Save Folds CSV…</source>
         <translation>폴드 CSV 저장…</translation>
     </message>
@@ -876,17 +921,27 @@
         <translation>먼저 레이블이 있는 데이터셋을 여십시오 (파일 &gt; 데이터셋 열기).</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+14"/>
+        <source>refitting a model on all data</source>
+        <translation>전체 데이터로 모델 다시 학습</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Cross-validating: {k} folds of the Training dock&apos;s settings…</source>
         <translation>교차 검증 중: 학습 도크 설정으로 {k}개 폴드…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+2"/>
+        <source> then a refit on all data</source>
+        <translation> 이후 전체 데이터로 다시 학습</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Stopping after the current batch; finished folds are kept…</source>
         <translation>현재 배치 후 중단합니다. 끝난 폴드는 유지됩니다…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Stopped: only the finished folds are summarised.</source>
         <translation>중단됨: 끝난 폴드만 요약합니다.</translation>
     </message>
@@ -897,6 +952,11 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>the model refitted on all data is ready (not saved yet).</source>
+        <translation>전체 데이터로 다시 학습한 모델이 준비되었습니다(아직 저장되지 않음).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Cross-validation</source>
         <translation>교차 검증</translation>
     </message>
@@ -987,7 +1047,7 @@
 <context>
     <name>DatasetPanel</name>
     <message>
-        <location filename="../../voxdesk/gui/training/controller.py" line="+363"/>
+        <location filename="../../voxdesk/gui/training/controller.py" line="+367"/>
         <location filename="../../voxdesk/gui/training/dataset_panel.py" line="+129"/>
         <source>A dataset file: HDF5, NPZ/NPY arrays or a CSV manifest</source>
         <translation>데이터셋 파일: HDF5, NPZ/NPY 배열 또는 CSV 목록</translation>
@@ -1339,6 +1399,283 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
     </message>
 </context>
 <context>
+    <name>LabelPanel</name>
+    <message>
+        <location filename="../../voxdesk/gui/labelling/panel.py" line="+35"/>
+        <source>? unsure</source>
+        <translation>? 불확실</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>skipped</source>
+        <translation>건너뜀</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <location line="+146"/>
+        <source>No labelling session. File &gt; New Dataset from Folder…</source>
+        <translation>레이블링 세션이 없습니다. 파일 &gt; 폴더에서 새 데이터셋…</translation>
+    </message>
+    <message>
+        <location line="-139"/>
+        <source>#</source>
+        <translation>번호</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Case</source>
+        <translation>증례</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Label</source>
+        <translation>레이블</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next</source>
+        <translation>다음 순위</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model&apos;s guess</source>
+        <translation>모델의 추정</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Unsure (U)</source>
+        <translation>불확실 (U)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mark this case unsure: it is not trained on (keys U or 0)</source>
+        <translation>이 증례를 불확실로 표시합니다: 학습에 쓰지 않습니다 (U 또는 0 키)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Skip (S)</source>
+        <translation>건너뛰기 (S)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Leave this case for later (key S)</source>
+        <translation>이 증례를 나중으로 미룹니다 (S 키)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Undo (Ctrl+Z)</source>
+        <translation>실행 취소 (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Patient or group (typed, never read from the file)</source>
+        <translation>환자 또는 그룹 (직접 입력, 파일에서 읽지 않음)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Notes</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Patient:</source>
+        <translation>환자:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Notes:</source>
+        <translation>메모:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Train on labelled</source>
+        <translation>레이블된 증례로 학습</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Train a model on the cases labelled so far (the Training dock&apos;s settings)</source>
+        <translation>지금까지 레이블된 증례로 모델을 학습합니다 (학습 도크의 설정)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Label the most informative next</source>
+        <translation>가장 유익한 증례부터 레이블링</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rank the unlabelled cases by the model&apos;s uncertainty and go to the top one; the model&apos;s guess is shown, never filled in as the label</source>
+        <translation>레이블되지 않은 증례를 모델의 불확실성 순으로 정렬하고 첫 번째로 이동합니다. 모델의 추정은 보여 줄 뿐 레이블로 채우지 않습니다</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Label this case &apos;{0}&apos; and go to the next (key {1})</source>
+        <translation>이 증례를 &apos;{0}&apos;(으)로 레이블하고 다음으로 이동 ({1} 키)</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>{0} of {1} labelled · {2} unsure · {3} skipped — saved to {4}</source>
+        <translation>{1}건 중 {0}건 레이블됨 · 불확실 {2} · 건너뜀 {3} — {4}에 저장됨</translation>
+    </message>
+</context>
+<context>
+    <name>Labelling</name>
+    <message>
+        <location filename="../../voxdesk/gui/labelling/controller.py" line="+39"/>
+        <source>New dataset from a folder of scans</source>
+        <translation>영상 폴더에서 새 데이터셋</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Classes</source>
+        <translation>클래스</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The classes to label with, separated by commas (at most 9; keys 1..9):</source>
+        <translation>레이블에 쓸 클래스를 쉼표로 구분해 입력하세요 (최대 9개, 1..9 키):</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>Looking for scans in {0}…</source>
+        <translation>{0}에서 영상을 찾는 중…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>{0} cases; labels are saved to {1} after each one</source>
+        <translation>증례 {0}건, 레이블은 매번 {1}에 저장됩니다</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Cannot start labelling</source>
+        <translation>레이블링을 시작할 수 없음</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Could not open the case</source>
+        <translation>증례를 열 수 없음</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Could not save the label</source>
+        <translation>레이블을 저장할 수 없음</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>Not enough labels</source>
+        <translation>레이블이 부족함</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Label cases of at least two classes first.</source>
+        <translation>먼저 두 개 이상의 클래스로 증례를 레이블하세요.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Training in progress</source>
+        <translation>학습 진행 중</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wait for the training in progress to end.</source>
+        <translation>진행 중인 학습이 끝날 때까지 기다리세요.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Training on {0} labelled cases…</source>
+        <translation>레이블된 증례 {0}건으로 학습 중…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>A model is ready: “Label the most informative next” ranks the cases not labelled yet.</source>
+        <translation>모델이 준비되었습니다: “가장 유익한 증례부터 레이블링”이 아직 레이블되지 않은 증례의 순위를 매깁니다.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>No model yet</source>
+        <translation>아직 모델 없음</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Train on the labelled cases first (or load a model in the Classify dock).</source>
+        <translation>먼저 레이블된 증례로 학습하세요 (또는 분류 도크에서 모델을 불러오세요).</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Ranking {0} cases…</source>
+        <translation>증례 {0}건의 순위를 매기는 중…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>; {0} could not be read</source>
+        <translation>; {0}건은 읽을 수 없음</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ranked {0} cases, most uncertain first{1}.</source>
+        <translation>증례 {0}건을 가장 불확실한 것부터 정렬했습니다{1}.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Could not rank the cases</source>
+        <translation>증례의 순위를 매길 수 없음</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Label</source>
+        <translation>레이블</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;New Dataset from Folder…</source>
+        <translation>폴더에서 새 데이터셋(&amp;N)…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Label a folder of unlabelled scans; the labels are saved to labels.csv in it</source>
+        <translation>레이블되지 않은 영상 폴더를 레이블합니다. 레이블은 그 폴더의 labels.csv에 저장됩니다</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Label with class {0}</source>
+        <translation>클래스 {0}(으)로 레이블</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;Unsure</source>
+        <translation>불확실(&amp;U)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unsure</source>
+        <translation>불확실</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Skip</source>
+        <translation>건너뛰기(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Undo Label</source>
+        <translation>레이블 실행 취소(&amp;U)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Label</source>
+        <translation>레이블(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Train on Labelled</source>
+        <translation>레이블된 증례로 학습(&amp;T)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Label the &amp;Most Informative Next</source>
+        <translation>가장 유익한 증례부터 레이블링(&amp;M)</translation>
+    </message>
+</context>
+<context>
     <name>Language</name>
     <message>
         <location filename="../../voxdesk/gui/infra/i18n.py" line="+41"/>
@@ -1364,7 +1701,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../voxdesk/gui/main_window.py" line="+88"/>
+        <location filename="../../voxdesk/gui/main_window.py" line="+89"/>
         <source>Volume</source>
         <translation>영상</translation>
     </message>
@@ -1374,7 +1711,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
         <translation>창 범위</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+88"/>
         <source>&amp;Open...</source>
         <translation>열기(&amp;O)...</translation>
     </message>
@@ -1498,7 +1835,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
 <context>
     <name>Models</name>
     <message>
-        <location filename="../../voxdesk/gui/training/form.py" line="+34"/>
+        <location filename="../../voxdesk/gui/training/form.py" line="+43"/>
         <source>default: a small conv net; scan-sized inputs (&gt;= 40 voxels a side) get strided convs to a ~12^3 map and a soft-maximum pool over it (a finding anywhere counts), small ones (16^3) a flattened map; batch norm in the deeper blocks, dropout</source>
         <translation>기본값: 작은 합성곱 신경망. 영상 크기의 입력(한 변 40 복셀 이상)은 스트라이드 합성곱으로 약 12^3 맵을 만든 뒤 소프트 최대 풀링(어느 위치의 소견이든 반영), 작은 입력(16^3)은 평탄화한 맵; 깊은 블록에 배치 정규화, 드롭아웃</translation>
     </message>
@@ -1554,7 +1891,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
 <context>
     <name>Project</name>
     <message>
-        <location filename="../../voxdesk/gui/project.py" line="+110"/>
+        <location filename="../../voxdesk/gui/project.py" line="+114"/>
         <source>Files not found</source>
         <translation>파일을 찾을 수 없음</translation>
     </message>
@@ -1879,13 +2216,14 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
     <name>TrainForm</name>
     <message>
         <location filename="../../voxdesk/gui/training/form.py" line="+3"/>
-        <location line="+44"/>
+        <location line="+52"/>
         <location line="+5"/>
+        <location line="+21"/>
         <source>auto</source>
         <translation>자동</translation>
     </message>
     <message>
-        <location line="-49"/>
+        <location line="-78"/>
         <source>none</source>
         <translation>없음</translation>
     </message>
@@ -1911,13 +2249,23 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
     </message>
     <message>
         <location line="+5"/>
+        <source>none: resize to the input size</source>
+        <translation>없음: 입력 크기로 크기 조정</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resample every scan to this voxel size in mm before cropping or padding it to the input size: 1.5 (every axis) or 0.8,0.8,2. One voxel is then the same size in every scan. Needs files that record their spacing (NIfTI, DICOM). Empty: no millimetres.</source>
+        <translation>입력 크기로 자르거나 채우기 전에 모든 영상을 이 복셀 크기(mm)로 재표본화합니다: 1.5 (모든 축) 또는 0.8,0.8,2. 그러면 모든 영상에서 복셀 하나의 크기가 같아집니다. 간격을 기록한 파일(NIfTI, DICOM)이 필요합니다. 비워 두면 mm를 쓰지 않습니다.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>auto: enough epochs for at least {steps} optimiser steps (and at least {epochs} epochs), with warm-up and cosine decay</source>
         <translation>자동: 최적화 단계 {steps}회 이상(최소 {epochs} 에포크)이 되도록 에포크 수를 정하고, 워밍업과 코사인 감쇠를 적용합니다</translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>auto: 16 for fewer than {n} training samples, else 32</source>
-        <translation>자동: 학습 샘플이 {n}개 미만이면 16, 아니면 32</translation>
+        <source>auto: 16 for fewer than {n} training samples, else 32; at most {mv} Mi voxels a batch (256³ scans: 4)</source>
+        <translation>자동: 학습 표본이 {n}개 미만이면 16, 아니면 32. 배치당 최대 {mv} Mi 복셀 (256³ 영상: 4)</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1935,7 +2283,22 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
         <translation>클래스 빈도의 역수로 손실에 가중치를 줍니다 (불균형 데이터용)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
+        <source>float32</source>
+        <translation>float32</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>bfloat16 (mixed)</source>
+        <translation>bfloat16 (혼합)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>auto: bfloat16 mixed precision on a CPU with bfloat16 instructions for samples of at least {voxels} voxels (measured faster there, about as accurate), float16 mixed on a GPU, else float32. The saved model predicts in float32 either way.</source>
+        <translation>자동: bfloat16 명령을 지원하는 CPU에서 표본이 {voxels} 복셀 이상이면 bfloat16 혼합 정밀도(측정상 더 빠르고 정확도는 비슷함), GPU에서는 float16 혼합, 그 밖에는 float32. 저장된 모델은 어느 경우든 float32로 예측합니다.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>auto: off below {n} training samples (measured: it slows learning on small datasets more than it helps), on from there</source>
         <translation>자동: 학습 샘플 {n}개 미만에서는 끄기 (측정 결과 작은 데이터셋에서는 도움보다 학습 지연이 큼), 그 이상에서는 켜기</translation>
     </message>
@@ -2006,6 +2369,11 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
     </message>
     <message>
         <location line="+1"/>
+        <source>Voxel spacing (mm)</source>
+        <translation>복셀 간격 (mm)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Epochs</source>
         <translation>에포크</translation>
     </message>
@@ -2040,7 +2408,12 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
         <translation>시드</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+1"/>
+        <source>Precision</source>
+        <translation>정밀도</translation>
+    </message>
+    <message>
+        <location line="+44"/>
         <source>required: shapes differ</source>
         <translation>필수: 샘플 형태가 서로 다름</translation>
     </message>
@@ -2050,7 +2423,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
         <translation>학습 샘플 {n}개보다 큼: 에포크당 배치 하나</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+27"/>
         <source>a number between 0 and 1, e.g. 0.001</source>
         <translation>0과 1 사이의 숫자, 예: 0.001</translation>
     </message>
@@ -2226,7 +2599,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
 <context>
     <name>Training</name>
     <message>
-        <location filename="../../voxdesk/gui/training/controller.py" line="-278"/>
+        <location filename="../../voxdesk/gui/training/controller.py" line="-282"/>
         <location line="+15"/>
         <source>Training in progress</source>
         <translation>학습 진행 중</translation>
@@ -2244,12 +2617,12 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
     </message>
     <message>
         <location line="+25"/>
-        <location filename="../../voxdesk/gui/training/crossval_gui.py" line="-75"/>
+        <location filename="../../voxdesk/gui/training/crossval_gui.py" line="-88"/>
         <source>Invalid settings</source>
         <translation>잘못된 설정</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+56"/>
         <source>Stopped before training began; no model.</source>
         <translation>학습이 시작되기 전에 중지됨; 모델 없음.</translation>
     </message>

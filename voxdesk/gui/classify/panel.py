@@ -85,14 +85,14 @@ class ClassifyPanel(QWidget):
         self.class_choice.setToolTip(translate("Classify", "The class whose heat map Explain draws"))
         self.explain_button = push_button(translate("Classify", "Explain"), "explainButton", self._explain)
         self.explain_button.setToolTip(translate("Classify", "Overlay the Grad-CAM heat map of the chosen class"))
-        tr = translate
+
         self.uncertainty = QComboBox(objectName="uncertaintyCombo")
-        for text, method in ((tr("Classify", "single pass"), "none"),
-                             (tr("Classify", "± test-time augmentation"), "tta"),
-                             (tr("Classify", "± MC dropout"), "mc")):
+        for text, method in ((translate("Classify", "single pass"), "none"),
+                             (translate("Classify", "± test-time augmentation"), "tta"),
+                             (translate("Classify", "± MC dropout"), "mc")):
             self.uncertainty.addItem(text, method)
         self.uncertainty.setCurrentIndex(max(0, self.uncertainty.findData(DEFAULT_METHOD)))
-        self.uncertainty.setToolTip(tr(
+        self.uncertainty.setToolTip(translate(
             "Classify", "Per-case uncertainty for Classify and the batch: the spread of the predicted class's "
                         "probability across test-time augmentation views (about 7-15x the time) or Monte-Carlo "
                         "dropout passes (about 1.5x). The class, confidence and referral are the single pass's."))

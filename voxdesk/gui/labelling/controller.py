@@ -14,15 +14,17 @@ dataset and starts the Training dock's recipe; "Label the most informative next"
 not labelled with the model just trained (or the Classify dock's model) in a worker
 (``engine.inference.suggest``), shows rank and guess in the list and goes to the top one.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit
 
 from voxdesk.gui.infra.errors import user_message
+from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.labelling.panel import LabelPanel
 from voxdesk.gui.viewer.opener import VolumeOpener
 
@@ -30,14 +32,12 @@ LABEL_DOCK_WIDTH = 440
 """Pixels the Label dock gets when a session starts: three class buttons a row, the list readable."""
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Labelling", text)
-
-
 def ask_folder(parent) -> str | None:
     from voxdesk.gui.infra import settings
 
-    folder = QFileDialog.getExistingDirectory(parent, _t("New dataset from a folder of scans"), settings.last_folder())
+    folder = QFileDialog.getExistingDirectory(
+        parent, translate("Labelling", "New dataset from a folder of scans"), settings.last_folder()
+    )
     return folder or None
 
 
@@ -53,9 +53,12 @@ def ask_classes(parent, folder: str) -> list[str] | None:
         except Exception:  # starting the session explains a damaged manifest
             known = []
     text, ok = QInputDialog.getText(
-        parent, _t("Classes"),
-        _t("The classes to label with, separated by commas (at most 9; keys 1..9):"),
-        QLineEdit.EchoMode.Normal, ", ".join(known))
+        parent,
+        translate("Labelling", "Classes"),
+        translate("Labelling", "The classes to label with, separated by commas (at most 9; keys 1..9):"),
+        QLineEdit.EchoMode.Normal,
+        ", ".join(known),
+    )
     if not ok:
         return None
     return [c.strip() for c in text.split(",") if c.strip()]
@@ -111,9 +114,13 @@ class LabellingController(QObject):
         from voxdesk.engine.datasets.labelling import LabellingSession
 
         folder, classes = str(folder), list(classes)
-        self.window.statusBar().showMessage(_t("Looking for scans in {0}…").format(folder))
-        return self.window.runner.run(lambda _w: LabellingSession.start(folder, classes=classes, manifest=manifest),
-                                      name="label-start", returned=self._started, errored=self._failed_start)
+        self.window.statusBar().showMessage(translate("Labelling", "Looking for scans in {0}…").format(folder))
+        return self.window.runner.run(
+            lambda _w: LabellingSession.start(folder, classes=classes, manifest=manifest),
+            name="label-start",
+            returned=self._started,
+            errored=self._failed_start,
+        )
 
     @Slot(object)
     def _started(self, session) -> None:
@@ -125,14 +132,18 @@ class LabellingController(QObject):
             self.window.resizeDocks([self.dock], [LABEL_DOCK_WIDTH], Qt.Orientation.Horizontal)
         self._sync_actions()
         self.window.statusBar().showMessage(
-            _t("{0} cases; labels are saved to {1} after each one").format(len(session), session.manifest), 8000)
+            translate("Labelling", "{0} cases; labels are saved to {1} after each one").format(
+                len(session), session.manifest
+            ),
+            8000,
+        )
         self.session_started.emit(session)
         self.go_to(session.current)
 
     @Slot(object)
     def _failed_start(self, exc) -> None:
         self.window.statusBar().clearMessage()
-        self.window.show_error(_t("Cannot start labelling"), user_message(exc))
+        self.window.show_error(translate("Labelling", "Cannot start labelling"), user_message(exc))
 
     # -- moving and labelling -------------------------------------------------------------
     @Slot(int)
@@ -161,7 +172,7 @@ class LabellingController(QObject):
 
     @Slot(str, str)
     def _open_failed(self, path: str, message: str) -> None:
-        self.window.show_error(_t("Could not open the case"), message)
+        self.window.show_error(translate("Labelling", "Could not open the case"), message)
 
     def _apply(self, change) -> None:
         """Run a session change (which saves); a failed save is a dialog, the list is redrawn."""
@@ -171,7 +182,7 @@ class LabellingController(QObject):
         try:
             target = change(index)
         except Exception as exc:
-            self.window.show_error(_t("Could not save the label"), user_message(exc))
+            self.window.show_error(translate("Labelling", "Could not save the label"), user_message(exc))
             target = None
         self.panel.show_row(index)
         if target is not None:
@@ -221,11 +232,17 @@ class LabellingController(QObject):
         if self.session is None:
             return
         if not self.session.can_train():
-            self.window.show_error(_t("Not enough labels"), _t("Label cases of at least two classes first."))
+            self.window.show_error(
+                translate("Labelling", "Not enough labels"),
+                translate("Labelling", "Label cases of at least two classes first."),
+            )
             return
         training = self.window.training
         if training.is_training:
-            self.window.show_error(_t("Training in progress"), _t("Wait for the training in progress to end."))
+            self.window.show_error(
+                translate("Labelling", "Training in progress"),
+                translate("Labelling", "Wait for the training in progress to end."),
+            )
             return
         self._train_after_load = str(self.session.manifest)
         training.open_dataset(self._train_after_load)
@@ -234,15 +251,21 @@ class LabellingController(QObject):
     def _dataset_changed(self, dataset) -> None:
         wanted, self._train_after_load = self._train_after_load, None
         if wanted and dataset is not None and str(getattr(dataset, "source", "")) == wanted:
-            self.panel.set_model_status(_t("Training on {0} labelled cases…").format(
-                sum(len(s) for s in dataset.splits.values())))
+            self.panel.set_model_status(
+                translate("Labelling", "Training on {0} labelled cases…").format(
+                    sum(len(s) for s in dataset.splits.values())
+                )
+            )
             self.window.training.start()
 
     @Slot(object)
     def _model_ready(self, bundle) -> None:
         self.bundle = bundle
-        self.panel.set_model_status(_t("A model is ready: “Label the most informative next” ranks the "
-                                       "cases not labelled yet."))
+        self.panel.set_model_status(
+            translate(
+                "Labelling", "A model is ready: “Label the most informative next” ranks the cases not labelled yet."
+            )
+        )
 
     def model(self):
         """The model to rank with: the one trained here, else the Classify dock's."""
@@ -257,15 +280,17 @@ class LabellingController(QObject):
             return None
         bundle = self.model()
         if bundle is None:
-            self.window.show_error(_t("No model yet"), _t("Train on the labelled cases first (or load a model in "
-                                                          "the Classify dock)."))
+            self.window.show_error(
+                translate("Labelling", "No model yet"),
+                translate("Labelling", "Train on the labelled cases first (or load a model in the Classify dock)."),
+            )
             return None
         todo = [i for i, c in enumerate(self.session.cases) if c.status != LABELLED]
         if not todo:
             return None
         items = [batch_item(self.session.entry(i)) for i in todo]
         self._ranking = True
-        self.panel.set_model_status(_t("Ranking {0} cases…").format(len(todo)))
+        self.panel.set_model_status(translate("Labelling", "Ranking {0} cases…").format(len(todo)))
         self.panel.rank_button.setEnabled(False)
 
         def job(w):
@@ -281,9 +306,10 @@ class LabellingController(QObject):
         shown = {todo[s.index]: (s.rank, s.guess, s.confidence) for s in ranking.suggestions}
         self.panel.show_ranking(shown)
         self.panel.refresh()
-        note = _t("; {0} could not be read").format(len(ranking.failed)) if ranking.failed else ""
-        self.panel.set_model_status(_t("Ranked {0} cases, most uncertain first{1}.").format(
-            len(ranking.suggestions), note))
+        note = translate("Labelling", "; {0} could not be read").format(len(ranking.failed)) if ranking.failed else ""
+        self.panel.set_model_status(
+            translate("Labelling", "Ranked {0} cases, most uncertain first{1}.").format(len(ranking.suggestions), note)
+        )
         if ranking.suggestions:
             self.go_to(todo[ranking.suggestions[0].index])
         self.ranked.emit(ranking)
@@ -296,7 +322,7 @@ class LabellingController(QObject):
         self.panel.refresh()
         self.panel.set_model_status("")
         if not isinstance(exc, Cancelled) and not self.window.closing:
-            self.window.show_error(_t("Could not rank the cases"), user_message(exc))
+            self.window.show_error(translate("Labelling", "Could not rank the cases"), user_message(exc))
 
     # -- actions --------------------------------------------------------------------------
     def _sync_actions(self) -> None:
@@ -325,24 +351,55 @@ def install_labelling(window) -> LabellingController:
     from voxdesk.gui.infra.actions import make_action
 
     ctl = LabellingController(window)
-    ctl.dock = window.add_panel(ctl.panel, _t("Label"), Qt.DockWidgetArea.LeftDockWidgetArea, object_name="labelDock")
+    ctl.dock = window.add_panel(
+        ctl.panel, translate("Labelling", "Label"), Qt.DockWidgetArea.LeftDockWidgetArea, object_name="labelDock"
+    )
     ctl.dock.hide()
-    new = make_action(window, _t("&New Dataset from Folder…"), ctl.new_from_folder, "Ctrl+Shift+N",
-                      "newDatasetFromFolderAction")
-    new.setToolTip(_t("Label a folder of unlabelled scans; the labels are saved to labels.csv in it"))
+    new = make_action(
+        window,
+        translate("Labelling", "&New Dataset from Folder…"),
+        ctl.new_from_folder,
+        "Ctrl+Shift+N",
+        "newDatasetFromFolderAction",
+    )
+    new.setToolTip(
+        translate("Labelling", "Label a folder of unlabelled scans; the labels are saved to labels.csv in it")
+    )
     window.add_file_action(new)
-    ctl.class_actions = [_shortcut(window, _t("Label with class {0}").format(n), str(n),
-                                   lambda n=n: ctl.assign_number(n), f"labelClass{n}Action") for n in range(1, 10)]
-    ctl.unsure_action = _shortcut(window, _t("&Unsure"), "U", ctl.mark_unsure, "labelUnsureAction")
-    ctl.unsure_zero = _shortcut(window, _t("Unsure"), "0", ctl.mark_unsure, "labelUnsureZeroAction")
-    ctl.skip_action = _shortcut(window, _t("&Skip"), "S", ctl.skip, "labelSkipAction")
-    ctl.undo_action = _shortcut(window, _t("&Undo Label"), "Ctrl+Z", ctl.undo, "labelUndoAction")
-    menu = window.add_menu(_t("&Label"))
+    ctl.class_actions = [
+        _shortcut(
+            window,
+            translate("Labelling", "Label with class {0}").format(n),
+            str(n),
+            lambda n=n: ctl.assign_number(n),
+            f"labelClass{n}Action",
+        )
+        for n in range(1, 10)
+    ]
+    ctl.unsure_action = _shortcut(window, translate("Labelling", "&Unsure"), "U", ctl.mark_unsure, "labelUnsureAction")
+    ctl.unsure_zero = _shortcut(window, translate("Labelling", "Unsure"), "0", ctl.mark_unsure, "labelUnsureZeroAction")
+    ctl.skip_action = _shortcut(window, translate("Labelling", "&Skip"), "S", ctl.skip, "labelSkipAction")
+    ctl.undo_action = _shortcut(window, translate("Labelling", "&Undo Label"), "Ctrl+Z", ctl.undo, "labelUndoAction")
+    menu = window.add_menu(translate("Labelling", "&Label"))
     menu.setObjectName("labelMenu")
-    train = make_action(window, _t("&Train on Labelled"), ctl.train_on_labelled, None, "trainOnLabelledAction")
-    rank = make_action(window, _t("Label the &Most Informative Next"), ctl.rank_next, None, "rankNextAction")
-    for a in (new, None, ctl.unsure_action, ctl.skip_action, ctl.undo_action, None, train, rank, None,
-              ctl.dock.toggleViewAction()):
+    train = make_action(
+        window, translate("Labelling", "&Train on Labelled"), ctl.train_on_labelled, None, "trainOnLabelledAction"
+    )
+    rank = make_action(
+        window, translate("Labelling", "Label the &Most Informative Next"), ctl.rank_next, None, "rankNextAction"
+    )
+    for a in (
+        new,
+        None,
+        ctl.unsure_action,
+        ctl.skip_action,
+        ctl.undo_action,
+        None,
+        train,
+        rank,
+        None,
+        ctl.dock.toggleViewAction(),
+    ):
         menu.addSeparator() if a is None else menu.addAction(a)
     window.training.dataset_changed.connect(ctl._dataset_changed)
     window.training.model_ready.connect(ctl._model_ready)

@@ -5,6 +5,7 @@ Label the most informative next: rank and guess per case, never a label).
 The panel shows what it is given and emits requests; the controller (``controller.py``) owns the
 session, saves and opens cases.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -23,10 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from voxdesk.engine.datasets.labelling import LABELLED, SKIPPED, UNLABELLED, UNSURE
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("LabelPanel", text)
+from voxdesk.gui.infra.i18n import translate
 
 
 def mark_text(case) -> str:
@@ -58,12 +56,21 @@ class LabelPanel(QWidget):
         self.setObjectName("labelPanel")
         self._session = None
         self._showing = False
-        self.summary = QLabel(_t("No labelling session. File > New Dataset from Folder…"), objectName="labelSummary")
+        self.summary = QLabel(
+            translate("LabelPanel", "No labelling session. File > New Dataset from Folder…"), objectName="labelSummary"
+        )
         self.summary.setWordWrap(True)
 
         self.table = QTableWidget(0, len(self.COLUMNS), objectName="caseList")
-        self.table.setHorizontalHeaderLabels([
-            _t("#"), _t("Case"), _t("Label"), _t("Next"), _t("Model's guess")])
+        self.table.setHorizontalHeaderLabels(
+            [
+                translate("LabelPanel", "#"),
+                translate("LabelPanel", "Case"),
+                translate("LabelPanel", "Label"),
+                translate("LabelPanel", "Next"),
+                translate("LabelPanel", "Model's guess"),
+            ]
+        )
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -82,11 +89,13 @@ class LabelPanel(QWidget):
         self.class_grid.setContentsMargins(0, 0, 0, 0)
         self.class_buttons: list[QPushButton] = []
 
-        self.unsure_button = QPushButton(_t("Unsure (U)"), objectName="unsureButton")
-        self.unsure_button.setToolTip(_t("Mark this case unsure: it is not trained on (keys U or 0)"))
-        self.skip_button = QPushButton(_t("Skip (S)"), objectName="skipButton")
-        self.skip_button.setToolTip(_t("Leave this case for later (key S)"))
-        self.undo_button = QPushButton(_t("Undo (Ctrl+Z)"), objectName="undoButton")
+        self.unsure_button = QPushButton(translate("LabelPanel", "Unsure (U)"), objectName="unsureButton")
+        self.unsure_button.setToolTip(
+            translate("LabelPanel", "Mark this case unsure: it is not trained on (keys U or 0)")
+        )
+        self.skip_button = QPushButton(translate("LabelPanel", "Skip (S)"), objectName="skipButton")
+        self.skip_button.setToolTip(translate("LabelPanel", "Leave this case for later (key S)"))
+        self.undo_button = QPushButton(translate("LabelPanel", "Undo (Ctrl+Z)"), objectName="undoButton")
         marks = QHBoxLayout()
         for b in (self.unsure_button, self.skip_button, self.undo_button):
             marks.addWidget(b)
@@ -95,22 +104,31 @@ class LabelPanel(QWidget):
         self.undo_button.clicked.connect(self.undo_requested)
 
         self.patient = QLineEdit(objectName="patientField")
-        self.patient.setPlaceholderText(_t("Patient or group (typed, never read from the file)"))
+        self.patient.setPlaceholderText(translate("LabelPanel", "Patient or group (typed, never read from the file)"))
         self.notes = QLineEdit(objectName="notesField")
-        self.notes.setPlaceholderText(_t("Notes"))
+        self.notes.setPlaceholderText(translate("LabelPanel", "Notes"))
         self.patient.editingFinished.connect(lambda: self.patient_edited.emit(self.patient.text()))
         self.notes.editingFinished.connect(lambda: self.notes_edited.emit(self.notes.text()))
         fields = QGridLayout()
-        fields.addWidget(QLabel(_t("Patient:")), 0, 0)
+        fields.addWidget(QLabel(translate("LabelPanel", "Patient:")), 0, 0)
         fields.addWidget(self.patient, 0, 1)
-        fields.addWidget(QLabel(_t("Notes:")), 1, 0)
+        fields.addWidget(QLabel(translate("LabelPanel", "Notes:")), 1, 0)
         fields.addWidget(self.notes, 1, 1)
 
-        self.train_button = QPushButton(_t("Train on labelled"), objectName="trainLabelledButton")
-        self.train_button.setToolTip(_t("Train a model on the cases labelled so far (the Training dock's settings)"))
-        self.rank_button = QPushButton(_t("Label the most informative next"), objectName="rankButton")
-        self.rank_button.setToolTip(_t("Rank the unlabelled cases by the model's uncertainty and go to the top one; "
-                                       "the model's guess is shown, never filled in as the label"))
+        self.train_button = QPushButton(translate("LabelPanel", "Train on labelled"), objectName="trainLabelledButton")
+        self.train_button.setToolTip(
+            translate("LabelPanel", "Train a model on the cases labelled so far (the Training dock's settings)")
+        )
+        self.rank_button = QPushButton(
+            translate("LabelPanel", "Label the most informative next"), objectName="rankButton"
+        )
+        self.rank_button.setToolTip(
+            translate(
+                "LabelPanel",
+                "Rank the unlabelled cases by the model's uncertainty and go to the top one; "
+                "the model's guess is shown, never filled in as the label",
+            )
+        )
         self.train_button.clicked.connect(self.train_requested)
         self.rank_button.clicked.connect(self.rank_requested)
         self.model_status = QLabel("", objectName="rankStatus")
@@ -138,7 +156,9 @@ class LabelPanel(QWidget):
         self.class_buttons = []
         for n, name in enumerate(session.classes if session else []):
             b = QPushButton(f"{n + 1}  {name}", objectName=f"classButton{n + 1}")
-            b.setToolTip(_t("Label this case '{0}' and go to the next (key {1})").format(name, n + 1))
+            b.setToolTip(
+                translate("LabelPanel", "Label this case '{0}' and go to the next (key {1})").format(name, n + 1)
+            )
             b.clicked.connect(lambda _c=False, c=name: self.class_chosen.emit(c))
             self.class_grid.addWidget(b, n // 3, n % 3)
             self.class_buttons.append(b)
@@ -146,8 +166,15 @@ class LabelPanel(QWidget):
         for i in range(len(session) if session else 0):
             self.show_row(i)
         enabled = session is not None
-        for w in (self.unsure_button, self.skip_button, self.undo_button, self.patient, self.notes,
-                  self.train_button, self.rank_button):
+        for w in (
+            self.unsure_button,
+            self.skip_button,
+            self.undo_button,
+            self.patient,
+            self.notes,
+            self.train_button,
+            self.rank_button,
+        ):
             w.setEnabled(enabled)
         self.model_status.setText("")
         self.refresh()
@@ -176,11 +203,14 @@ class LabelPanel(QWidget):
     def refresh(self) -> None:
         s = self._session
         if s is None:
-            self.summary.setText(_t("No labelling session. File > New Dataset from Folder…"))
+            self.summary.setText(translate("LabelPanel", "No labelling session. File > New Dataset from Folder…"))
             return
         counts = s.counts()
-        self.summary.setText(_t("{0} of {1} labelled · {2} unsure · {3} skipped — saved to {4}").format(
-            counts[LABELLED], len(s), counts[UNSURE], counts[SKIPPED], s.manifest.name))
+        self.summary.setText(
+            translate("LabelPanel", "{0} of {1} labelled · {2} unsure · {3} skipped — saved to {4}").format(
+                counts[LABELLED], len(s), counts[UNSURE], counts[SKIPPED], s.manifest.name
+            )
+        )
         self.summary.setToolTip(str(s.manifest))
         self.undo_button.setEnabled(s.can_undo)
         self.train_button.setEnabled(s.can_train())

@@ -91,11 +91,11 @@ class TrainForm(QWidget):
         self.input_size.setPlaceholderText(translate("TrainForm", "the dataset's shape"))
         self.input_size.setToolTip(translate("TrainForm", "Resample every sample to this size: 32 (a cube) or "
                                              "32x32x32. Empty: keep the shape."))
-        tr = translate
+
         self.spacing = QLineEdit()
         self.spacing.setObjectName("spacingEdit")
-        self.spacing.setPlaceholderText(tr("TrainForm", "none: resize to the input size"))
-        self.spacing.setToolTip(tr(
+        self.spacing.setPlaceholderText(translate("TrainForm", "none: resize to the input size"))
+        self.spacing.setToolTip(translate(
             "TrainForm", "Resample every scan to this voxel size in mm before cropping or padding it to the "
                          "input size: 1.5 (every axis) or 0.8,0.8,2. One voxel is then the same size in every "
                          "scan. Needs files that record their spacing (NIfTI, DICOM). Empty: no millimetres."))
@@ -126,12 +126,12 @@ class TrainForm(QWidget):
                                                              "imbalanced data)"))
         self.seed = QSpinBox(objectName="seedSpin", minimum=0, maximum=2**31 - 1, value=d.seed)
         self.precision = QComboBox(objectName="precisionCombo")
-        tr = translate
-        for value, text in zip(PRECISIONS, (tr("TrainForm", "auto"), tr("TrainForm", "float32"),
-                                            tr("TrainForm", "bfloat16 (mixed)"))):
+
+        for value, text in zip(PRECISIONS, (translate("TrainForm", "auto"), translate("TrainForm", "float32"),
+                                            translate("TrainForm", "bfloat16 (mixed)"))):
             self.precision.addItem(text, value)
         self.precision.setCurrentIndex(max(self.precision.findData(d.precision), 0))
-        self.precision.setToolTip(tr(
+        self.precision.setToolTip(translate(
             "TrainForm", "auto: bfloat16 mixed precision on a CPU with bfloat16 instructions for samples of at "
             "least {voxels} voxels (measured faster there, about as accurate), float16 mixed on a GPU, else "
             "float32. The saved model predicts in float32 either way.").format(voxels=f"{AUTO_BF16_MIN_VOXELS:,}"))
