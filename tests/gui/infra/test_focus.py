@@ -33,11 +33,19 @@ def tab_stops(dock) -> list[QWidget]:
     return out
 
 
+def take_keyboard(qtbot, widget: QWidget) -> None:
+    """Give ``widget`` the keyboard as a user's click would (its window active first: under
+    Xvfb with no window manager nothing is active until asked)."""
+    widget.window().activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget.window())
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(widget.hasFocus)
+
+
 def tab_through(qtbot, dock, first: QWidget, limit: int) -> tuple[list[QWidget], QWidget | None]:
     """Press Tab from ``first`` until the focus leaves ``dock``: (the controls visited in the
     dock, in order, and where the focus went after them; None if it never left)."""
-    first.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    take_keyboard(qtbot, first)
     visited = [QApplication.focusWidget()]
     for _ in range(limit):
         QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
@@ -109,8 +117,7 @@ def test_tab_goes_from_the_toolbar_to_the_slice_views_whose_arrows_step_slices(q
     win = default_window
     win.show_volume(coded_volume)
     qtbot.wait(20)
-    bar = win.display_bar
-    bar.presets.setFocus(Qt.FocusReason.TabFocusReason)
+    take_keyboard(qtbot, win.display_bar.presets)
     seen = []
     for _ in range(6):
         QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
@@ -163,7 +170,6 @@ def test_the_focused_control_shows_the_ring_and_the_others_do_not(qtbot, default
     form = panel.form
     for widget, other in ((panel.train_button, form.model_combo), (form.seed, form.epochs),
                           (form.model_combo, panel.train_button), (form.learning_rate, form.seed)):
-        widget.setFocus(Qt.FocusReason.TabFocusReason)
-        qtbot.waitUntil(lambda w=widget: w.hasFocus())
+        take_keyboard(qtbot, widget)
         assert ring_pixels(widget) > widget.width() // 2, widget.objectName()
         assert ring_pixels(other) == 0
