@@ -176,7 +176,7 @@ def test_an_engine_error_while_classifying_becomes_a_dialog(qtbot, classify_app,
     load_model(qtbot, ctl, tiny.path)
     show(window, tiny.heldout[0][0])
 
-    def refuse(bundle, volume):
+    def refuse(bundle, volume, uncertainty=None):
         raise ModelError("the model classifies 2D images of 28x28 with 1 channel(s); this input is 16x16x16")
 
     monkeypatch.setattr(classify_jobs, "classify_volume", refuse)
@@ -192,7 +192,7 @@ def test_the_uncertainty_choice_adds_the_spread_to_the_result(qtbot, classify_ap
     path, _centre = lesion_case(tiny)
     show(window, path)
     combo = window.findChild(type(ctl.classify_panel.uncertainty), "uncertaintyCombo")
-    assert ctl.classify_panel.uncertainty_method == "none" and "MC dropout" in combo.toolTip()
+    assert ctl.classify_panel.uncertainty_method == "none" and "Monte-Carlo dropout" in combo.toolTip()
     combo.setCurrentIndex(combo.findData("mc"))
     with qtbot.waitSignal(ctl.prediction_ready, timeout=60_000) as got:
         qtbot.mouseClick(ctl.classify_panel.classify_button, Qt.LeftButton)
