@@ -1,16 +1,8 @@
 """MainWindow: menus, toolbar, docks and status bar around the linked views; wiring only.
 
-Extension points for later panels (training, classification):
-
-* ``add_panel(widget, title, area=RightDockWidgetArea) -> QDockWidget``: a dock, tabbed with
-  the other docks in that area and listed under View > Panels.
-* ``add_menu(title) -> QMenu``: a top-level menu placed before Help.
-* ``add_file_action(action)``: an Open action in the File menu, after the others, before
-  Open Sample, Open Recent and Quit.
-* ``show_volume(volume)``: show an engine ``Volume`` (e.g. a dataset sample).
-* ``open_path(path, **open_volume_kwargs)``: open a file in a worker, as File > Open does.
-* ``state`` (ViewerState): ``set_overlay(Overlay(...))``, ``set_cursor``, signals.
-* ``runner`` (WorkerRunner): run engine calls on QThreads with the house ownership rule.
+Extension points (each has its docstring): ``add_panel(widget, title, area)``, ``add_menu(title)``,
+``add_file_action(action)``, ``show_volume(volume)``, ``open_path(path, **kw)``; ``state``
+(the ViewerState) and ``runner`` (the WorkerRunner and its ownership rule).
 """
 from __future__ import annotations
 
@@ -116,7 +108,6 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.aboutToQuit.connect(self.runner.shutdown)  # last resort: never leave a thread behind
 
-    # -- extension points -------------------------------------------------------------
     def add_panel(self, widget, title: str, area=Qt.DockWidgetArea.RightDockWidgetArea, *,
                   object_name: str | None = None, tabify: bool = True) -> QDockWidget:
         """Dock ``widget``; with ``tabify`` it becomes a tab next to the area's other docks.
@@ -174,7 +165,6 @@ class MainWindow(QMainWindow):
         for action in self.layout_group.actions():
             action.setChecked(action.data() == key)
 
-    # -- actions and menus ------------------------------------------------------------
     def _create_actions(self) -> None:
         self.act_open = QAction(translate("MainWindow", "&Open..."), self, shortcut=QKeySequence.StandardKey.Open)
         self.act_open.triggered.connect(self.open_dialog)
@@ -247,7 +237,6 @@ class MainWindow(QMainWindow):
         self.busy.hide()
         sb.addPermanentWidget(self.busy)
 
-    # -- opening ----------------------------------------------------------------------
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self,
             translate("MainWindow", "Open a volume"), settings.last_folder(), formats.volume_filter())
@@ -303,7 +292,6 @@ class MainWindow(QMainWindow):
     def _on_open_finished(self) -> None:
         self.busy.hide()
 
-    # -- drag and drop ----------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:
         if any(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
@@ -333,7 +321,6 @@ class MainWindow(QMainWindow):
         path, dataset = value
         self.training.open_dataset(path) if dataset else self.open_path(path)
 
-    # -- keyboard and screen readers ---------------------------------------------------
     def refresh_accessibility(self) -> None:
         """Every control named (``infra.accessibility``) and Tab in reading order
         (``infra.focus``); again whenever panels or the 3D view were added."""
@@ -351,7 +338,6 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.LanguageChange:  # names taken from labels follow them
             QTimer.singleShot(0, lambda: accessibility.name_controls(self))
 
-    # -- window state -----------------------------------------------------------------
     def arrange_docks(self, restore: bool = True) -> None:
         """Default dock sizes, then (``restore``) the user's saved arrangement (``infra.docks``)."""
         docks.arrange(self, restore)

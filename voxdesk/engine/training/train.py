@@ -16,8 +16,7 @@ optimiser steps, not epochs:
   ``callbacks.SMOOTHING``) with ``early_stopping_patience`` epochs, and only once the run has had
   ``MIN_STEPS`` steps and half its planned epochs; the weights of the best smoothed epoch are
   restored at the end (also after a cancel);
-* models start near chance (their softmax layer has small random weights, std 0.01: the first
-  loss is close to ln(classes), and gradients still reach the layers below);
+* models start near chance (softmax weights std 0.01: the first loss is about ln(classes));
 * augmentation "auto" (``plan_augment``): off for small datasets, where it slows learning more
   than it helps within the budget, ``AugmentConfig()`` (small rotations and shifts,
   intensity jitter, noise; flips only when asked for) from ``SMALL_DATA`` samples on;
@@ -324,7 +323,6 @@ def train(
     t_prepared = time.perf_counter()
 
     monitor = "val_loss" if val_ds is not None else "loss"
-    # Early stopping waits until the run has had its minimum of steps and half its epochs.
     start_from = max(math.ceil(MIN_STEPS / steps), epochs // 2)
     cb = progress_callback(keras, epochs=epochs, steps=steps, batch_size=batch_size, monitor=monitor,
                            progress=progress, on_epoch=on_epoch, on_batch=on_batch, cancel=cancel,

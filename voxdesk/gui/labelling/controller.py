@@ -2,17 +2,13 @@
 
 File > New Dataset from Folder… asks for a folder and the classes (prefilled from the folder's
 ``labels.csv`` when it has one), finds the cases in a worker (``engine.datasets.labelling``) and
-shows the Label dock beside the views. The current case opens in the views through a
-``VolumeOpener`` (File > Open's, in a worker; an instance of its own, so that the cases do not
-fill Open Recent); a case chosen while another is still being read opens as soon as that read
-ends, so the views never lag behind the list for long.
+shows the Label dock. The current case opens through a ``VolumeOpener`` of its own (in a worker;
+Open Recent is not filled with cases); a case chosen during a read opens when that read ends.
 
 Keys while labelling (window shortcuts; a text field keeps its own typing): 1..9 the classes, U or
-0 unsure, S skip, Ctrl+Z undo. Every change is saved at once (the manifest is a few kilobytes;
-the atomic write takes milliseconds). "Train on labelled" opens the manifest as the training
-dataset and starts the Training dock's recipe; "Label the most informative next" ranks the cases
-not labelled with the model just trained (or the Classify dock's model) in a worker
-(``engine.inference.suggest``), shows rank and guess in the list and goes to the top one.
+0 unsure, S skip, Ctrl+Z undo; every change is saved at once (atomic). "Train on labelled" trains
+on the manifest; "Label the most informative next" ranks the rest with the model in a worker
+(``engine.inference.suggest``), shows rank and guess, and goes to the top one.
 """
 
 from __future__ import annotations
@@ -99,7 +95,6 @@ class LabellingController(QObject):
         self.opener.started.connect(lambda _p: window.busy.show())
         self.opener.finished.connect(self._open_finished)
 
-    # -- starting -------------------------------------------------------------------------
     def new_from_folder(self) -> None:
         folder = self.ask_folder(self.window)
         if not folder:
@@ -145,7 +140,6 @@ class LabellingController(QObject):
         self.window.statusBar().clearMessage()
         self.window.show_error(translate("Labelling", "Cannot start labelling"), user_message(exc))
 
-    # -- moving and labelling -------------------------------------------------------------
     @Slot(int)
     def go_to(self, index: int) -> None:
         if self.session is None or not 0 <= index < len(self.session):
@@ -226,7 +220,6 @@ class LabellingController(QObject):
         if self.session is not None and text != self.session.cases[self.session.current].notes:
             self._apply(lambda i: self.session.set_notes(i, text))
 
-    # -- the model ------------------------------------------------------------------------
     def train_on_labelled(self) -> None:
         """Open the manifest as the training dataset, then train with the Training dock's settings."""
         if self.session is None:
@@ -324,7 +317,6 @@ class LabellingController(QObject):
         if not isinstance(exc, Cancelled) and not self.window.closing:
             self.window.show_error(translate("Labelling", "Could not rank the cases"), user_message(exc))
 
-    # -- actions --------------------------------------------------------------------------
     def _sync_actions(self) -> None:
         active = self.session is not None
         for n, a in enumerate(self.class_actions, start=1):

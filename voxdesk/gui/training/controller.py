@@ -1,8 +1,7 @@
 """Training in the main window: ``install_training(main_window, state) -> TrainingController``.
 
-The controller owns the only moving parts: the dataset being trained on, the worker and its
-thread (the viewer's ``WorkerRunner`` and its ownership rule, ``voxdesk/__init__.py``). The
-two panels only emit requests and show what they are given.
+The controller owns the moving parts (the dataset, the worker on the window's ``WorkerRunner``);
+the panels only emit requests and show what they are given.
 
 Wiring done by :func:`install_training`, which ``MainWindow`` calls when it builds itself:
   * a "Dataset" dock (``datasetDock``) and a "Training" dock (``trainingDock``);
@@ -81,7 +80,6 @@ class TrainingController(QObject):
         """A model is being trained (or cross-validated)."""
         return self._worker is not None or self.crossval.running
 
-    # -- dataset --------------------------------------------------------------------------
     @Slot(str)
     def open_dataset(self, path: str) -> None:
         if self.is_training:
@@ -146,7 +144,6 @@ class TrainingController(QObject):
         self.train_panel.set_dataset(dataset)
         self.dataset_changed.emit(dataset)
 
-    # -- training -------------------------------------------------------------------------
     @Slot(object)
     def start(self, config=None) -> TrainWorker | None:
         """Start training with ``config`` (default: the panel's settings). Returns the worker."""
@@ -228,7 +225,6 @@ class TrainingController(QObject):
         self._worker = None
         self.train_panel.set_running(False)
 
-    # -- never losing a model ------------------------------------------------------------
     @property
     def has_unsaved_model(self) -> bool:
         """A model trained here that is neither saved nor discarded by the user."""
@@ -251,7 +247,6 @@ class TrainingController(QObject):
             self._after_save = then
         return False
 
-    # -- closing --------------------------------------------------------------------------
     def may_close(self) -> bool:
         """Whether the window may close now: asks first while a model is training, and then
         stops it (at the end of the current batch; the model is not saved)."""
@@ -268,7 +263,6 @@ class TrainingController(QObject):
         self.runner.shutdown(timeout_ms)
         self._worker = None
 
-    # -- saving and exporting ------------------------------------------------------------
     @Slot()
     def save_model(self, path: str | None = None) -> Worker | None:
         if self.bundle is None:
