@@ -36,7 +36,9 @@ LRELEASE = shutil.which("pyside6-lrelease") or str(Path(__import__("sys").execut
 
 ALLOWED = {
     # names, formats and standard abbreviations that Korean text keeps as they are
-    "VoxDesk", "float32", "bfloat16", "float16", "CPU", "GPU", "MC", "Mi", "labels", "csv", "DICOM", "NIfTI", "HDF5", "NPY", "NPZ", "CSV", "PNG", "HTML", "Grad-CAM", "CAM", "Grad",
+    "VoxDesk",
+    "float32", "bfloat16", "float16", "CPU", "GPU", "MC", "Mi", "labels", "csv",
+    "DICOM", "NIfTI", "HDF5", "NPY", "NPZ", "CSV", "PNG", "HTML", "Grad-CAM", "CAM", "Grad",
     "ROC", "AUC", "ECE", "Brier", "TensorFlow", "OpenGL", "PyOpenGL", "NumPy", "MNIST", "MNI152",
     "CT", "MR", "MRI", "T1", "HU", "F1", "voxdesk-cli", "cursor", "train", "classify", "voxmodel",
     "Ctrl", "Shift", "Home", "Page", "Up", "Down", "Enter", "ETA", "RAS", "mm", "std",
