@@ -218,3 +218,14 @@ def test_train_with_a_target_spacing_records_it_and_refuses_data_without_one(tmp
     with pytest.raises(SystemExit) as stop:  # argparse's own refusal of a bad flag value
         main(["train", str(plain), "--spacing", "abc", "--out", str(tmp_path / "x.voxmodel")])
     assert stop.value.code == 2 and "--spacing: spacing 'abc'" in capsys.readouterr().err
+
+
+def test_the_refer_target_takes_a_fraction_or_a_percent_and_refuses_the_rest(tmp_path, capsys):
+    from voxdesk.cli.train_cmd import _fraction_or_percent
+
+    assert _fraction_or_percent("0.9") == 0.9 and _fraction_or_percent("97.5") == 0.975
+    assert _fraction_or_percent("95%") == 0.95
+    missing = tmp_path / "missing.h5"
+    assert main(["train", str(missing), "--refer-target", "120", "--out", str(tmp_path / "x.voxmodel")]) == 2
+    err = _err(capsys)
+    assert "--refer-target: an accuracy between 0.5 and 0.999" in err and "missing" not in err

@@ -18,8 +18,17 @@ FLAGS = {"model": "--model", "input_size": "--input-size", "target_spacing_mm": 
          "batch_size": "--batch-size",
          "learning_rate": "--lr", "lr_schedule": "--lr-schedule", "val_fraction": "--val-fraction",
          "normalization": "--normalization", "early_stopping_patience": "--patience",
-         "precision": "--precision"}
+         "precision": "--precision", "referral_target": "--refer-target"}
 """The flag each TrainConfig field is set with, for the engine's validation messages."""
+
+
+def _fraction_or_percent(text: str) -> float:
+    """"0.95" or "95" (percent) -> 0.95; TrainConfig checks the range."""
+    try:
+        value = float(text.strip().rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an accuracy (e.g. 0.95 or 95)") from None
+    return value / 100 if value > 1 else value
 
 
 def _size(text: str) -> tuple[int, ...]:
@@ -100,6 +109,10 @@ def add_training_arguments(parser: argparse.ArgumentParser, *, distributed: bool
                         help="auto (default): bfloat16 mixed precision on a CPU with bfloat16 instructions for "
                              f"samples of at least {AUTO_BF16_MIN_VOXELS:,} voxels (faster there), float16 mixed on "
                              "a GPU, else float32; the saved model predicts in float32 either way")
+    parser.add_argument("--refer-target", type=_fraction_or_percent, default=0.95, metavar="ACCURACY",
+                        help="accuracy the cases the model keeps must reach, as 0.95 or 95 (default 95%%): "
+                             "cases less confident than the threshold chosen for it on the validation split "
+                             "are marked 'refer to a human'")
     parser.add_argument("--lr-schedule", default="cosine", choices=["cosine", "constant"],
                         help="cosine (default): warm-up, then cosine decay to 1%% of --lr; constant: --lr throughout")
     if not distributed:
@@ -170,7 +183,7 @@ def config_from_args(args: argparse.Namespace):
                        seed=args.seed, early_stopping_patience=args.patience,
                        backup_dir=getattr(args, "backup_dir", None), lr_schedule=args.lr_schedule,
                        left_right_matters=args.left_right_matters, precision=args.precision,
-                       workers=parse_workers(getattr(args, "workers", None)),
+                       referral_target=args.refer_target, workers=parse_workers(getattr(args, "workers", None)),
                        worker_index=getattr(args, "worker_index", 0)).validate(FLAGS)
 
 

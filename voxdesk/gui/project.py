@@ -69,6 +69,7 @@ def apply_config(form, config: TrainConfig) -> None:
     form.class_weights.setChecked(bool(config.class_weights))
     form.seed.setValue(int(config.seed))
     form.precision.setCurrentIndex(max(form.precision.findData(config.precision), 0))
+    form.refer_target.setValue(100 * float(config.referral_target))
     form.left_right.setChecked(bool(config.left_right_matters))
     aug = config.augment
     mode = "auto" if aug == "auto" else ("on" if isinstance(aug, AugmentConfig) and aug.enabled else "off")

@@ -91,7 +91,7 @@ def test_referral_threshold_keeps_the_target_accuracy_on_the_cases_kept():
     from voxdesk.engine.model.calibration import coverage_curve, refer_below, referral_threshold
 
     rng = np.random.default_rng(1)
-    n = 400
+    n = 2000
     conf = rng.uniform(0.5, 1.0, n)
     y = np.zeros(n, int)
     pred_right = rng.uniform(0, 1, n) < conf  # calibrated: right with probability = confidence
@@ -119,3 +119,40 @@ def test_classify_flags_cases_below_the_referral_threshold(tiny):
     lenient = Bundle(tiny.bundle.model, dict(tiny.bundle.metadata, calibration={
         "temperature": 1.0, "referral": {"threshold": plain.confidence - 1e-3}}))
     assert not plain.refer and classify(strict, vol).refer and not classify(lenient, vol).refer
+
+
+def test_the_referral_threshold_needs_the_lower_bound_of_the_kept_accuracy_to_reach_the_target():
+    """Not the luckiest cut point: the kept cases' one-sided 80% exact lower bound must reach the
+    target, so a small validation split keeps fewer cases, and one too small keeps none."""
+    from scipy.stats import binomtest
+
+    from voxdesk.engine.model.calibration import accuracy_lower_bound, referral_threshold
+
+    # the 60%-two-sided exact interval's low end is the 80% one-sided bound
+    assert accuracy_lower_bound(57, 60) == pytest.approx(binomtest(57, 60).proportion_ci(0.6, "exact").low)
+    assert accuracy_lower_bound(0, 10) == 0.0
+    # 100 cases, the 70 most confident right, then right and wrong alternating: the point estimate
+    # alone would keep cases down to where the running accuracy touches 95%
+    conf = np.linspace(0.999, 0.5, 100)
+    right = np.r_[np.ones(70, bool), np.arange(30) % 2 == 0]
+    y = np.where(right, 0, 1)
+    probs = np.stack([conf, 1 - conf], 1)
+    ref = referral_threshold(y, probs, target=0.95)
+    kept = conf >= ref["threshold"]
+    hits = int(right[kept].sum())
+    assert accuracy_lower_bound(hits, int(kept.sum())) >= 0.95 == ref["target_accuracy"]
+    assert ref["lower_bound"] == pytest.approx(accuracy_lower_bound(hits, int(kept.sum())))
+    naive = np.flatnonzero(np.cumsum(right) / np.arange(1, 101) >= 0.95).max() + 1
+    assert kept.sum() < naive and ref["accuracy"] > 0.95  # keeps fewer than the luckiest cut
+    few = referral_threshold(y[:20], probs[:20], target=0.95)  # 20/20 right: bound 0.923 < 0.95
+    assert few["threshold"] is None and few["coverage"] == 0.0
+    assert referral_threshold(y[:20], probs[:20], target=0.85)["coverage"] == 1.0
+
+
+def test_the_referral_target_is_a_checked_training_setting():
+    from voxdesk.engine.training.config import TrainConfig
+
+    assert TrainConfig().referral_target == 0.95
+    assert "referral_target" in TrainConfig(referral_target=1.2).field_errors()
+    assert "referral_target" in TrainConfig(referral_target=0.3).field_errors()
+    assert TrainConfig.from_dict(TrainConfig(referral_target=0.9).to_dict()).referral_target == 0.9

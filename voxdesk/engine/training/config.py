@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from voxdesk.engine.errors import ModelError
+from voxdesk.engine.model.calibration import TARGET_RANGE
 from voxdesk.engine.model.networks import DEFAULT_MODEL, MODELS
 from voxdesk.engine.model.preprocessing import NORMALIZATIONS, SPACING_RANGE
 from voxdesk.engine.training.augment import NO_AUGMENT, AugmentConfig
@@ -71,6 +72,9 @@ class TrainConfig:
     precision: str = "auto"
     """``precision.PRECISIONS``: "auto" (bfloat16 on a CPU that has it for inputs large enough to
     gain, float16 mixed on a GPU, else float32), "float32" or "bfloat16"; ``precision.resolve``."""
+    referral_target: float = 0.95
+    """Accuracy the cases the model keeps must reach; the others say "refer to a human"
+    (``model.calibration.referral_threshold``, chosen on the validation split after calibration)."""
     backup_dir: str | None = None
     in_memory_limit_mb: float = 1024.0
     workers: list[str] | None = None
@@ -131,6 +135,9 @@ class TrainConfig:
             e["augment"] = f"{self.augment!r} is not an augmentation setting (use 'auto', None or AugmentConfig)"
         if self.precision not in PRECISIONS:
             e["precision"] = f"unknown precision {self.precision!r}; choose one of: " + ", ".join(PRECISIONS)
+        lo, hi = TARGET_RANGE
+        if not (isinstance(self.referral_target, (int, float)) and lo <= self.referral_target <= hi):
+            e["referral_target"] = f"an accuracy between {lo:g} and {hi:g} (e.g. 0.95 for 95%)"
         if self.early_stopping_patience < 1:
             e["early_stopping_patience"] = "at least 1 epoch"
         return e

@@ -217,7 +217,7 @@ def _datasets(tf, train_part, val_part, spec, stats, batch_size, aug, config, pr
     return train_ds, val_ds, digests, in_memory
 
 
-def _calibrate(model, val_part, spec, stats, batch_size) -> dict:
+def _calibrate(model, val_part, spec, stats, batch_size, target: float) -> dict:
     """Temperature scaling fitted on the validation split (``model.calibration``): the bundle's
     ``calibration`` entry, with the validation ECE and NLL before and after."""
     from voxdesk.engine.model.calibration import (
@@ -238,7 +238,7 @@ def _calibrate(model, val_part, spec, stats, batch_size) -> dict:
     cal = apply_temperature(raw, t)
     out = {"temperature": t, "fitted_on": "validation split", "n": len(y),
            "val_ece_before": expected_calibration_error(y, raw), "val_ece_after": expected_calibration_error(y, cal),
-           "val_nll_before": nll(y, raw), "val_nll_after": nll(y, cal), "referral": referral_threshold(y, cal)}
+           "val_nll_before": nll(y, raw), "val_nll_after": nll(y, cal), "referral": referral_threshold(y, cal, target)}
     out["note"] = (f"probabilities calibrated by temperature scaling on the validation split (T = {t:.2f}; "
                    f"validation ECE {out['val_ece_before']:.3f} -> {out['val_ece_after']:.3f})")
     return out
@@ -365,8 +365,8 @@ def train(
                       f"for {config.early_stopping_patience} epochs")
 
     from voxdesk.engine.model.calibration import refer_below
-
-    calibration = _calibrate(model, val_part, spec, stats, batch_size) if cb.best_epoch is not None else {}
+    calibration = (_calibrate(model, val_part, spec, stats, batch_size, config.referral_target)
+                   if cb.best_epoch is not None else {})
     if calibration.get("note"):
         plan_note += "; " + calibration["note"]
     test_metrics = None

@@ -12,6 +12,24 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from voxdesk.gui.infra.i18n import split_name, translate
 
 
+def _referral(ref: dict) -> str:
+    """The bundle's referral entry in words; any part may be missing (older or hand-made bundles)."""
+    target, n = ref.get("target_accuracy"), ref.get("n", "?")
+    target = f"{target:.0%}" if isinstance(target, (int, float)) else "?"
+    if ref.get("threshold") is None:
+        return translate("Card", "every case is referred: on {n} validation scans no share of the cases "
+                                 "shows {target} accuracy").format(n=n, target=target)
+    text = translate("Card", "below confidence {t}").format(t=f"{ref['threshold']:.3f}")
+    if isinstance(ref.get("accuracy"), (int, float)) and isinstance(ref.get("coverage"), (int, float)):
+        text += translate("Card", "; on {n} validation scans the {kept} kept were {acc} correct (target "
+                                  "{target})").format(n=n, kept=f"{ref['coverage']:.0%}", acc=f"{ref['accuracy']:.1%}",
+                                                      target=target)
+    if isinstance(ref.get("lower_bound"), (int, float)):
+        text += translate("Card", ", at least {lb} with {conf} confidence").format(
+            lb=f"{ref['lower_bound']:.1%}", conf=f"{ref.get('confidence', 0.8):.0%}")
+    return text
+
+
 def _versions(libs: dict) -> str:
     names = (("voxdesk", "VoxDesk"), ("keras", "Keras"), ("tensorflow", "TensorFlow"),
              ("tensorflow-cpu", "TensorFlow"), ("python", "Python"))
@@ -92,6 +110,9 @@ def card_html(meta: dict, source: str = "") -> str:
     elif m.get("ece") is not None:
         rows.append((translate("Card", "Calibration"), e(translate("Card", "not recalibrated; test ECE {ece}").format(
             ece=f"{m['ece']:.3f}"))))
+    ref = cal.get("referral")
+    if ref:
+        rows.append((translate("Card", "Referral"), e(_referral(ref))))
     cfg = training.get("config") or {}
     made = (str(meta.get("created", "")).replace("T", " ").replace("+00:00", " UTC")
             or translate("Card", "not saved yet"))

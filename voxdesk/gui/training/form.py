@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voxdesk.engine.model.calibration import REFERRAL_CONFIDENCE, TARGET_RANGE
 from voxdesk.engine.model.networks import DEFAULT_MODEL, MODELS
 from voxdesk.engine.model.preprocessing import NORMALIZATIONS, split_sample_shape
 from voxdesk.engine.training.augment import AugmentConfig
@@ -136,6 +137,14 @@ class TrainForm(QWidget):
             "least {voxels} voxels (measured faster there, about as accurate), float16 mixed on a GPU, else "
             "float32. The saved model predicts in float32 either way.").format(voxels=f"{AUTO_BF16_MIN_VOXELS:,}"))
 
+        lo, hi = TARGET_RANGE
+        self.refer_target = QDoubleSpinBox(objectName="referTargetSpin", minimum=100 * lo, maximum=100 * hi,
+                                           decimals=1, singleStep=1.0, value=100 * d.referral_target, suffix=" %")
+        self.refer_target.setToolTip(translate(
+            "TrainForm", "Accuracy the cases the model keeps must reach. After training, the confidence threshold "
+            "that reaches it on the validation split (with {conf} confidence) is stored in the model; "
+            "less confident cases say \"refer to a human\".").format(conf=f"{REFERRAL_CONFIDENCE:.0%}"))
+
         self.augment_mode = QComboBox(objectName="augmentModeCombo")
         for value in ("auto", "on", "off"):
             self.augment_mode.addItem(translate("TrainForm", value), value)
@@ -180,6 +189,7 @@ class TrainForm(QWidget):
         form.addRow(translate("TrainForm", "Class weights"), self.class_weights)
         form.addRow(translate("TrainForm", "Seed"), self.seed)
         form.addRow(translate("TrainForm", "Precision"), self.precision)
+        form.addRow(translate("TrainForm", "Kept-case accuracy"), self.refer_target)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
@@ -288,7 +298,8 @@ class TrainForm(QWidget):
             learning_rate=lr, val_fraction=self.val_fraction.value(),
             augment=augment, normalization=self.normalization.currentData(),
             class_weights=self.class_weights.isChecked(), seed=self.seed.value(),
-            left_right_matters=self.left_right.isChecked(), precision=self.precision.currentData())
+            left_right_matters=self.left_right.isChecked(), precision=self.precision.currentData(),
+            referral_target=round(self.refer_target.value() / 100, 4))
 
     def config(self) -> TrainConfig:
         """The TrainConfig the fields describe; ValueError listing the field messages if invalid."""
