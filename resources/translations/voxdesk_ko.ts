@@ -254,7 +254,27 @@
 <context>
     <name>Card</name>
     <message>
-        <location filename="../../voxdesk/gui/classify/card.py" line="+21"/>
+        <location filename="../../voxdesk/gui/classify/card.py" line="+20"/>
+        <source>every case is referred: on {n} validation scans no share of the cases shows {target} accuracy</source>
+        <translation>모든 증례를 의뢰합니다: 검증 영상 {n}개에서 어떤 비율의 증례도 정확도 {target}에 이르지 못합니다</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>below confidence {t}</source>
+        <translation>신뢰도 {t} 미만</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>; on {n} validation scans the {kept} kept were {acc} correct (target {target})</source>
+        <translation>; 검증 영상 {n}개에서 유지된 {kept}의 정확도는 {acc}였습니다 (목표 {target})</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>, at least {lb} with {conf} confidence</source>
+        <translation>, 신뢰 수준 {conf}에서 최소 {lb}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Intended use</source>
         <translation>사용 목적</translation>
     </message>
@@ -392,6 +412,11 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>Referral</source>
+        <translation>의뢰</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>not saved yet</source>
         <translation>아직 저장되지 않음</translation>
     </message>
@@ -1047,7 +1072,7 @@
 <context>
     <name>DatasetPanel</name>
     <message>
-        <location filename="../../voxdesk/gui/training/controller.py" line="+367"/>
+        <location filename="../../voxdesk/gui/training/controller.py" line="+361"/>
         <location filename="../../voxdesk/gui/training/dataset_panel.py" line="+129"/>
         <source>A dataset file: HDF5, NPZ/NPY arrays or a CSV manifest</source>
         <translation>데이터셋 파일: HDF5, NPZ/NPY 배열 또는 CSV 목록</translation>
@@ -1520,7 +1545,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
 <context>
     <name>Labelling</name>
     <message>
-        <location filename="../../voxdesk/gui/labelling/controller.py" line="+39"/>
+        <location filename="../../voxdesk/gui/labelling/controller.py" line="+35"/>
         <source>New dataset from a folder of scans</source>
         <translation>영상 폴더에서 새 데이터셋</translation>
     </message>
@@ -1535,7 +1560,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
         <translation>레이블에 쓸 클래스를 쉼표로 구분해 입력하세요 (최대 9개, 1..9 키):</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+58"/>
         <source>Looking for scans in {0}…</source>
         <translation>{0}에서 영상을 찾는 중…</translation>
     </message>
@@ -1550,7 +1575,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
         <translation>레이블링을 시작할 수 없음</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+28"/>
         <source>Could not open the case</source>
         <translation>증례를 열 수 없음</translation>
     </message>
@@ -1560,7 +1585,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
         <translation>레이블을 저장할 수 없음</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+50"/>
         <source>Not enough labels</source>
         <translation>레이블이 부족함</translation>
     </message>
@@ -1620,7 +1645,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
         <translation>증례의 순위를 매길 수 없음</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+29"/>
         <source>Label</source>
         <translation>레이블</translation>
     </message>
@@ -1701,7 +1726,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../voxdesk/gui/main_window.py" line="+89"/>
+        <location filename="../../voxdesk/gui/main_window.py" line="+81"/>
         <source>Volume</source>
         <translation>영상</translation>
     </message>
@@ -1711,7 +1736,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
         <translation>창 범위</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+86"/>
         <source>&amp;Open...</source>
         <translation>열기(&amp;O)...</translation>
     </message>
@@ -1792,7 +1817,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
         <translation>VoxDesk 정보(&amp;A)</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
         <source>Open a volume</source>
         <translation>영상 열기</translation>
     </message>
@@ -1835,7 +1860,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
 <context>
     <name>Models</name>
     <message>
-        <location filename="../../voxdesk/gui/training/form.py" line="+43"/>
+        <location filename="../../voxdesk/gui/training/form.py" line="+44"/>
         <source>default: a small conv net; scan-sized inputs (&gt;= 40 voxels a side) get strided convs to a ~12^3 map and a soft-maximum pool over it (a finding anywhere counts), small ones (16^3) a flattened map; batch norm in the deeper blocks, dropout</source>
         <translation>기본값: 작은 합성곱 신경망. 영상 크기의 입력(한 변 40 복셀 이상)은 스트라이드 합성곱으로 약 12^3 맵을 만든 뒤 소프트 최대 풀링(어느 위치의 소견이든 반영), 작은 입력(16^3)은 평탄화한 맵; 깊은 블록에 배치 정규화, 드롭아웃</translation>
     </message>
@@ -1891,7 +1916,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
 <context>
     <name>Project</name>
     <message>
-        <location filename="../../voxdesk/gui/project.py" line="+114"/>
+        <location filename="../../voxdesk/gui/project.py" line="+115"/>
         <source>Files not found</source>
         <translation>파일을 찾을 수 없음</translation>
     </message>
@@ -2299,6 +2324,11 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
     </message>
     <message>
         <location line="+8"/>
+        <source>Accuracy the cases the model keeps must reach. After training, the confidence threshold that reaches it on the validation split (with {conf} confidence) is stored in the model; less confident cases say &quot;refer to a human&quot;.</source>
+        <translation>모델이 유지하는 증례가 도달해야 하는 정확도입니다. 학습 후 검증 분할에서 이 정확도에 도달하는 신뢰도 임계값({conf} 신뢰 수준)이 모델에 저장되며, 그보다 신뢰도가 낮은 증례는 &quot;사람에게 의뢰&quot;로 표시됩니다.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>auto: off below {n} training samples (measured: it slows learning on small datasets more than it helps), on from there</source>
         <translation>자동: 학습 샘플 {n}개 미만에서는 끄기 (측정 결과 작은 데이터셋에서는 도움보다 학습 지연이 큼), 그 이상에서는 켜기</translation>
     </message>
@@ -2411,6 +2441,11 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
         <location line="+1"/>
         <source>Precision</source>
         <translation>정밀도</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kept-case accuracy</source>
+        <translation>유지 증례 정확도</translation>
     </message>
     <message>
         <location line="+44"/>
@@ -2599,7 +2634,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
 <context>
     <name>Training</name>
     <message>
-        <location filename="../../voxdesk/gui/training/controller.py" line="-282"/>
+        <location filename="../../voxdesk/gui/training/controller.py" line="-278"/>
         <location line="+15"/>
         <source>Training in progress</source>
         <translation>학습 진행 중</translation>
@@ -2616,7 +2651,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
         <translation>데이터셋을 열 수 없습니다</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+24"/>
         <location filename="../../voxdesk/gui/training/crossval_gui.py" line="-88"/>
         <source>Invalid settings</source>
         <translation>잘못된 설정</translation>
@@ -2632,7 +2667,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
         <translation>학습 실패</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+52"/>
         <source>Save Model</source>
         <translation>모델 저장</translation>
     </message>
