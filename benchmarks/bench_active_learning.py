@@ -5,13 +5,18 @@ Each dataset is split once into a pool (the "unlabelled" scans; their labels are
 a strategy picks them) and a fixed test set. Per seed, both strategies start from the same random
 ``--start`` labels; each round trains a fresh model on the labels so far, scores it on the test set,
 then adds ``--step`` labels: the most uncertain pool cases by the model's entropy (uncertainty) or
-random ones (random). Training is a fixed small recipe through ``training.train`` (voxnet-bn on
-scans made at ``--size``^3, ``--steps`` optimiser steps, no augmentation, constant learning rate,
-no validation split: what a user labelling a few dozen cases has). Rounds go over every seed before
+random ones (random). Every round trains from scratch through ``training.train`` with the same
+recipe for both strategies: by default (``--recipe auto``) the app's default settings, i.e. what
+"Train on labelled" does with the Training dock as it opens (voxnet-bn, auto epochs: at least 600
+optimiser steps and 30 epochs, batch 16, cosine LR 1e-3 after a warm-up, no augmentation below
+1000 scans), but with no validation split, so every label is trained on (early stopping then
+watches the training loss); ``--recipe fixed`` is ``--steps`` steps (or ``--epochs`` epochs) at a
+constant ``--lr``, no augmentation. Scans are made at ``--size``^3. Rounds go over every seed before
 the next round, so a run cut short still prints the median at the first label counts. The table shows the median
 test accuracy over the seeds.
 
-    python benchmarks/bench_active_learning.py [--quick] [--seeds 0,1,2] [--start 30 --step 30 --max 150]
+    python benchmarks/bench_active_learning.py [--quick] [--seeds 0,1,2] [--data ct,brain] [--recipe auto|fixed]
+        [--start 30 --step 30 --max 150]
 """
 from __future__ import annotations
 
@@ -61,11 +66,14 @@ def fit_and_score(x, y, names, labelled, test, args, seed):
 
     ds = LabelledDataset(names, {"train": Split(ArraySamples(x[labelled]), y[labelled]),
                                  "test": Split(ArraySamples(x[test]), y[test])}, "<bench>", "xy-arrays")
-    batch = 16
-    epochs = args.epochs or max(3, math.ceil(args.steps / math.ceil(len(labelled) / batch)))
-    config = TrainConfig(epochs=epochs, batch_size=batch, augment=None, learning_rate=args.lr,
-                         lr_schedule="constant", val_fraction=0.0, test_fraction=0.0, seed=seed,
-                         early_stopping_patience=epochs + 1)
+    if args.recipe == "auto":  # the app's default settings (Training dock as it opens), all labels trained on
+        config = TrainConfig(val_fraction=0.0, test_fraction=0.0, seed=seed)
+    else:
+        batch = 16
+        epochs = args.epochs or max(3, math.ceil(args.steps / math.ceil(len(labelled) / batch)))
+        config = TrainConfig(epochs=epochs, batch_size=batch, augment=None, learning_rate=args.lr,
+                             lr_schedule="constant", val_fraction=0.0, test_fraction=0.0, seed=seed,
+                             early_stopping_patience=epochs + 1)
     result = train(config, ds)
     return float(result.test_metrics["accuracy"]), result.to_bundle()
 
@@ -132,7 +140,11 @@ def main(argv=None) -> int:
     ap.add_argument("--start", type=int, default=30)
     ap.add_argument("--step", type=int, default=30)
     ap.add_argument("--max", type=int, default=150)
-    ap.add_argument("--steps", type=int, default=100, help="optimiser steps per training (batch 16)")
+    ap.add_argument("--recipe", choices=("auto", "fixed"), default="auto",
+                    help="auto: TrainConfig's defaults (auto epochs: >= 600 steps and >= 30 epochs, batch 16, "
+                         "cosine LR 1e-3 with warm-up, no augmentation below 1000 scans, early stopping on the "
+                         "training loss) with no validation split; fixed: --steps or --epochs at constant --lr")
+    ap.add_argument("--steps", type=int, default=100, help="fixed recipe: optimiser steps per training (batch 16)")
     ap.add_argument("--epochs", type=int, default=None,
                     help="epochs per training instead of --steps (the steps then grow with the labels)")
     ap.add_argument("--lr", type=float, default=3e-3, help="learning rate (constant)")
@@ -142,10 +154,13 @@ def main(argv=None) -> int:
     ap.add_argument("--data", default="ct,brain", help="ct, brain or both")
     args = ap.parse_args(argv)
     if args.quick:
-        args.seeds, args.max, args.steps, args.data = "0", 90, 60, "ct"
+        args.seeds, args.max, args.recipe, args.steps, args.data = "0", 90, "fixed", 60, "ct"
     seeds = [int(s) for s in args.seeds.split(",")]
-    print(f"cores: {os.cpu_count()}; recipe: voxnet-bn, {args.size}^3 scans, {args.steps} steps of batch 16, "
-          f"no augmentation, constant LR {args.lr:g}; seeds " + ",".join(map(str, seeds)), flush=True)
+    recipe = ("TrainConfig defaults (auto epochs, cosine LR 1e-3), no validation split" if args.recipe == "auto"
+              else (f"{args.epochs} epochs" if args.epochs else f"{args.steps} steps")
+              + f" of batch 16, no augmentation, constant LR {args.lr:g}")
+    print(f"cores: {os.cpu_count()}; recipe: voxnet-bn, {args.size}^3 scans, {recipe}; seeds "
+          + ",".join(map(str, seeds)), flush=True)
     makers = {"ct": lambda: ct_demo(args.n_per_class, args.size),  # 3 classes
               "brain": lambda: brain_mr(args.n_per_class * 3 // 2, args.size)}  # 2 classes: as many scans
     tables = []

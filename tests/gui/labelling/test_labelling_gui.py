@@ -118,3 +118,63 @@ def test_train_and_rank_without_enough_labels_or_a_model_are_dialogs(qtbot, wind
     press(qtbot, window, Qt.Key.Key_2)
     assert ctl.panel.train_button.isEnabled()
     assert ctl.rank_next() is None and window.errors[-1][0] == "No model yet"
+
+
+def blob_scans(folder, n=12, side=16):
+    """``n`` 16^3 NPY scans, noise around 0; the even ones (``bright``) have a bright 8^3 block.
+    Returns {file name: class}."""
+    import numpy as np
+
+    folder.mkdir()
+    truth = {}
+    for i in range(n):
+        x = np.random.default_rng(i).normal(0.0, 0.3, (side,) * 3).astype(np.float32)
+        if i % 2 == 0:
+            x[4:12, 4:12, 4:12] += 3.0
+        np.save(folder / f"case{i:02d}.npy", x)
+        truth[f"case{i:02d}.npy"] = "bright" if i % 2 == 0 else "dark"
+    return truth
+
+
+@pytest.mark.slow
+def test_label_by_keys_train_on_labelled_then_rank_the_rest(qtbot, window, tmp_path):
+    """The whole loop for real: keys label 8 of 12 scans, "Train on labelled" trains (the Training
+    dock's settings: 3 epochs, batch 4, no augmentation), then "Label the most informative next"
+    ranks the 4 left with the new model's guess, and the manifest keeps them unlabelled."""
+    root = tmp_path / "scans"
+    truth = blob_scans(root)
+    ctl = start(qtbot, window, root)
+    for name in sorted(truth)[:8]:
+        assert ctl.session.cases[ctl.session.current].path == name
+        press(qtbot, window, Qt.Key.Key_2 if truth[name] == "bright" else Qt.Key.Key_1)
+    rows = manifest_rows(ctl.session.manifest)
+    assert [r["label"] for r in rows[:8]] == [truth[r["path"]] for r in rows[:8]]
+    form = window.training.train_panel.form
+    form.epochs.setValue(3)
+    form.batch_size.setValue(4)
+    form.augment_mode.setCurrentIndex(form.augment_mode.findData("off"))
+    assert ctl.panel.train_button.isEnabled()
+    with qtbot.waitSignal(window.training.model_ready, timeout=180_000):
+        qtbot.mouseClick(ctl.panel.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.training.is_training, timeout=30_000)
+    result = window.training.result
+    assert result is not None and not window.errors
+    assert sum(result.split_sizes[k] for k in ("train", "val", "test")) == 8  # the labelled cases only
+    assert ctl.bundle is window.training.bundle and "model is ready" in ctl.panel.model_status.text()
+
+    with qtbot.waitSignal(ctl.ranked, timeout=120_000) as blocker:
+        qtbot.mouseClick(ctl.panel.rank_button, Qt.MouseButton.LeftButton)
+    ranking = blocker.args[0]
+    assert len(ranking.suggestions) == 4 and not ranking.failed
+    table = ctl.panel.table
+    shown = {table.item(i, 1).text(): (table.item(i, 3).text(), table.item(i, 4).text()) for i in range(12)}
+    for name in sorted(truth)[8:]:  # the 4 not labelled: a rank 1..4 and the guess with its confidence
+        rank, guess = shown[name]
+        assert rank in {"1", "2", "3", "4"} and guess.split(" (")[0] in {"dark", "bright"} and guess.endswith("%)")
+    assert sorted(shown[n][0] for n in sorted(truth)[8:]) == ["1", "2", "3", "4"]
+    assert all(shown[n] == ("", "") for n in sorted(truth)[:8])  # the labelled: neither rank nor guess
+    assert ctl.session.cases[ctl.session.current].path == next(n for n in truth if shown[n][0] == "1")
+    rows = manifest_rows(ctl.session.manifest)  # the guesses are not labels
+    assert [(r["label"], r["status"]) for r in rows[8:]] == [("", "unlabelled")] * 4
+    assert sum(r["status"] == "labelled" for r in rows) == 8
+    qtbot.waitUntil(lambda: not ctl.opener.busy, timeout=30_000)
