@@ -76,7 +76,9 @@ def main(argv=None) -> int:
                     help="default: TrainConfig's (auto); a list (float32,bfloat16) trains each seed in each, "
                          "alternating, and prints the medians per precision")
     ap.add_argument("--no-explain", action="store_true", help="skip the heat-map scores (accuracy and time only)")
-    ap.add_argument("--save", default=None, metavar="DIR", help="also save each seed's bundle there")
+    ap.add_argument("--save", default=None, metavar="DIR",
+                    help="also save each seed's bundle there (demo-seed<N>.voxmodel, as bench_uncertainty.py "
+                         "--bundles reads them; with a list of precisions, other than float32: a -<precision> tail)")
     ap.add_argument("--out", default=None, help="folder for the demo data (default: a temporary one)")
     args = ap.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
@@ -119,7 +121,8 @@ def main(argv=None) -> int:
         bundle = result.to_bundle()
         if args.save:
             Path(args.save).mkdir(parents=True, exist_ok=True)
-            result.save(Path(args.save) / f"demo-seed{seed}.voxmodel")
+            tag = "" if len(precisions) == 1 or result.precision == "float32" else f"-{result.precision}"
+            result.save(Path(args.save) / f"demo-seed{seed}{tag}.voxmodel")  # bench_uncertainty's names
         row = {"seed": seed, "precision": result.precision, "acc": m["accuracy"], "ci": m["accuracy_ci"], "wall": wall,
                "fit": result.timings["fit_s"], "epochs": result.epochs_run, "best": result.best_epoch,
                "ece_before": m.get("ece_uncalibrated", m["ece"]), "ece_after": m["ece"]}

@@ -5,8 +5,8 @@ speed swings; a ratio is only fair side by side), random data, batch 32.
 For each size and repeat, each policy builds a fresh ``voxnet-bn`` (the default; ``--model``
 for another) under ``precision.policy_scope``, fits one warm-up step, then times one epoch over
 ``--samples`` samples and a predict over them. Prints a table per size (median samples/s of the
-repeats) and the bfloat16/float32 ratios, from which ``precision.AUTO_BF16_MIN_VOXELS`` (the
-"auto" rule) was chosen. Run:
+repeats) and the bfloat16/float32 ratios beside what "auto" picks (float32 on a CPU since
+bfloat16 missed accuracy parity on the CT demo; ``bench_demo.py --precision float32,bfloat16``). Run:
 
     .venv/bin/python benchmarks/bench_precision.py [--sizes 16 32 48 64 96] [--repeats 2]
 """
@@ -59,7 +59,7 @@ def main(argv=None) -> int:
 
     import keras
 
-    from voxdesk.engine.training.precision import AUTO_BF16_MIN_VOXELS, cpu_has_bf16, resolve
+    from voxdesk.engine.training.precision import cpu_has_bf16, resolve
 
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; CPU bfloat16: {cpu_has_bf16()}; "
           f"model {args.model}, batch {args.batch}")
@@ -76,8 +76,8 @@ def main(argv=None) -> int:
         med = {p: (statistics.median(t for t, _ in v), statistics.median(q for _, q in v)) for p, v in got.items()}
         rows.append((side, n, med, resolve("auto", (side, side, side, 1), gpu=False)[0]))
 
-    print(f"\n| input | samples | float32 train / predict | bfloat16 train / predict | ratio train / predict "
-          f"| auto (from {AUTO_BF16_MIN_VOXELS:,} voxels) |")
+    print("\n| input | samples | float32 train / predict | bfloat16 train / predict | ratio train / predict "
+          "| auto |")
     print("| --- | --- | --- | --- | --- | --- |")
     for side, n, med, auto in rows:
         f, b = med["float32"], med["bfloat16"]

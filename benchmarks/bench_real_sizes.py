@@ -3,9 +3,9 @@ and 128^3: training samples/s and peak resident memory, one epoch each, alternat
 
 Each measurement runs in a fresh child process (so that its peak RSS, the kernel's VmHWM, is
 its own), the two alternating within this one run. Both use the default network and batch
-size (``plan_run``: 16 below 1,000 samples) and the default precision ("auto": bfloat16 mixed
-on this AVX512_BF16 CPU from ``precision.AUTO_BF16_MIN_VOXELS`` voxels; ``--precision`` to
-change), random volumes with a faint class signal, no validation or test split. samples/s is
+size (``plan_run``: 16 below 1,000 samples) and the default precision ("auto": float32 on a
+CPU; the figures in the README were measured with bfloat16, auto's choice then: ``--precision
+bfloat16``), random volumes with a faint class signal, no validation or test split. samples/s is
 timed by one callback in both, from the end of the first step (graph tracing) to the end of the
 epoch. At 128^3 fewer volumes than 200 are trained by default (``--n128``); the
 ``in_memory_limit_mb`` is scaled so that train() makes the in-memory/streaming choice 200

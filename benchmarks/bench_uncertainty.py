@@ -17,11 +17,20 @@ preprocessed once with its spec, then, side by side in one process:
     scalar search), with T fitted by a dense grid over log T (the same NLL, no local search), with
     T fitted on the validation split's TTA views as extra samples, and the ECE a perfectly
     calibrated model with these very confidences would show on this many test cases (labels
-    drawn from its own probabilities: the noise floor of a 15-bin ECE on n cases).
+    drawn from its own probabilities: the noise floor of a 15-bin ECE on n cases);
+  * the same calibration figures on a larger held-out set made only for measuring calibration
+    (``--heldout``, default 600 cases): the demo's generator (or the 3D-MNIST-like one) with
+    another seed (``HELDOUT_SEED``), so none of its cases is in any split the bundle was trained,
+    selected or calibrated on. On the 120 test scans the floor is ~0.05, about what the
+    calibrated ECE reaches, so the ratio there is floor-limited; on 600 cases the floor is
+    ~sqrt(5) lower. Also the ECE with the temperature that is best on the held-out set itself
+    (an optimistic bound: what temperature scaling could reach with a perfect fit), and where the
+    bundle's temperature lies among those fitted on 200 random held-out subsets as large as the
+    validation split (is the validation split a typical sample for calibration?).
 
 Prints one block per seed and the medians. Figures only; nothing is asserted.
 
-    python benchmarks/bench_uncertainty.py --bundles DIR [--seeds 0,1,2] [--data demo|mnist]
+    python benchmarks/bench_uncertainty.py --bundles DIR [--seeds 0,1,2] [--data demo|mnist] [--heldout 600]
 """
 from __future__ import annotations
 
@@ -47,6 +56,42 @@ def _data(kind: str, root: Path) -> Path:
     if not path.exists():
         make_3dmnist_like(path, n_train=2000, n_test=500)
     return path
+
+
+HELDOUT_SEED = 1001
+"""Generator seed of the held-out calibration set (the benchmarks' own data use seed 0)."""
+
+
+def _heldout_data(kind: str, n: int, root: Path) -> Path:
+    """An HDF5 file of ``n`` more cases from the benchmark's generator (seed ``HELDOUT_SEED``)."""
+    if kind == "demo":
+        from voxdesk.engine.demo import store
+
+        return store.ensure_demo_data(root / f"demo-heldout{n}", seed=HELDOUT_SEED, n_per_class=max(1, n // 3)).h5
+    from voxdesk.engine.demo.digits import make_3dmnist_like
+
+    path = root / f"mnist-like-heldout{n}.h5"
+    if not path.exists():
+        make_3dmnist_like(path, n_train=2, n_test=n, seed=HELDOUT_SEED)
+    return path
+
+
+def _heldout_inputs(bundle, path: Path):
+    """(x, y): every case of the held-out file (all its splits), preprocessed with the bundle's spec."""
+    from voxdesk.engine.datasets import load_dataset
+    from voxdesk.engine.datasets.base import sample_spacings
+    from voxdesk.engine.model.preprocessing import preprocess_batch
+
+    xs, ys = [], []
+    with load_dataset(path) as ds:
+        assert list(ds.class_names) == list(bundle.class_names), (ds.class_names, bundle.class_names)
+        for name, part in ds.splits.items():
+            if path.name.startswith("mnist") and name != "test":
+                continue  # the 2 placeholder training digits
+            idx = list(range(len(part)))
+            xs.append(preprocess_batch(part.samples.batch(idx), bundle.spec, None, sample_spacings(part.samples, idx)))
+            ys.append(np.asarray(part.labels))
+    return np.concatenate(xs), np.concatenate(ys)
 
 
 def _bundle(kind: str, seed: int, data: Path, root: Path):
@@ -129,7 +174,29 @@ def _timed(fn, repeats: int) -> float:
     return statistics.median(times)
 
 
-def run_seed(bundle, data: Path, repeats: int) -> dict:
+def _heldout_figures(bundle, path: Path, n_val: int, draws: int = 200) -> dict:
+    """Calibration on the held-out set: ECE before, with the bundle's T, with the T best on it, the
+    floor; and where the bundle's T (fitted on ``n_val`` validation cases) lies among the T of
+    ``draws`` random held-out subsets of that size (the share below it, and their 10/50/90th percentiles)."""
+    from voxdesk.engine.model.calibration import apply_temperature, fit_temperature
+    from voxdesk.engine.model.uncertainty import sample
+    from voxdesk.engine.training.evaluation import expected_calibration_error
+
+    x, y = _heldout_inputs(bundle, path)
+    raw = sample(bundle.model, x, "none")[0]
+    t_best = fit_temperature(y, raw)
+    cal = apply_temperature(raw, bundle.temperature)
+    rng = np.random.default_rng(0)
+    subs = [fit_temperature(y[i], raw[i]) for i in (rng.choice(len(y), min(n_val, len(y)), replace=False)
+                                                   for _ in range(draws))]
+    return {"n": len(y), "acc": float((raw.argmax(1) == y).mean()), "before": expected_calibration_error(y, raw),
+            "bundle": expected_calibration_error(y, cal), "floor": _ece_floor(cal),
+            "best_t": t_best, "best": expected_calibration_error(y, apply_temperature(raw, t_best)),
+            "sub_below": float(np.mean(np.array(subs) < bundle.temperature)),
+            "sub_t": [float(v) for v in np.percentile(subs, [10, 50, 90])]}
+
+
+def run_seed(bundle, data: Path, repeats: int, heldout: Path | None = None) -> dict:
     from voxdesk.engine.model.calibration import apply_temperature, fit_temperature, referral_threshold
     from voxdesk.engine.model.uncertainty import METHODS, sample, summarise
     from voxdesk.engine.training.evaluation import expected_calibration_error
@@ -169,6 +236,8 @@ def run_seed(bundle, data: Path, repeats: int) -> dict:
         "val_after": expected_calibration_error(y_val, apply_temperature(single_val, temp)),
     }
     out["temperatures"] = {"bundle": temp, "grid": t_grid, "tta_views": t_tta}
+    if heldout is not None:
+        out["heldout"] = _heldout_figures(bundle, heldout, len(y_val))
     return out
 
 
@@ -183,6 +252,13 @@ def _print_seed(seed, r):
     print(f"    test ECE: before {e['before']:.3f}, bundle T {e['bundle']:.3f} ({e['bundle'] / e['before']:.2f}x), "
           f"grid T {e['grid']:.3f}, T on TTA views {e['tta_views']:.3f}; floor of a calibrated model "
           f"{e['floor']:.3f}; validation {e['val_before']:.3f} -> {e['val_after']:.3f}", flush=True)
+    h = r.get("heldout")
+    if h:
+        print(f"    held-out ({h['n']} cases, acc {h['acc']:.3f}): ECE before {h['before']:.3f}, bundle T "
+              f"{h['bundle']:.3f} ({h['bundle'] / h['before']:.2f}x); floor {h['floor']:.3f}; best T on it "
+              f"{h['best_t']:.2f}: {h['best']:.3f} ({h['best'] / h['before']:.2f}x); bundle T above the T of "
+              f"{h['sub_below']:.0%} of held-out subsets as large as the validation split (their 10/50/90%: "
+              + " / ".join(f"{t:.2f}" for t in h["sub_t"]) + ")", flush=True)
 
 
 def main(argv=None) -> int:
@@ -192,13 +268,16 @@ def main(argv=None) -> int:
     ap.add_argument("--seeds", default="0,1,2")
     ap.add_argument("--data", default="demo", choices=["demo", "mnist"])
     ap.add_argument("--repeats", type=int, default=3, help="timing repeats per method (medians)")
+    ap.add_argument("--heldout", type=int, default=600,
+                    help="cases in the held-out calibration set (made once into DIR; 0: none)")
     args = ap.parse_args(argv)
     root = Path(args.bundles)
     root.mkdir(parents=True, exist_ok=True)
     data = _data(args.data, root)
+    heldout = _heldout_data(args.data, args.heldout, root) if args.heldout > 0 else None
     results = []
     for seed in (int(s) for s in args.seeds.split(",")):
-        r = run_seed(_bundle(args.data, seed, data, root), data, args.repeats)
+        r = run_seed(_bundle(args.data, seed, data, root), data, args.repeats, heldout)
         _print_seed(seed, r)
         results.append(r)
 
@@ -217,6 +296,13 @@ def main(argv=None) -> int:
           f"(ratio {med(x['bundle'] / x['before'] for x in e):.2f}; target <= 0.50), grid T "
           f"{med(x['grid'] for x in e):.3f}, T on TTA views {med(x['tta_views'] for x in e):.3f}; "
           f"calibrated-model floor {med(x['floor'] for x in e):.3f}")
+    h = [r["heldout"] for r in results if "heldout" in r]
+    if h:
+        print(f"    held-out ({h[0]['n']} cases): ECE before {med(x['before'] for x in h):.3f} -> bundle T "
+              f"{med(x['bundle'] for x in h):.3f} (ratio {med(x['bundle'] / x['before'] for x in h):.2f}; "
+              f"per seed " + ", ".join(f"{x['bundle'] / x['before']:.2f}" for x in h) + "), floor "
+              f"{med(x['floor'] for x in h):.3f}; best T on it {med(x['best'] for x in h):.3f} "
+              f"(ratio {med(x['best'] / x['before'] for x in h):.2f})")
     return 0
 
 

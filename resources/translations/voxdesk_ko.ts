@@ -2319,8 +2319,8 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
     </message>
     <message>
         <location line="+3"/>
-        <source>auto: bfloat16 mixed precision on a CPU with bfloat16 instructions for samples of at least {voxels} voxels (measured faster there, about as accurate), float16 mixed on a GPU, else float32. The saved model predicts in float32 either way.</source>
-        <translation>자동: bfloat16 명령을 지원하는 CPU에서 표본이 {voxels} 복셀 이상이면 bfloat16 혼합 정밀도(측정상 더 빠르고 정확도는 비슷함), GPU에서는 float16 혼합, 그 밖에는 float32. 저장된 모델은 어느 경우든 float32로 예측합니다.</translation>
+        <source>auto: float16 mixed precision on a GPU, float32 on a CPU. bfloat16 mixed trains faster from 32^3 voxels on a CPU with bfloat16 instructions but was less accurate on the CT demo. The saved model predicts in float32 either way.</source>
+        <translation>자동: GPU에서는 float16 혼합 정밀도, CPU에서는 float32. bfloat16 혼합은 bfloat16 명령을 지원하는 CPU에서 32^3 복셀부터 더 빨리 학습하지만 CT 데모에서 정확도가 낮았습니다. 저장된 모델은 어느 경우든 float32로 예측합니다.</translation>
     </message>
     <message>
         <location line="+8"/>

@@ -25,6 +25,19 @@ def test_temperature_scaling_undoes_overconfidence_and_keeps_the_class():
     assert expected_calibration_error(y, cal) <= 0.5 * expected_calibration_error(y, probs)
 
 
+@pytest.mark.parametrize("sharpen", [0.4, 0.7, 3.0])  # under-confident (the CT demo's T < 1) and over-confident
+def test_the_fitted_temperature_is_the_nll_minimum_a_dense_grid_finds(sharpen):
+    from voxdesk.engine.model.calibration import T_BOUNDS, nll
+
+    y, probs = _overconfident(n=90, sharpen=sharpen, seed=1)  # as few cases as the demo's validation split
+    grid = np.exp(np.linspace(*np.log(T_BOUNDS), 801))
+    best = grid[int(np.argmin([nll(y, apply_temperature(probs, t)) for t in grid]))]
+    t = fit_temperature(y, probs)
+    assert T_BOUNDS[0] < t < T_BOUNDS[1]
+    assert abs(np.log(t) - np.log(best)) <= np.log(grid[1] / grid[0])  # within one grid step
+    assert nll(y, apply_temperature(probs, t)) <= nll(y, apply_temperature(probs, best)) + 1e-9
+
+
 def test_too_few_validation_samples_leave_the_probabilities_alone():
     y, probs = _overconfident(n=8)
     assert fit_temperature(y, probs) == 1.0

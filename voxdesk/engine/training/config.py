@@ -70,8 +70,8 @@ class TrainConfig:
     """Epochs without a better smoothed validation loss before stopping (never before the run has
     had ``MIN_STEPS`` steps and half its planned epochs)."""
     precision: str = "auto"
-    """``precision.PRECISIONS``: "auto" (bfloat16 on a CPU that has it for inputs large enough to
-    gain, float16 mixed on a GPU, else float32), "float32" or "bfloat16"; ``precision.resolve``."""
+    """``precision.PRECISIONS``: "auto" (float16 mixed on a GPU, float32 on a CPU), "float32" or
+    "bfloat16" (mixed); ``precision.resolve``."""
     referral_target: float = 0.95
     """Accuracy the cases the model keeps must reach; the others say "refer to a human"
     (``model.calibration.referral_threshold``, chosen on the validation split after calibration)."""

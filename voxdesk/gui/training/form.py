@@ -36,7 +36,7 @@ from voxdesk.engine.training.config import (
     parse_input_size,
     parse_spacing,
 )
-from voxdesk.engine.training.precision import AUTO_BF16_MIN_VOXELS, PRECISIONS
+from voxdesk.engine.training.precision import PRECISIONS
 from voxdesk.gui.infra.i18n import translate
 from voxdesk.gui.infra.style import tones
 
@@ -133,9 +133,9 @@ class TrainForm(QWidget):
             self.precision.addItem(text, value)
         self.precision.setCurrentIndex(max(self.precision.findData(d.precision), 0))
         self.precision.setToolTip(translate(
-            "TrainForm", "auto: bfloat16 mixed precision on a CPU with bfloat16 instructions for samples of at "
-            "least {voxels} voxels (measured faster there, about as accurate), float16 mixed on a GPU, else "
-            "float32. The saved model predicts in float32 either way.").format(voxels=f"{AUTO_BF16_MIN_VOXELS:,}"))
+            "TrainForm", "auto: float16 mixed precision on a GPU, float32 on a CPU. bfloat16 mixed trains faster "
+            "from 32^3 voxels on a CPU with bfloat16 instructions but was less accurate on the CT demo. The saved "
+            "model predicts in float32 either way."))
 
         lo, hi = TARGET_RANGE
         self.refer_target = QDoubleSpinBox(objectName="referTargetSpin", minimum=100 * lo, maximum=100 * hi,
