@@ -61,7 +61,7 @@ def bench_side(tmp: Path, side: int, n: int, args) -> None:
     x = np.stack([cl._read_row(runner, p, 0, False, {})[1].x for p in paths[: args.batch]])
 
     def overlapped():
-        rows = list(cl.iter_classify(bundle, paths, batch_size=args.batch))
+        rows = list(cl.iter_classify(bundle, paths, batch_size=args.batch, read_ahead=args.batch))
         assert all(r.ok for r in rows)
 
     def serial():

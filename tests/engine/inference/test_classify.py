@@ -255,3 +255,22 @@ def test_batch_read_ahead_keeps_row_order_and_per_file_errors(tiny, tmp_path, mo
         if a.ok:
             assert a.prediction.probabilities == pytest.approx(s.prediction.probabilities, abs=1e-6)
             assert a.sha256 == s.sha256
+
+
+@pytest.mark.parametrize("cores, reads_ahead", [(2, False), (8, True)])
+def test_batches_are_read_ahead_only_on_machines_with_more_than_two_cores(tiny, monkeypatch, cores, reads_ahead):
+    """Measured on 2 cores, reading ahead was slower than serial (the model keeps both busy)."""
+    from voxdesk.engine import readahead
+    from voxdesk.engine.inference import classify as classify_mod
+
+    seen = []
+    real = readahead.ordered_map
+
+    def spy(fn, items, *, ahead=readahead.DEFAULT_AHEAD, workers=readahead.DEFAULT_WORKERS):
+        seen.append(ahead)
+        return real(fn, items, ahead=ahead, workers=workers)
+
+    monkeypatch.setattr(readahead, "ordered_map", spy)
+    monkeypatch.setattr(classify_mod.os, "cpu_count", lambda: cores)
+    rows = list(classify_mod.iter_classify(tiny.bundle, [tiny.heldout[0][0], tiny.heldout[1][0]], batch_size=2))
+    assert all(r.ok for r in rows) and seen == [2 if reads_ahead else 0]

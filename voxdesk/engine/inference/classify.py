@@ -6,9 +6,9 @@ Preprocessing is the bundle's own (``preprocessing.preprocess_volume`` with the 
 Speed: the model is called through a cached ``tf.function`` (traced once per bundle for any
 batch size), not ``model.predict`` (which builds a data pipeline per call and is slow for one
 sample). Many volumes are read one by one, preprocessed one by one (so one bad file only
-spoils its own row) and sent to the model in batches of ``batch_size``; the next batch is read
-on reader threads while the model predicts the current one (``readahead.ordered_map``;
-``benchmarks/bench_batch_inference.py``).
+spoils its own row) and sent to the model in batches of ``batch_size``; on a machine with more
+than ``SERIAL_MAX_CORES`` cores the next batch is read on reader threads while the model
+predicts the current one (``readahead.ordered_map``; ``benchmarks/bench_batch_inference.py``).
 
 Each ``Prediction`` carries warnings a clinician should see next to it: the reader's (NaN
 voxels, oblique scan, several volumes in the file), preprocessing's (NaN/Inf replaced) and the
@@ -33,6 +33,12 @@ from voxdesk.engine.errors import ModelError, VoxdeskError
 from voxdesk.engine.inference.items import VolumeRef, expand_paths
 from voxdesk.engine.progress import Cancelled, CancelToken, ProgressFn, no_progress
 from voxdesk.engine.volume import Volume
+
+SERIAL_MAX_CORES = 2
+"""Batch classification reads serially on machines with this many cores or fewer: on this
+project's 2-core machine, reading the next batch on reader threads while the model predicts was
+7-15% slower than reading serially (``bench_batch_inference.py``, idle machine: 64^3 98 vs 106,
+128^3 11.9 vs 14.0 volumes/s): the model already keeps both cores busy."""
 
 __all__ = ["Prediction", "Row", "Prepared", "classify", "iter_classify", "classify_many", "prepare", "model_id",
            "file_sha256"]
@@ -302,10 +308,11 @@ def iter_classify(
     with ``error`` set; the others go on. Raises ``Cancelled`` between batches once ``cancel``
     is set (rows already yielded stay valid). ``uncertainty`` as in :func:`classify`.
 
-    Reading overlaps prediction: up to ``read_ahead`` items (default ``batch_size``: the next
-    batch) are read and preprocessed on reader threads (``readahead.ordered_map``) while the
-    model predicts the current batch; 0 reads serially. Memory: at most ``batch_size +
-    read_ahead`` model inputs at once.
+    Reading overlaps prediction: up to ``read_ahead`` items are read and preprocessed on reader
+    threads (``readahead.ordered_map``) while the model predicts the current batch; 0 reads
+    serially. Default (None): ``batch_size`` (the next batch) on a machine with more than
+    ``SERIAL_MAX_CORES`` cores, else serial. Memory: at most ``batch_size + read_ahead`` model
+    inputs at once.
     """
     from voxdesk.engine.model.uncertainty import check_method
     from voxdesk.engine.readahead import ordered_map
@@ -315,7 +322,9 @@ def iter_classify(
     items = list(items)
     total = max(len(items), 1)
     size = max(1, batch_size)
-    ahead = size if read_ahead is None else max(0, int(read_ahead))
+    if read_ahead is None:
+        read_ahead = size if (os.cpu_count() or 1) > SERIAL_MAX_CORES else 0
+    ahead = max(0, int(read_ahead))
     hashes: dict[str, str | None] = {}  # samples of one stack share their file's hash
     reads = ordered_map(lambda job: _read_row(runner, job[1], job[0], hash_files, hashes),
                         enumerate(items), ahead=ahead)
