@@ -45,6 +45,18 @@ def _augments():
 AUGMENTS = _augments()
 
 
+POOLS = ("soft4", "soft16", "max")
+
+
+def set_pool(name: str | None) -> None:
+    """voxnet-bn's scan-form global pool for this run (``networks.SCAN_POOL``): soft-maximum of
+    sharpness 4 (the default) or 16, or a global max; None keeps the default."""
+    from voxdesk.engine.model import networks
+
+    if name:
+        networks.SCAN_POOL, networks.SOFT_SHARPNESS = ("max", 4.0) if name == "max" else ("soft", float(name[4:]))
+
+
 def score_heat_maps(bundle, x_test, y_test, masks, class_names, method):
     """(pointing hits, lesion cases correctly classified, heat-in-body shares, hottest-in-body flags)."""
     from voxdesk.engine.inference.explain import explain
@@ -72,6 +84,7 @@ def main(argv=None) -> int:
                     help="augmentation instead of TrainConfig's (for comparisons)")
     ap.add_argument("--lr", type=float, default=None, help="default: TrainConfig's")
     ap.add_argument("--epochs", type=int, default=None, help="default: TrainConfig's (auto)")
+    ap.add_argument("--pool", default=None, choices=POOLS, help="voxnet-bn's global pool (default: soft4)")
     ap.add_argument("--precision", default=None,
                     help="default: TrainConfig's (auto); a list (float32,bfloat16) trains each seed in each, "
                          "alternating, and prints the medians per precision")
@@ -82,6 +95,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=None, help="folder for the demo data (default: a temporary one)")
     args = ap.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
+    set_pool(args.pool)
 
     from voxdesk.engine.datasets import load_dataset
     from voxdesk.engine.demo import phantoms as demo

@@ -9,6 +9,7 @@ data; then every test case's Grad-CAM map is scored as in ``bench_demo.py`` (poi
 correctly classified lesion cases, heat share inside the head).
 
     python benchmarks/bench_small_data.py [--seeds 0,1,2] [--n-per-class 200] [--size 64]
+        [--normalization robust] [--pool max]
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
-from bench_demo import score_heat_maps
+from bench_demo import POOLS, score_heat_maps, set_pool
 
 
 def write_dataset(path: Path, x, y, test_fraction=0.2, val_fraction=0.15) -> dict:
@@ -97,10 +98,12 @@ def main(argv=None) -> int:
     ap.add_argument("--normalization", default=None, help="instead of TrainConfig's (for comparisons)")
     ap.add_argument("--epochs", type=int, default=None, help="default: TrainConfig's (auto)")
     ap.add_argument("--model", default=None, help="default: TrainConfig's")
+    ap.add_argument("--pool", default=None, choices=POOLS, help="voxnet-bn's global pool (default: soft4)")
     ap.add_argument("--no-heat", action="store_true", help="skip scoring the heat maps (exploration)")
     ap.add_argument("--verbose", action="store_true", help="a line per epoch while training")
     args = ap.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
+    set_pool(args.pool)
 
     from voxdesk.engine.datasets import load_dataset
     from voxdesk.engine.inference.explain import METHODS

@@ -59,3 +59,20 @@ def test_voxnet_bn_is_translation_invariant_on_scan_sized_inputs():
     big.get_layer("probabilities").set_weights([np.random.default_rng(0).normal(size=(48, 3)), np.zeros(3)])
     p = np.asarray(big(x, training=False))
     np.testing.assert_allclose(p[0], p[1], atol=0.05)
+
+
+def test_voxnet_bn_scan_pool_can_be_a_global_max(monkeypatch):
+    """``SCAN_POOL = "max"`` (the pool that learns the brain MR benchmark's small lesions): a global
+    max pool, float32, still translation-invariant; the default stays the soft-maximum pool."""
+    from voxdesk.engine.model import networks
+
+    assert networks.SCAN_POOL == "soft"
+    monkeypatch.setattr(networks, "SCAN_POOL", "max")
+    m = build_model("voxnet-bn", (48, 48, 48, 1), 2)
+    assert type(m.get_layer("global_max_pool")).__name__ == "GlobalMaxPooling3D"
+    assert m.get_layer("global_max_pool").compute_dtype == "float32"
+    x = np.zeros((2, 48, 48, 48, 1), np.float32)
+    x[0, 8:12, 8:12, 8:12] = x[1, 32:36, 32:36, 32:36] = 1.0
+    m.get_layer("probabilities").set_weights([np.random.default_rng(0).normal(size=(48, 2)), np.zeros(2)])
+    p = np.asarray(m(x, training=False))
+    np.testing.assert_allclose(p[0], p[1], atol=0.01)  # as the soft pool: padding differs at the edges

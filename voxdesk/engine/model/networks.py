@@ -26,6 +26,14 @@ MODELS: dict[str, str] = {
 DEFAULT_MODEL = "voxnet-bn"
 STRIDED_STEM_SIDE = 40
 """voxnet-bn takes its scan-sized, translation-invariant form when every axis is at least this long."""
+SCAN_POOL = "soft"
+"""voxnet-bn's scan-form global pool: ``"soft"`` (``SoftMaxPooling``, sharpness ``SOFT_SHARPNESS``) or
+``"max"`` (a global max). Issue 11 measured both (``benchmarks/README.md``): on the brain MR benchmark
+(64^3, ``robust``; a lesion is ~11 of the 16^3 = 4096 feature cells) the soft pool left chance at
+epoch 16, 32 or never of 36 (seeds 0-2: 95.0 / 65.0 / 50.0%), the max pool by epoch 12-18 (97.5 /
+95.0 / 95.0%, pointing game 100%); on the CT demo the max pool gave 91.7 / 86.7 / 79.2% (target
+>= 90%), so the default stays soft. ``bench_small_data.py`` / ``bench_demo.py --pool`` switch it."""
+SOFT_SHARPNESS = 4.0
 BN_MOMENTUM = 0.9
 """Keras' 0.99 left the moving statistics far from the batch statistics for the first few
 hundred steps here (test accuracy fell while training accuracy rose on a 2,000-sample run)."""
@@ -47,7 +55,8 @@ def custom_layers() -> dict:
         Between a global average (r -> 0) and a global max (r -> inf): it reads the strongest
         evidence like a max, but its gradient reaches every location in proportion to
         ``softmax(r x)``, not only the single argmax (with a fresh network, often the body's edge,
-        the largest contrast in a scan). Chosen by measurement: ``benchmarks/README.md``."""
+        the largest contrast in a scan). Chosen by measurement: ``benchmarks/README.md``; near
+        initialisation (activations ~0.2 sd over the map) it is close to an average (``SCAN_POOL``)."""
 
         def __init__(self, sharpness: float = 4.0, **kwargs):
             super().__init__(**kwargs)
@@ -80,6 +89,7 @@ class _Ops:
         self.conv_cls = layers.Conv3D if rank == 3 else layers.Conv2D
         self.pool_cls = layers.MaxPooling3D if rank == 3 else layers.MaxPooling2D
         self.gap_cls = layers.GlobalAveragePooling3D if rank == 3 else layers.GlobalAveragePooling2D
+        self.gmp_cls = layers.GlobalMaxPooling3D if rank == 3 else layers.GlobalMaxPooling2D
         self.avg_cls = layers.AveragePooling3D if rank == 3 else layers.AveragePooling2D
 
     def conv(self, filters, kernel=3, strides=1, padding="valid", activation=None, name=None):
@@ -122,8 +132,9 @@ def _voxnet_bn(ops: _Ops, inputs, n_classes):
     Scan-sized inputs (every axis >= ``STRIDED_STEM_SIDE``, e.g. 48^3 CT): a finding can be
     anywhere, so the network is translation-invariant. Stride-2 convs (16, 32 filters) bring the
     volume down to a map of about 12-16 voxels a side (two strides at 48^3, three at 128^3), two
-    batch-normalised convs (32, 48 filters) work at that scale, and a global max pool reads the
-    strongest evidence wherever it is; its 12^3 map gives heat-map cells of 4 voxels.
+    batch-normalised convs (32, 48 filters) work at that scale, and a global soft-maximum pool
+    (``SCAN_POOL``) reads the strongest evidence wherever it is; its 12^3 map gives heat-map cells
+    of 4 voxels.
 
     Small inputs (16^3 3D-MNIST-like digits): conv stages (16, 32, then 3 x 64 filters) with
     max-pooling, the ~4^3 map flattened (where a stroke is matters for a digit) and dropped out.
@@ -142,8 +153,10 @@ def _voxnet_bn(ops: _Ops, inputs, n_classes):
             side //= 2
         x = _conv_bn(ops, x, 32, "deep_a")
         x = _conv_bn(ops, x, 48, "deep_b")
-        # float32 under a mixed policy too: log-sum-exp of 4x the activations loses ~0.05 in bfloat16
-        x = custom_layers()["SoftMaxPooling"](name="soft_max_pool", dtype="float32")(x)
+        if SCAN_POOL == "max":
+            x = ops.gmp_cls(name="global_max_pool", dtype="float32")(x)
+        else:  # float32 under a mixed policy too: log-sum-exp of 4x the activations loses ~0.05 in bfloat16
+            x = custom_layers()["SoftMaxPooling"](SOFT_SHARPNESS, name="soft_max_pool", dtype="float32")(x)
         x = L.Dropout(0.4, name="dropout")(x)
         return _classifier(ops, x, n_classes)
     x = _conv_relu(ops, inputs, 16, "block1")
