@@ -38,6 +38,17 @@ def test_the_fitted_temperature_is_the_nll_minimum_a_dense_grid_finds(sharpen):
     assert nll(y, apply_temperature(probs, t)) <= nll(y, apply_temperature(probs, best)) + 1e-9
 
 
+def test_a_validation_split_the_model_gets_all_right_leaves_the_probabilities_alone():
+    """Every case right: the NLL falls all the way to T -> 0, there is no minimum to fit."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 60)
+    conf = rng.uniform(0.6, 0.95, 60)
+    probs = np.where(y[:, None] == np.arange(2), conf[:, None], 1 - conf[:, None])
+    assert (probs.argmax(1) == y).all() and fit_temperature(y, probs) == 1.0
+    probs[0] = probs[0][::-1]  # one wrong case: a real minimum again
+    assert fit_temperature(y, probs) < 1.0
+
+
 def test_too_few_validation_samples_leave_the_probabilities_alone():
     y, probs = _overconfident(n=8)
     assert fit_temperature(y, probs) == 1.0
