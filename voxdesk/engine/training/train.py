@@ -293,16 +293,16 @@ def train(
         warnings.append(f"samples have different shapes; all are resampled to the first one's {shape} "
                         "(set an input size to choose)")
     from voxdesk.engine.model.consistency import training_data_stats
-
     data_stats = training_data_stats(train_part, has_channels=split_sample_shape(shape)[2])
-    normalization, norm_note = choose_normalization(config.normalization, data_stats)
+    normalization, norm_note = choose_normalization(config.normalization, data_stats,
+                                                     config.input_size or split_sample_shape(shape)[0])
     spatial_rank = len(split_sample_shape(shape)[0])
     target_spacing = _target_spacing(config, train_part, spatial_rank)
     spec = make_spec(shape, config.input_size, normalization, target_spacing=target_spacing)
     if target_spacing is not None:
         norm_note += (f"; scans resampled to {' x '.join(f'{v:g}' for v in target_spacing)} mm voxels, the input "
                       f"covering {' x '.join(f'{n * v:g}' for n, v in zip(spec.spatial_shape, target_spacing))} mm")
-    epochs, batch_size, steps = plan_run(len(train_part), config, voxels=int(np.prod(spec.input_shape)))
+    epochs, batch_size, steps = plan_run(len(train_part), config, input_shape=spec.input_shape)
     if config.batch_size and batch_size < config.batch_size:
         warnings.append(f"batch size {config.batch_size} is larger than the {len(train_part)} training samples; "
                         f"using {batch_size}")
