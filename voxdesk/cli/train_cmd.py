@@ -68,10 +68,11 @@ def add_training_arguments(parser: argparse.ArgumentParser, *, distributed: bool
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = "models:\n" + "\n".join(f"  {k}: {v}" for k, v in MODELS.items())
     parser.add_argument("--model", default=DEFAULT_MODEL, choices=list(MODELS), help=f"default {DEFAULT_MODEL}")
-    from voxdesk.engine.training.config import AUTO_BATCH_MAX_VOXELS, MIN_EPOCHS, MIN_STEPS, SMALL_DATA
+    from voxdesk.engine.training.config import AUTO_BATCH_MAX_VOXELS, MIN_EPOCHS, MIN_STEPS, MIN_STEPS_SCAN, SMALL_DATA
 
     parser.add_argument("--epochs", type=int, default=None,
-                        help=f"default auto: enough for {MIN_STEPS} optimiser steps, at least {MIN_EPOCHS} epochs")
+                        help=f"default auto: enough for {MIN_STEPS} optimiser steps ({MIN_STEPS_SCAN} for scans of 40 "
+                             f"voxels a side or more), at least {MIN_EPOCHS} epochs")
     parser.add_argument("--batch-size", type=int, default=None,
                         help=f"default auto: 16 below {SMALL_DATA} training samples, else 32; at most "
                              f"{AUTO_BATCH_MAX_VOXELS // 2**20} Mi voxels a batch (256^3: 4)")

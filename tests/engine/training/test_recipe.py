@@ -27,6 +27,17 @@ def test_plan_run_thinks_in_steps():
     assert plan_run(5, TrainConfig(batch_size=64))[1] == 5  # never larger than the data
 
 
+def test_scan_sized_inputs_get_more_steps_than_small_ones():
+    from voxdesk.engine.training.config import MIN_STEPS_SCAN
+
+    small = plan_run(260, TrainConfig(), input_shape=(16, 16, 16, 1))
+    scan = plan_run(260, TrainConfig(), input_shape=(64, 64, 64, 1))
+    assert small == (36, 16, 17) and scan == (71, 16, 17)  # the brain MR benchmark's 260 scans
+    assert small[0] * small[2] >= MIN_STEPS and scan[0] * scan[2] >= MIN_STEPS_SCAN > MIN_STEPS
+    assert scan[0] > small[0] and plan_run(260, TrainConfig(epochs=5), input_shape=(64, 64, 64, 1))[0] == 5
+    assert plan_run(390, TrainConfig(), input_shape=(48, 48, 48, 1)) == (48, 16, 25)  # the CT demo
+
+
 def test_auto_batch_shrinks_for_large_scans_only():
     assert plan_run(200, TrainConfig(), voxels=128 ** 3)[1] == 16  # 128^3 keeps the small-data batch
     assert plan_run(SMALL_DATA, TrainConfig(), voxels=128 ** 3)[1] == 32

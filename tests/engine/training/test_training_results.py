@@ -63,6 +63,11 @@ def test_choose_normalization():
     assert choose_normalization("auto", {"intensity_low": 0.0, "intensity_high": 255.0})[0] == "minmax"
     assert choose_normalization("auto", {"intensity_low": -3.0, "intensity_high": 4.0})[0] == "minmax"  # z-scored
     assert choose_normalization("auto", {})[0] == "minmax"
+    mr = {"intensity_low": 0.0, "intensity_high": 1200.0}  # arbitrary units: min-max for small inputs,
+    assert choose_normalization("auto", mr, (16, 16, 16))[0] == "minmax"  # robust for scans, where the
+    assert choose_normalization("auto", mr, (64, 64, 64))[0] == "robust"  # brightest voxel may be the finding
+    assert "scan-sized" in choose_normalization("auto", mr, (48, 48, 48))[1]
+    assert choose_normalization("auto", ct, (64, 64, 64))[0] == "ct-window"
     assert choose_normalization("robust", {"intensity_low": 0.0, "intensity_high": 1200.0})[0] == "robust"
     assert choose_normalization("zscore", ct)[0] == "zscore"  # the user's choice wins
     with pytest.raises(ModelError, match="unknown normalisation"):

@@ -211,8 +211,16 @@ def looks_like_ct(data_stats: dict | None) -> bool:
     return CT_LOW_HU[0] <= lo <= CT_LOW_HU[1] and CT_HIGH_HU[0] <= hi <= CT_HIGH_HU[1]
 
 
-def choose_normalization(requested: str, data_stats: dict | None) -> tuple[str, str]:
-    """(concrete normalisation, a sentence saying why) for a user's choice; resolves "auto"."""
+def choose_normalization(requested: str, data_stats: dict | None,
+                         spatial_shape: Sequence[int] | None = None) -> tuple[str, str]:
+    """(concrete normalisation, a sentence saying why) for a user's choice; resolves "auto":
+    a CT window for Hounsfield units; else ``"robust"`` for scan-sized inputs (every axis of
+    ``spatial_shape``, the model's input, at least ``networks.STRIDED_STEM_SIDE``), where per-scan
+    min-max is hostage to the brightest voxel (on the brain MR benchmark the lesion itself), and
+    ``"minmax"`` for small inputs such as 16^3 digits (measured there; ``"robust"`` would rescale
+    them to a peak of ~2.5)."""
+    from voxdesk.engine.model.networks import STRIDED_STEM_SIDE
+
     if requested != "auto":
         if requested not in SPEC_NORMALIZATIONS:
             raise ModelError(f"unknown normalisation {requested!r}; choose one of {', '.join(NORMALIZATIONS)}")
@@ -221,6 +229,9 @@ def choose_normalization(requested: str, data_stats: dict | None) -> tuple[str, 
         return "ct-window", (
             f"normalisation auto -> ct-window (level 40, width 400 HU): the training data looks like CT "
             f"(intensities {data_stats['intensity_low']:.0f}..{data_stats['intensity_high']:.0f})")
+    if spatial_shape is not None and len(spatial_shape) and min(spatial_shape) >= STRIDED_STEM_SIDE:
+        return "robust", ("normalisation auto -> robust (percentiles, brighter kept): scan-sized data that "
+                          "does not look like CT in Hounsfield units")
     return "minmax", "normalisation auto -> minmax (the data does not look like CT in Hounsfield units)"
 
 

@@ -21,6 +21,11 @@ from voxdesk.engine.training.precision import PRECISIONS
 MIN_STEPS = 600
 """Optimiser steps a run gets at least when its epochs are "auto" (a small network on a few
 hundred scans needs a few hundred steps before it leaves chance: ``benchmarks/README.md``)."""
+MIN_STEPS_SCAN = 1200
+"""The same for scan-sized inputs (every axis >= ``networks.STRIDED_STEM_SIDE``: voxnet-bn's
+translation-invariant form). Its soft-maximum pool starts as an average over a 12^3-16^3 map in
+which a small lesion is ~0.3% of the cells, and leaving chance took 16 epochs, 32 or more than
+36 on three seeds of the brain MR benchmark at 600 steps (``benchmarks/README.md``, issue 11)."""
 MIN_EPOCHS = 30
 """Passes over the data an "auto" run gets at least, whatever its number of steps."""
 MAX_AUTO_EPOCHS = 300
@@ -215,16 +220,23 @@ def parse_input_size(text: str, rank: int | None = None) -> tuple[int, ...] | No
     return check_input_size(sizes, rank)
 
 
-def plan_run(n_train: int, config: TrainConfig, voxels: int | None = None) -> tuple[int, int, int]:
+def plan_run(n_train: int, config: TrainConfig, voxels: int | None = None,
+             input_shape: tuple[int, ...] | None = None) -> tuple[int, int, int]:
     """(epochs, batch size, steps per epoch) for ``n_train`` training samples of ``voxels`` voxels
-    (channels included; None: not known): the config's own values, with "auto" (None) resolved
-    as ``TrainConfig`` says."""
+    (channels included; None: not known) or of ``input_shape`` (spatial axes then channels): the
+    config's own values, with "auto" (None) resolved as ``TrainConfig`` says."""
+    from voxdesk.engine.model.networks import STRIDED_STEM_SIDE
+
+    if input_shape is not None:
+        voxels = int(math.prod(input_shape))
+    scan_sized = input_shape is not None and min(input_shape[:-1]) >= STRIDED_STEM_SIDE
+    min_steps = MIN_STEPS_SCAN if scan_sized else MIN_STEPS
     batch_size = config.batch_size or (16 if n_train < SMALL_DATA else 32)
     if not config.batch_size and voxels:
         batch_size = min(batch_size, max(1, AUTO_BATCH_MAX_VOXELS // voxels))
     batch_size = max(1, min(batch_size, n_train))
     steps = math.ceil(n_train / batch_size)
-    epochs = config.epochs or min(MAX_AUTO_EPOCHS, max(MIN_EPOCHS, math.ceil(MIN_STEPS / steps)))
+    epochs = config.epochs or min(MAX_AUTO_EPOCHS, max(MIN_EPOCHS, math.ceil(min_steps / steps)))
     return int(epochs), int(batch_size), int(steps)
 
 

@@ -5,13 +5,12 @@ optimiser steps, not epochs:
 
 * batch size "auto" (``batch_size=None``): 16 below ``SMALL_DATA`` training samples, else 32, so
   that a small dataset still gets many updates per pass;
-* epochs "auto" (``epochs=None``): enough passes for at least ``MIN_STEPS`` optimiser steps, and
-  at least ``MIN_EPOCHS``, at most ``MAX_AUTO_EPOCHS``;
+* epochs "auto" (``epochs=None``): enough passes for at least ``MIN_STEPS`` optimiser steps
+  (``MIN_STEPS_SCAN`` for scan-sized inputs), at least ``MIN_EPOCHS``, at most ``MAX_AUTO_EPOCHS``;
 * learning rate: linear warm-up over the first ``WARMUP_FRACTION`` of the planned steps, then
   cosine decay to ``FINAL_LR_FRACTION`` of the peak at the planned end (``lr_schedule="cosine"``;
   ``"constant"`` keeps the rate). No rate is cut on a plateau: on a 48-scan validation set every
-  epoch is a "plateau", and the old ReduceLROnPlateau had halved the rate to 1e-6 before the
-  model had learned anything;
+  epoch is a "plateau" (the old ReduceLROnPlateau had halved the rate to 1e-6 before it learned);
 * early stopping on the validation loss *smoothed* over epochs (an exponential moving average,
   ``callbacks.SMOOTHING``) with ``early_stopping_patience`` epochs, and only once the run has had
   ``MIN_STEPS`` steps and half its planned epochs; the weights of the best smoothed epoch are
@@ -68,6 +67,7 @@ from voxdesk.engine.training.callbacks import progress_callback
 from voxdesk.engine.training.config import (
     FINAL_LR_FRACTION,
     MIN_STEPS,
+    MIN_STEPS_SCAN,
     WARMUP_FRACTION,
     TrainConfig,
     plan_augment,
@@ -181,9 +181,9 @@ def _target_spacing(config: TrainConfig, train_part, rank: int) -> tuple[float, 
 
 
 def _plan_note(config: TrainConfig, epochs: int, steps: int, batch_size: int) -> str:
+    auto = f": epochs auto, at least {MIN_STEPS} optimiser steps ({MIN_STEPS_SCAN} for scan-sized inputs)"
     return (f"{epochs} epochs of {steps} steps (batch size {batch_size}"
-            + (", auto" if not config.batch_size else "") + ")"
-            + (f": epochs auto, at least {MIN_STEPS} optimiser steps" if not config.epochs else "")
+            + (", auto" if not config.batch_size else "") + ")" + ("" if config.epochs else auto)
             + (f"; learning rate {config.learning_rate:g} with warm-up and cosine decay"
                if config.lr_schedule == "cosine" else f"; constant learning rate {config.learning_rate:g}"))
 
@@ -293,16 +293,16 @@ def train(
         warnings.append(f"samples have different shapes; all are resampled to the first one's {shape} "
                         "(set an input size to choose)")
     from voxdesk.engine.model.consistency import training_data_stats
-
     data_stats = training_data_stats(train_part, has_channels=split_sample_shape(shape)[2])
-    normalization, norm_note = choose_normalization(config.normalization, data_stats)
+    normalization, norm_note = choose_normalization(config.normalization, data_stats,
+                                                     config.input_size or split_sample_shape(shape)[0])
     spatial_rank = len(split_sample_shape(shape)[0])
     target_spacing = _target_spacing(config, train_part, spatial_rank)
     spec = make_spec(shape, config.input_size, normalization, target_spacing=target_spacing)
     if target_spacing is not None:
         norm_note += (f"; scans resampled to {' x '.join(f'{v:g}' for v in target_spacing)} mm voxels, the input "
                       f"covering {' x '.join(f'{n * v:g}' for n, v in zip(spec.spatial_shape, target_spacing))} mm")
-    epochs, batch_size, steps = plan_run(len(train_part), config, voxels=int(np.prod(spec.input_shape)))
+    epochs, batch_size, steps = plan_run(len(train_part), config, input_shape=spec.input_shape)
     if config.batch_size and batch_size < config.batch_size:
         warnings.append(f"batch size {config.batch_size} is larger than the {len(train_part)} training samples; "
                         f"using {batch_size}")

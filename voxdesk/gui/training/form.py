@@ -31,6 +31,7 @@ from voxdesk.engine.training.config import (
     AUTO_BATCH_MAX_VOXELS,
     MIN_EPOCHS,
     MIN_STEPS,
+    MIN_STEPS_SCAN,
     SMALL_DATA,
     TrainConfig,
     parse_input_size,
@@ -104,8 +105,9 @@ class TrainForm(QWidget):
         self.epochs = QSpinBox(objectName="epochsSpin", minimum=0, maximum=1000, value=d.epochs or 0,
                                specialValueText=translate("TrainForm", "auto"))
         self.epochs.setToolTip(translate("TrainForm", "auto: enough epochs for at least {steps} optimiser steps "
-                                         "(and at least {epochs} epochs), with warm-up and cosine decay").format(
-            steps=MIN_STEPS, epochs=MIN_EPOCHS))
+                                         "({scan} for scans of 40 voxels a side or more) and at least {epochs} "
+                                         "epochs, with warm-up and cosine decay").format(
+            steps=MIN_STEPS, scan=MIN_STEPS_SCAN, epochs=MIN_EPOCHS))
         self.batch_size = QSpinBox(objectName="batchSizeSpin", minimum=0, maximum=4096, value=d.batch_size or 0,
                                    specialValueText=translate("TrainForm", "auto"))
         self.batch_size.setToolTip(translate("TrainForm", "auto: 16 for fewer than {n} training samples, else "
