@@ -1860,7 +1860,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
 <context>
     <name>Models</name>
     <message>
-        <location filename="../../voxdesk/gui/training/form.py" line="+44"/>
+        <location filename="../../voxdesk/gui/training/form.py" line="+45"/>
         <source>default: a small conv net; scan-sized inputs (&gt;= 40 voxels a side) get strided convs to a ~12^3 map and a soft-maximum pool over it (a finding anywhere counts), small ones (16^3) a flattened map; batch norm in the deeper blocks, dropout</source>
         <translation>기본값: 작은 합성곱 신경망. 영상 크기의 입력(한 변 40 복셀 이상)은 스트라이드 합성곱으로 약 12^3 맵을 만든 뒤 소프트 최대 풀링(어느 위치의 소견이든 반영), 작은 입력(16^3)은 평탄화한 맵; 깊은 블록에 배치 정규화, 드롭아웃</translation>
     </message>
@@ -2242,13 +2242,13 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
     <message>
         <location filename="../../voxdesk/gui/training/form.py" line="+3"/>
         <location line="+52"/>
-        <location line="+5"/>
+        <location line="+6"/>
         <location line="+21"/>
         <source>auto</source>
         <translation>자동</translation>
     </message>
     <message>
-        <location line="-78"/>
+        <location line="-79"/>
         <source>none</source>
         <translation>없음</translation>
     </message>
@@ -2284,11 +2284,11 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
     </message>
     <message>
         <location line="+7"/>
-        <source>auto: enough epochs for at least {steps} optimiser steps (and at least {epochs} epochs), with warm-up and cosine decay</source>
-        <translation>자동: 최적화 단계 {steps}회 이상(최소 {epochs} 에포크)이 되도록 에포크 수를 정하고, 워밍업과 코사인 감쇠를 적용합니다</translation>
+        <source>auto: enough epochs for at least {steps} optimiser steps ({scan} for scans of 40 voxels a side or more) and at least {epochs} epochs, with warm-up and cosine decay</source>
+        <translation>자동: 최적화 단계 {steps}회 이상(한 변이 40 복셀 이상인 영상은 {scan}회 이상), 최소 {epochs} 에포크가 되도록 에포크 수를 정하고, 워밍업과 코사인 감쇠를 적용합니다</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>auto: 16 for fewer than {n} training samples, else 32; at most {mv} Mi voxels a batch (256³ scans: 4)</source>
         <translation>자동: 학습 표본이 {n}개 미만이면 16, 아니면 32. 배치당 최대 {mv} Mi 복셀 (256³ 영상: 4)</translation>
     </message>
