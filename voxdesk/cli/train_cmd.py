@@ -87,7 +87,8 @@ def add_training_arguments(parser: argparse.ArgumentParser, *, distributed: bool
 
     parser.add_argument("--normalization", default="auto", choices=list(NORMALIZATIONS),
                         help="intensity normalisation; auto (default): a CT window (level 40, width 400) "
-                             "when the data looks like CT in Hounsfield units, else min-max")
+                             "when the data looks like CT in Hounsfield units, else robust (percentiles) for "
+                             "scans of 40 voxels a side or more and min-max for smaller inputs")
     parser.add_argument("--augment", choices=["auto", "on", "off"], default="auto",
                         help="auto (default): off below 1,000 training samples, where it slows learning more "
                              "than it helps, small rotations/shifts/intensity/noise from there on")

@@ -38,20 +38,21 @@ Normalisation (per sample, after NaN cleaning), ``spec.normalization``:
 
 ``"auto"`` is a training-time choice, never stored in a spec: :func:`choose_normalization`
 turns it into ``"ct-window"`` (soft-tissue window, level 40 / width 400 HU) when the training
-data looks like CT in Hounsfield units, else ``"minmax"``.
+data looks like CT in Hounsfield units, else ``"robust"`` for scan-sized inputs and ``"minmax"``
+for small ones (16^3 digits, where it was measured).
 
-``"robust"`` exists for MR-like data in arbitrary units (not chosen by "auto", see below). Measured
+``"robust"`` is for MR-like scans in arbitrary units. Measured
 on the brain MR benchmark (``demo.brain``, issue 11; ``benchmarks/bench_small_data.py`` prints
 it): a scan's maximum is a few noise voxels or the finding itself, so per-scan min-max scales each
 scan by it; the lesion holds the maximum in 37 of the 40 test lesion scans and darkens the whole
 head (median normalised head intensity 0.489, sd 0.070, in lesion scans; 0.597, sd 0.055, in
 normal ones), a global cue that has nothing to do with where the lesion is. With ``"robust"`` the
 two are 0.682 and 0.671: the cue is gone. Clipping at the 99th percentile (``"percentile"``) would
-flatten every lesion brighter than grey matter into it, so ``"robust"`` keeps that tail. "auto"
-still picks min-max for such data: with ``"robust"`` the default ``voxnet-bn`` recipe scored
-95.0 / 50.0 / 65.0% on that benchmark (seeds 0-2; it leaves chance at epoch 16, never, 32 of 36),
-where min-max fits the global cue within 5 epochs. A global max pool (``networks.SCAN_POOL``)
-learns the lesion on every seed (median 95.0%) but costs the CT demo (open work, issue 11).
+flatten every lesion brighter than grey matter into it, so ``"robust"`` keeps that tail. With
+``"robust"`` and the 600-step recipe the default ``voxnet-bn`` scored 95.0 / 50.0 / 65.0% there
+(seeds 0-2; it left chance at epoch 16, never, 32 of 36), while min-max fitted the global cue
+within 5 epochs; with the 1,200 steps scan-sized inputs now get (``config.MIN_STEPS_SCAN``) it
+learns the lesion itself (``README.md``, issue 11).
 
 Why a CT window: min-max over a CT volume maps
 -1000 (air) .. +1000 (bone) to 0..1, so the 10-50 HU contrast of a liver lesion becomes 0.5-2.5%

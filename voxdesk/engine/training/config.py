@@ -67,7 +67,8 @@ class TrainConfig:
     (applied to "auto" and to a given ``AugmentConfig`` alike; stored in the bundle)."""
     normalization: str = "auto"
     """A ``preprocessing.NORMALIZATIONS`` entry; "auto" picks one from the training data
-    (``preprocessing.choose_normalization``: a CT window for Hounsfield units, else min-max);
+    (``preprocessing.choose_normalization``: a CT window for Hounsfield units, else robust for
+    scan-sized inputs and min-max for small ones);
     the bundle's spec records the concrete choice, so inference repeats it."""
     class_weights: bool = False
     seed: int = 0
