@@ -38,6 +38,32 @@ def test_scan_sized_inputs_get_more_steps_than_small_ones():
     assert plan_run(390, TrainConfig(), input_shape=(48, 48, 48, 1)) == (48, 16, 25)  # the CT demo
 
 
+def test_early_stopping_waits_for_the_minimum_steps_of_the_input(monkeypatch):
+    """A 64^3 brain MR run left chance only after epoch 36 of 71 on one seed: early stopping at
+    half the plan (600 steps) had ended it at chance (50%)."""
+    from voxdesk.engine.training import callbacks as callbacks_mod
+    from voxdesk.engine.training import train as train_mod
+    from voxdesk.engine.training.config import MIN_STEPS_SCAN, min_steps
+
+    assert min_steps((64, 64, 64, 1)) == MIN_STEPS_SCAN and min_steps((16, 16, 16, 1)) == MIN_STEPS
+    assert min_steps() == MIN_STEPS
+    seen = {}
+    real = callbacks_mod.progress_callback
+
+    def spy(keras, **kw):
+        seen.update(kw)
+        raise RuntimeError("stop here")  # the plan is all this test needs
+
+    monkeypatch.setattr(train_mod, "progress_callback", spy)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(120, 40, 40, 40)).astype(np.float32)
+    data = from_arrays(x, np.arange(120) % 2, class_names=["a", "b"])
+    with pytest.raises(RuntimeError, match="stop here"):
+        train_mod.train(TrainConfig(val_fraction=0.25), data)
+    assert seen["epochs"] * seen["steps"] >= MIN_STEPS_SCAN and seen["stop_from_epoch"] == seen["epochs"] < 300
+    assert real is callbacks_mod.progress_callback
+
+
 def test_auto_batch_shrinks_for_large_scans_only():
     assert plan_run(200, TrainConfig(), voxels=128 ** 3)[1] == 16  # 128^3 keeps the small-data batch
     assert plan_run(SMALL_DATA, TrainConfig(), voxels=128 ** 3)[1] == 32

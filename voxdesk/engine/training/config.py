@@ -74,7 +74,7 @@ class TrainConfig:
     seed: int = 0
     early_stopping_patience: int = 10
     """Epochs without a better smoothed validation loss before stopping (never before the run has
-    had ``MIN_STEPS`` steps and half its planned epochs)."""
+    had ``min_steps`` steps and half its planned epochs)."""
     precision: str = "auto"
     """``precision.PRECISIONS``: "auto" (float16 mixed on a GPU, float32 on a CPU), "float32" or
     "bfloat16" (mixed); ``precision.resolve``."""
@@ -221,23 +221,29 @@ def parse_input_size(text: str, rank: int | None = None) -> tuple[int, ...] | No
     return check_input_size(sizes, rank)
 
 
+def min_steps(input_shape: tuple[int, ...] | None = None) -> int:
+    """The optimiser steps an "auto" run gets at least, and before which it never stops early:
+    ``MIN_STEPS_SCAN`` for scan-sized inputs (spatial axes then channels, every spatial axis >=
+    ``networks.STRIDED_STEM_SIDE``), else ``MIN_STEPS``."""
+    from voxdesk.engine.model.networks import STRIDED_STEM_SIDE
+
+    scan_sized = input_shape is not None and min(input_shape[:-1]) >= STRIDED_STEM_SIDE
+    return MIN_STEPS_SCAN if scan_sized else MIN_STEPS
+
+
 def plan_run(n_train: int, config: TrainConfig, voxels: int | None = None,
              input_shape: tuple[int, ...] | None = None) -> tuple[int, int, int]:
     """(epochs, batch size, steps per epoch) for ``n_train`` training samples of ``voxels`` voxels
     (channels included; None: not known) or of ``input_shape`` (spatial axes then channels): the
     config's own values, with "auto" (None) resolved as ``TrainConfig`` says."""
-    from voxdesk.engine.model.networks import STRIDED_STEM_SIDE
-
     if input_shape is not None:
         voxels = int(math.prod(input_shape))
-    scan_sized = input_shape is not None and min(input_shape[:-1]) >= STRIDED_STEM_SIDE
-    min_steps = MIN_STEPS_SCAN if scan_sized else MIN_STEPS
     batch_size = config.batch_size or (16 if n_train < SMALL_DATA else 32)
     if not config.batch_size and voxels:
         batch_size = min(batch_size, max(1, AUTO_BATCH_MAX_VOXELS // voxels))
     batch_size = max(1, min(batch_size, n_train))
     steps = math.ceil(n_train / batch_size)
-    epochs = config.epochs or min(MAX_AUTO_EPOCHS, max(MIN_EPOCHS, math.ceil(min_steps / steps)))
+    epochs = config.epochs or min(MAX_AUTO_EPOCHS, max(MIN_EPOCHS, math.ceil(min_steps(input_shape) / steps)))
     return int(epochs), int(batch_size), int(steps)
 
 

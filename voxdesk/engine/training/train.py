@@ -13,8 +13,7 @@ optimiser steps, not epochs:
   epoch is a "plateau" (the old ReduceLROnPlateau had halved the rate to 1e-6 before it learned);
 * early stopping on the validation loss *smoothed* over epochs (an exponential moving average,
   ``callbacks.SMOOTHING``) with ``early_stopping_patience`` epochs, and only once the run has had
-  ``MIN_STEPS`` steps and half its planned epochs; the weights of the best smoothed epoch are
-  restored at the end (also after a cancel);
+  ``min_steps`` steps and half its planned epochs; the best smoothed epoch's weights are restored;
 * models start near chance (softmax weights std 0.01: the first loss is about ln(classes));
 * augmentation "auto" (``plan_augment``): off for small datasets, where it slows learning more
   than it helps within the budget, ``AugmentConfig()`` (small rotations and shifts,
@@ -70,6 +69,7 @@ from voxdesk.engine.training.config import (
     MIN_STEPS_SCAN,
     WARMUP_FRACTION,
     TrainConfig,
+    min_steps,
     plan_augment,
     plan_run,
 )
@@ -323,7 +323,7 @@ def train(
     t_prepared = time.perf_counter()
 
     monitor = "val_loss" if val_ds is not None else "loss"
-    start_from = max(math.ceil(MIN_STEPS / steps), epochs // 2)
+    start_from = max(math.ceil(min_steps(spec.input_shape) / steps), epochs // 2)  # early stops wait for these
     cb = progress_callback(keras, epochs=epochs, steps=steps, batch_size=batch_size, monitor=monitor,
                            progress=progress, on_epoch=on_epoch, on_batch=on_batch, cancel=cancel,
                            patience=config.early_stopping_patience, stop_from_epoch=start_from)
