@@ -360,7 +360,7 @@ def train(
     if resumed:
         plan_note += (f"; resumed from the backup after epoch {resumed}: epochs 1-{resumed} ran before the "
                       f"crash (no history here), the best epoch is chosen among epochs {resumed + 1}-{epochs_run}")
-    if cb.stopped_early:
+    if cb.stopped_early and epochs_run < epochs:  # at the last planned epoch it simply ended
         plan_note += (f"; stopped early after epoch {epochs_run}: no better smoothed validation loss "
                       f"for {config.early_stopping_patience} epochs")
 
