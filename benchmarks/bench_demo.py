@@ -39,6 +39,7 @@ def _augments():
     return {"none": NO_AUGMENT, "flips": flips, "flips-noise": AugmentConfig(flips=True, rotation_deg=0.0, shift=0.0,
                                                                              intensity=0.0),
             "flips-shift": AugmentConfig(flips=True, rotation_deg=0.0, intensity=0.0, noise=0.0),
+            "flips-rot90": AugmentConfig(flips=True, rot90=True, rotation_deg=0.0, shift=0.0, intensity=0.0, noise=0.0),
             "old-default": AugmentConfig(flips=False)}
 
 
@@ -183,7 +184,7 @@ def main(argv=None) -> int:
     print(f"\nmedian of {len(rows)} seeds: test accuracy {med('acc'):.3f}, training {med('wall'):.0f} s, "
           f"test ECE {med('ece_before'):.3f} before / {med('ece_after'):.3f} after temperature scaling "
           f"(target: after <= half of before)")
-    for method in METHODS:
+    for method in () if args.no_explain else METHODS:
         print(f"    {method}: pointing game {statistics.median(r[method]['point'] for r in rows):.0%}, heat inside "
               f"the body {statistics.median(r[method]['body'] for r in rows):.1%}, hottest voxel inside the body "
               f"{statistics.median(r[method]['hottest_in_body'] for r in rows):.0%}")

@@ -9,7 +9,7 @@ data; then every test case's Grad-CAM map is scored as in ``bench_demo.py`` (poi
 correctly classified lesion cases, heat share inside the head).
 
     python benchmarks/bench_small_data.py [--seeds 0,1,2] [--n-per-class 200] [--size 64]
-        [--normalization robust] [--pool max]
+        [--normalization robust] [--pool max] [--augment flips]
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
-from bench_demo import POOLS, score_heat_maps, set_pool
+from bench_demo import AUGMENTS, POOLS, score_heat_maps, set_pool
 
 
 def write_dataset(path: Path, x, y, test_fraction=0.2, val_fraction=0.15) -> dict:
@@ -98,6 +98,8 @@ def main(argv=None) -> int:
     ap.add_argument("--normalization", default=None, help="instead of TrainConfig's (for comparisons)")
     ap.add_argument("--epochs", type=int, default=None, help="default: TrainConfig's (auto)")
     ap.add_argument("--model", default=None, help="default: TrainConfig's")
+    ap.add_argument("--augment", default=None, choices=sorted(AUGMENTS),
+                    help="augmentation instead of TrainConfig's (for comparisons)")
     ap.add_argument("--pool", default=None, choices=POOLS, help="voxnet-bn's global pool (default: soft4)")
     ap.add_argument("--no-heat", action="store_true", help="skip scoring the heat maps (exploration)")
     ap.add_argument("--verbose", action="store_true", help="a line per epoch while training")
@@ -125,6 +127,8 @@ def main(argv=None) -> int:
             t = time.perf_counter()
             extra = {"normalization": args.normalization} if args.normalization else {}
             extra.update({k: v for k, v in (("epochs", args.epochs), ("model", args.model)) if v})
+            if args.augment:
+                extra["augment"] = AUGMENTS[args.augment]
             on_epoch = (lambda e: print(f"    epoch {e['epoch']}/{e['epochs']}: train acc {e['accuracy']:.2f}, "
                                         f"val acc {e.get('val_accuracy', float('nan')):.2f}, {e['seconds']:.0f} s",
                                         flush=True)) if args.verbose else None

@@ -15,10 +15,9 @@ optimiser steps, not epochs:
   ``callbacks.SMOOTHING``) with ``early_stopping_patience`` epochs, and only once the run has had
   ``min_steps`` steps and half its planned epochs; the best smoothed epoch's weights are restored;
 * models start near chance (softmax weights std 0.01: the first loss is about ln(classes));
-* augmentation "auto" (``plan_augment``): off for small datasets, where it slows learning more
-  than it helps within the budget, ``AugmentConfig()`` (small rotations and shifts,
-  intensity jitter, noise; flips only when asked for) from ``SMALL_DATA`` samples on;
-  ``left_right_matters`` keeps the left-right axis unflipped whenever augmentation is on;
+* augmentation "auto" (``plan_augment``): off below ``SMALL_DATA`` samples, ``AugmentConfig()``
+  from there on (flips when asked for; ``left_right_matters`` keeps the left-right axis unflipped);
+* a run that fits its training set while validation stays at chance gets a warning (``memorised``);
 * optional balanced class weights; Keras BackupAndRestore when ``backup_dir`` is set.
 
 Splits (``splits.choose_splits``): the validation split is the dataset's ``val`` split when it has
@@ -73,6 +72,7 @@ from voxdesk.engine.training.config import (
     plan_augment,
     plan_run,
 )
+from voxdesk.engine.training.history import memorised
 from voxdesk.engine.training.precision import as_float32, policy_scope, resolve
 
 __all__ = ["TrainResult", "train"]
@@ -381,7 +381,7 @@ def train(
                                       refer_below=refer_below({"calibration": calibration}))
         if test_metrics.get("leakage_warning"):
             warnings.append("the test split repeats training samples: " + test_metrics["leakage_warning"])
-    warnings.extend(stats.warnings())
+    warnings.extend(stats.warnings() + memorised(history, dataset.n_classes))
     t_end = time.perf_counter()
     fit_s = cb.fit_seconds or (t_fit - t_prepared)
     return TrainResult(
