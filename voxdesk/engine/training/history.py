@@ -4,6 +4,9 @@
 Columns: ``epoch`` (1-based) then every history key in the engine's order (loss, accuracy,
 val_loss, val_accuracy, learning_rate, ...); a key with fewer values than epochs leaves its
 later cells empty. Written atomically.
+
+``memorised`` reads the same history for the one sign of a run that must not be used: it fitted
+its training set while validation stayed at chance (``train`` adds its warning).
 """
 from __future__ import annotations
 
