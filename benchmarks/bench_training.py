@@ -109,6 +109,7 @@ def main(argv=None) -> int:
     ap.add_argument("--voxdesk-epochs", type=int, default=None)
     ap.add_argument("--model", default="voxnet-bn")
     ap.add_argument("--batch-size", type=int, default=None, help="default: TrainConfig's (auto)")
+    ap.add_argument("--patience", type=int, default=None, help="(b)'s early-stopping patience; default TrainConfig's")
     ap.add_argument("--repeats", type=int, default=5, help="throughput repeats (c); medians reported")
     ap.add_argument("--seed", type=int, default=0, help="training seed of (a) and (b); the data stay the same")
     ap.add_argument("--skip", default="", help="comma list of parts to skip: a,b,c")
@@ -176,6 +177,8 @@ def main(argv=None) -> int:
             extra["augment"] = AUGMENTS[args.augment]
         if args.lr:
             extra["learning_rate"] = args.lr
+        if args.patience:
+            extra["early_stopping_patience"] = args.patience
         config = TrainConfig(model=args.model, epochs=vox_epochs, seed=args.seed, **extra)
         norm, _ = choose_normalization(config.normalization, training_data_stats(ArraySamples(x_tr)))
         spec = make_spec((16, 16, 16), normalization=norm)  # what train() resolves "auto" to

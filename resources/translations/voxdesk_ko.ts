@@ -1860,7 +1860,7 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
 <context>
     <name>Models</name>
     <message>
-        <location filename="../../voxdesk/gui/training/form.py" line="+45"/>
+        <location filename="../../voxdesk/gui/training/form.py" line="+46"/>
         <source>default: a small conv net; scan-sized inputs (&gt;= 40 voxels a side) get strided convs to a ~12^3 map and a soft-maximum pool over it (a finding anywhere counts), small ones (16^3) a flattened map; batch norm in the deeper blocks, dropout</source>
         <translation>기본값: 작은 합성곱 신경망. 영상 크기의 입력(한 변 40 복셀 이상)은 스트라이드 합성곱으로 약 12^3 맵을 만든 뒤 소프트 최대 풀링(어느 위치의 소견이든 반영), 작은 입력(16^3)은 평탄화한 맵; 깊은 블록에 배치 정규화, 드롭아웃</translation>
     </message>
@@ -2284,8 +2284,8 @@ Ctrl+휠: 확대/축소; 가운데 드래그 또는 Shift+왼쪽 드래그: 이�
     </message>
     <message>
         <location line="+7"/>
-        <source>auto: enough epochs for at least {steps} optimiser steps ({scan} for scans of 40 voxels a side or more) and at least {epochs} epochs, with warm-up and cosine decay</source>
-        <translation>자동: 최적화 단계 {steps}회 이상(한 변이 40 복셀 이상인 영상은 {scan}회 이상), 최소 {epochs} 에포크가 되도록 에포크 수를 정하고, 워밍업과 코사인 감쇠를 적용합니다</translation>
+        <source>auto: enough epochs for at least {steps} optimiser steps ({scan} for scans of 40 voxels a side or more) and at least {epochs} epochs ({aug} with augmentation), with warm-up and cosine decay</source>
+        <translation>자동: 최적화 단계 {steps}회 이상(한 변이 40 복셀 이상인 영상은 {scan}회 이상), 최소 {epochs} 에포크(데이터 증강을 쓰면 {aug} 에포크)가 되도록 에포크 수를 정하고, 워밍업과 코사인 감쇠를 적용합니다</translation>
     </message>
     <message>
         <location line="+6"/>

@@ -68,14 +68,15 @@ def add_training_arguments(parser: argparse.ArgumentParser, *, distributed: bool
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = "models:\n" + "\n".join(f"  {k}: {v}" for k, v in MODELS.items())
     parser.add_argument("--model", default=DEFAULT_MODEL, choices=list(MODELS), help=f"default {DEFAULT_MODEL}")
-    from voxdesk.engine.training.config import AUTO_BATCH_MAX_VOXELS, MIN_EPOCHS, MIN_STEPS, MIN_STEPS_SCAN, SMALL_DATA
+    from voxdesk.engine.training import config as plan
 
     parser.add_argument("--epochs", type=int, default=None,
-                        help=f"default auto: enough for {MIN_STEPS} optimiser steps ({MIN_STEPS_SCAN} for scans of 40 "
-                             f"voxels a side or more), at least {MIN_EPOCHS} epochs")
+                        help=f"default auto: enough for {plan.MIN_STEPS} optimiser steps ({plan.MIN_STEPS_SCAN} for "
+                             f"scans of 40 voxels a side or more), at least {plan.MIN_EPOCHS} epochs "
+                             f"({plan.MIN_EPOCHS_AUGMENTED} with augmentation)")
     parser.add_argument("--batch-size", type=int, default=None,
-                        help=f"default auto: 16 below {SMALL_DATA} training samples, else 32; at most "
-                             f"{AUTO_BATCH_MAX_VOXELS // 2**20} Mi voxels a batch (256^3: 4)")
+                        help=f"default auto: 16 below {plan.SMALL_DATA} training samples, else 32; at most "
+                             f"{plan.AUTO_BATCH_MAX_VOXELS // 2**20} Mi voxels a batch (256^3: 4)")
     parser.add_argument("--input-size", type=_size, default=None, metavar="D,H,W",
                         help="resample samples to this size (default: the samples' own size)")
     parser.add_argument("--spacing", type=_spacing, default=None, metavar="MM[,MM,MM]",

@@ -10,7 +10,14 @@ from voxdesk.engine.datasets import from_arrays
 from voxdesk.engine.inference.explain import explain
 from voxdesk.engine.inference.faithfulness import foreground_mask, heat_share, pointing_hit
 from voxdesk.engine.training.augment import NO_AUGMENT
-from voxdesk.engine.training.config import MIN_EPOCHS, MIN_STEPS, SMALL_DATA, TrainConfig, plan_run
+from voxdesk.engine.training.config import (
+    MIN_EPOCHS,
+    MIN_EPOCHS_AUGMENTED,
+    MIN_STEPS,
+    SMALL_DATA,
+    TrainConfig,
+    plan_run,
+)
 from voxdesk.engine.training.train import train
 from voxdesk.engine.volume import Volume
 
@@ -22,7 +29,8 @@ def test_plan_run_thinks_in_steps():
     assert batch == 16 and steps == math.ceil(200 / 16)
     assert epochs * steps >= MIN_STEPS and epochs >= MIN_EPOCHS
     epochs, batch, steps = plan_run(SMALL_DATA * 10, TrainConfig())
-    assert batch == 32 and epochs == MIN_EPOCHS  # plenty of steps already
+    assert batch == 32 and epochs == MIN_EPOCHS_AUGMENTED  # plenty of steps; augmented (auto): more passes
+    assert plan_run(SMALL_DATA * 10, TrainConfig(augment=NO_AUGMENT))[0] == MIN_EPOCHS < MIN_EPOCHS_AUGMENTED
     assert plan_run(100, TrainConfig(epochs=3, batch_size=8)) == (3, 8, 13)  # the user's own choice
     assert plan_run(5, TrainConfig(batch_size=64))[1] == 5  # never larger than the data
 

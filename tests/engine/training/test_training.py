@@ -147,6 +147,21 @@ def test_early_stopping_waits_for_the_minimum_steps_then_uses_patience():
     assert weights_digest(r.model) == recorder.digests[r.best_epoch - 1] != recorder.digests[-1]
 
 
+def test_with_the_cosine_schedule_early_stopping_waits_for_the_anneal(monkeypatch):
+    from voxdesk.engine.training import config as plan
+
+    assert plan.early_stop_window(TrainConfig(), 45, 250, (16, 16, 16, 1)) == (34, 34)  # 3D-MNIST-like
+    assert plan.early_stop_window(TrainConfig(lr_schedule="constant"), 45, 250, (16, 16, 16, 1)) == (22, 0)
+    assert plan.early_stop_window(TrainConfig(), 48, 25, (48, 48, 48, 1)) == (48, 36)  # the CT demo: steps bind
+    monkeypatch.setattr(plan, "MIN_STEPS", 1)  # only the schedule holds the run back here
+    rng = np.random.default_rng(0)  # noise and random labels: the validation loss soon stops improving
+    x, y = rng.normal(size=(40, 8, 8, 8)).astype(np.float32), rng.integers(0, 2, 40)
+    r = train(tiny(epochs=40, early_stopping_patience=1), from_arrays(x, y))
+    # stopped early, but not before 3/4 of the plan (30) plus the patience counted from there
+    assert any(f"stopped early after epoch {r.epochs_run}" in n for n in r.notes)
+    assert 31 <= r.epochs_run < 40 and r.epochs_run - max(r.best_epoch, 30) >= 1
+
+
 def test_same_config_same_metrics():
     x, y = blobs(32)
     ds = from_arrays(x, y)

@@ -9,7 +9,8 @@ Best epoch and early stopping look at ``monitor`` (the validation loss) *smoothe
 exponential moving average over epochs with weight ``SMOOTHING`` on the newest value. On a
 validation set of a few dozen scans one lucky or unlucky epoch moves the raw loss by more than
 real progress does; the average does not chase it. Early stopping (``patience`` epochs without
-a better smoothed value) is considered only from epoch ``stop_from_epoch`` on.
+a better smoothed value, counted from the best epoch or ``patience_from_epoch``, whichever is
+later) is considered only from epoch ``stop_from_epoch`` on.
 
 Per-batch cost: the callback is called after every batch (cancel must be seen there), but its
 work is throttled: the progress message is formatted at most every ``PROGRESS_INTERVAL_S``
@@ -29,7 +30,7 @@ SMOOTHING = 0.5
 
 
 def progress_callback(keras, *, epochs, steps, batch_size, monitor, progress, on_epoch, on_batch, cancel,
-                      patience=None, stop_from_epoch=1):
+                      patience=None, stop_from_epoch=1, patience_from_epoch=0):
     """A fresh ``keras.callbacks.Callback`` instance (the class needs ``keras``, imported lazily)."""
 
     class VoxdeskProgress(keras.callbacks.Callback):
@@ -101,7 +102,7 @@ def progress_callback(keras, *, epochs, steps, batch_size, monitor, progress, on
                 self.best, self.best_epoch = self.smoothed, epoch + 1
                 self.best_weights = self.model.get_weights()
             if (patience is not None and epoch + 1 >= stop_from_epoch and self.best_epoch is not None
-                    and epoch + 1 - self.best_epoch >= patience and not self.cancelled):
+                    and epoch + 1 - max(self.best_epoch, patience_from_epoch) >= patience and not self.cancelled):
                 self.stopped_early = True
                 self.model.stop_training = True
             self.done = max(self.done, (epoch + 1) * steps)

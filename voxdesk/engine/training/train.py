@@ -6,14 +6,17 @@ optimiser steps, not epochs:
 * batch size "auto" (``batch_size=None``): 16 below ``SMALL_DATA`` training samples, else 32, so
   that a small dataset still gets many updates per pass;
 * epochs "auto" (``epochs=None``): enough passes for at least ``MIN_STEPS`` optimiser steps
-  (``MIN_STEPS_SCAN`` for scan-sized inputs), at least ``MIN_EPOCHS``, at most ``MAX_AUTO_EPOCHS``;
+  (``MIN_STEPS_SCAN`` for scan-sized inputs), at least ``MIN_EPOCHS`` (``MIN_EPOCHS_AUGMENTED``
+  with augmentation), at most ``MAX_AUTO_EPOCHS``;
 * learning rate: linear warm-up over the first ``WARMUP_FRACTION`` of the planned steps, then
   cosine decay to ``FINAL_LR_FRACTION`` of the peak at the planned end (``lr_schedule="cosine"``;
   ``"constant"`` keeps the rate). No rate is cut on a plateau: on a 48-scan validation set every
   epoch is a "plateau" (the old ReduceLROnPlateau had halved the rate to 1e-6 before it learned);
 * early stopping on the validation loss *smoothed* over epochs (an exponential moving average,
   ``callbacks.SMOOTHING``) with ``early_stopping_patience`` epochs, and only once the run has had
-  ``min_steps`` steps and half its planned epochs; the best smoothed epoch's weights are restored;
+  ``min_steps`` steps and half its planned epochs (with the cosine schedule ``ANNEAL_FRACTION`` of
+  them, patience counted from there: ``early_stop_window``); the best smoothed epoch's weights are
+  restored;
 * models start near chance (softmax weights std 0.01: the first loss is about ln(classes));
 * augmentation "auto" (``plan_augment``): off below ``SMALL_DATA`` samples, ``AugmentConfig()``
   from there on (flips when asked for; ``left_right_matters`` keeps the left-right axis unflipped);
@@ -64,11 +67,10 @@ from voxdesk.engine.training.augment import array_dataset, stream_dataset
 from voxdesk.engine.training.callbacks import progress_callback
 from voxdesk.engine.training.config import (
     FINAL_LR_FRACTION,
-    MIN_STEPS,
-    MIN_STEPS_SCAN,
     WARMUP_FRACTION,
     TrainConfig,
-    min_steps,
+    describe_plan,
+    early_stop_window,
     plan_augment,
     plan_run,
 )
@@ -178,14 +180,6 @@ def _target_spacing(config: TrainConfig, train_part, rank: int) -> tuple[float, 
                 "(bare arrays: NPY, or HDF5 without a 'spacing' attribute); train without a target spacing, "
                 "or use NIfTI/DICOM files")
     return ts
-
-
-def _plan_note(config: TrainConfig, epochs: int, steps: int, batch_size: int) -> str:
-    auto = f": epochs auto, at least {MIN_STEPS} optimiser steps ({MIN_STEPS_SCAN} for scan-sized inputs)"
-    return (f"{epochs} epochs of {steps} steps (batch size {batch_size}"
-            + (", auto" if not config.batch_size else "") + ")" + ("" if config.epochs else auto)
-            + (f"; learning rate {config.learning_rate:g} with warm-up and cosine decay"
-               if config.lr_schedule == "cosine" else f"; constant learning rate {config.learning_rate:g}"))
 
 
 def _datasets(tf, train_part, val_part, spec, stats, batch_size, aug, config, progress, cancel, warnings):
@@ -306,7 +300,7 @@ def train(
     if config.batch_size and batch_size < config.batch_size:
         warnings.append(f"batch size {config.batch_size} is larger than the {len(train_part)} training samples; "
                         f"using {batch_size}")
-    plan_note = _plan_note(config, epochs, steps, batch_size)
+    plan_note = describe_plan(config, epochs, steps, batch_size)
 
     from voxdesk.engine.training.distribute import choose_strategy, describe, fit_context
 
@@ -323,10 +317,11 @@ def train(
     t_prepared = time.perf_counter()
 
     monitor = "val_loss" if val_ds is not None else "loss"
-    start_from = max(math.ceil(min_steps(spec.input_shape) / steps), epochs // 2)  # early stops wait for these
+    start_from, patience_from = early_stop_window(config, epochs, steps, spec.input_shape)
     cb = progress_callback(keras, epochs=epochs, steps=steps, batch_size=batch_size, monitor=monitor,
                            progress=progress, on_epoch=on_epoch, on_batch=on_batch, cancel=cancel,
-                           patience=config.early_stopping_patience, stop_from_epoch=start_from)
+                           patience=config.early_stopping_patience, stop_from_epoch=start_from,
+                           patience_from_epoch=patience_from)
     keras_callbacks = [cb]
     callbacks = keras_callbacks + list(callbacks or [])
     if config.backup_dir:

@@ -30,6 +30,7 @@ from voxdesk.engine.training.augment import AugmentConfig
 from voxdesk.engine.training.config import (
     AUTO_BATCH_MAX_VOXELS,
     MIN_EPOCHS,
+    MIN_EPOCHS_AUGMENTED,
     MIN_STEPS,
     MIN_STEPS_SCAN,
     SMALL_DATA,
@@ -106,8 +107,8 @@ class TrainForm(QWidget):
                                specialValueText=translate("TrainForm", "auto"))
         self.epochs.setToolTip(translate("TrainForm", "auto: enough epochs for at least {steps} optimiser steps "
                                          "({scan} for scans of 40 voxels a side or more) and at least {epochs} "
-                                         "epochs, with warm-up and cosine decay").format(
-            steps=MIN_STEPS, scan=MIN_STEPS_SCAN, epochs=MIN_EPOCHS))
+                                         "epochs ({aug} with augmentation), with warm-up and cosine decay").format(
+            steps=MIN_STEPS, scan=MIN_STEPS_SCAN, epochs=MIN_EPOCHS, aug=MIN_EPOCHS_AUGMENTED))
         self.batch_size = QSpinBox(objectName="batchSizeSpin", minimum=0, maximum=4096, value=d.batch_size or 0,
                                    specialValueText=translate("TrainForm", "auto"))
         self.batch_size.setToolTip(translate("TrainForm", "auto: 16 for fewer than {n} training samples, else "
