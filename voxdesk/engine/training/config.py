@@ -84,7 +84,7 @@ class TrainConfig:
     seed: int = 0
     early_stopping_patience: int = 10
     """Epochs without a better smoothed validation loss before stopping (never before the run has
-    had ``min_steps`` steps and half its planned epochs)."""
+    had ``min_steps`` steps and half its planned epochs: ``early_stop_window``)."""
     precision: str = "auto"
     """``precision.PRECISIONS``: "auto" (float16 mixed on a GPU, float32 on a CPU), "float32" or
     "bfloat16" (mixed); ``precision.resolve``."""

@@ -2,9 +2,12 @@
 
 Ownership rule (the developer map in ``voxdesk/__init__.py``: the deleteLater trap): Python owns the worker
 and its thread. ``WorkerRunner`` keeps them in ``active`` until the thread has *finished*
-and been waited on; nothing is connected to ``deleteLater``. The worker moves itself back
-to the GUI thread before it reports ``finished``, so that its last reference is dropped
-(and the C++ object deleted) in the thread that owns it.
+and been waited on; nothing is connected to ``deleteLater``. The worker stays in its thread
+to the end: its last reference is dropped (and the C++ object deleted) in the GUI thread once
+that thread has finished, when it can no longer process events. It must not move itself back
+to the GUI thread: PySide holds the GIL through ``moveToThread``, which waits for Qt's locks,
+while the GUI thread, deleting some other object under one of those locks, waits for the GIL -
+a deadlock seen here (``test_save_guard``, a frozen window).
 
 A worker owns no logic: ``job(worker)`` is any callable; it may call
 ``worker.report(fraction, message)`` and check ``worker.cancel_token``. It re-emits plain
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from voxdesk.engine.progress import CancelToken
 
@@ -53,9 +56,6 @@ class Worker(QObject):
             self.errored.emit(exc)
         finally:
             self.done = True
-            app = QCoreApplication.instance()
-            if app is not None:
-                self.moveToThread(app.thread())
             self.finished.emit()
 
 
