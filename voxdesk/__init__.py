@@ -61,8 +61,10 @@ panels' public methods and signals.
 The worker rule: anything that reads files, trains or predicts runs on a QThread through the
 window's one ``WorkerRunner`` (``gui/infra/workers.py``): Python owns the worker and its thread,
 the thread is quit and waited on, nothing is connected to ``deleteLater`` (that crashed the
-process in 3 of 40 runs here). Callbacks are slots of QObjects in the GUI thread, so Qt queues
-them. Errors reach the user through ``gui/infra/errors.report_error``.
+process in 3 of 40 runs here), and a worker never calls ``moveToThread`` from its own thread
+(PySide holds the GIL while it waits for Qt's locks: that froze the window once). Callbacks are
+slots of QObjects in the GUI thread, so Qt queues them. Errors reach the user through
+``gui/infra/errors.report_error``.
 
 Traps: TensorFlow's symbols must stay local to it or Mesa's OpenGL binds to its LLVM and
 crashes (``gui/infra/tf_runtime.py``, done before the QApplication exists); OpenGL contexts are
